@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SalesReporting.Data;
+
+/// <summary>Section "Company": what every period and date is relative to.</summary>
+public sealed class CompanyOptions
+{
+    public const string Section = "Company";
+
+    /// <summary>IANA time zone in which months begin and end, and recurring jobs fire.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+/// <summary>Section "Sources": where the extraction queries live.</summary>
+public sealed class SourceOptions
+{
+    public const string Section = "Sources";
+
+    /// <summary>Folder holding one extraction query per source table (crm.reps.sql, finance.invoices.sql, ...).
+    /// Defaults to the copies shipped next to the program.</summary>
+    public string? QueryDirectory { get; set; }
+
+    /// <summary>How far back of the watermark each incremental pull reaches, so rows committed late are not missed.</summary>
+    [Range(0, 1440)]
+    public int OverlapMinutes { get; set; } = 5;
+
+    public string ResolveQueryDirectory() =>
+        string.IsNullOrWhiteSpace(QueryDirectory) ? Path.Combine(AppContext.BaseDirectory, "sql", "extract") : QueryDirectory;
+}
+
+/// <summary>Section "Indicators".</summary>
+public sealed class IndicatorOptions
+{
+    public const string Section = "Indicators";
+
+    /// <summary>Longest time one indicator query may run before it is cancelled and reported.</summary>
+    [Range(1, 3600)]
+    public int QueryTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Months of history kept computed behind the reported month, for MoM, trends and YoY.</summary>
+    [Range(1, 24)]
+    public int HistoryMonths { get; set; } = 12;
+}

@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace SalesReporting.Data;
+
+/// <summary>The three databases of SPEC §3: two we only read, and ours.</summary>
+public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, NpgsqlDataSource reporting) : IAsyncDisposable
+{
+    public NpgsqlDataSource Crm { get; } = crm;
+    public NpgsqlDataSource Finance { get; } = finance;
+    public NpgsqlDataSource Reporting { get; } = reporting;
+
+    public NpgsqlDataSource Source(string system) => system switch
+    {
+        "crm" => Crm,
+        "finance" => Finance,
+        _ => throw new ArgumentOutOfRangeException(nameof(system), system, "Source system must be 'crm' or 'finance'."),
+    };
+
+    public static Databases Create(string crm, string finance, string reporting) =>
+        new(NpgsqlDataSource.Create(crm), NpgsqlDataSource.Create(finance), NpgsqlDataSource.Create(reporting));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Crm.DisposeAsync();
+        await Finance.DisposeAsync();
+        await Reporting.DisposeAsync();
+    }
+}

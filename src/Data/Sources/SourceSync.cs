@@ -1,0 +1,137 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace SalesReporting.Data.Sources;
+
+public sealed record TableSyncResult(string Source, long Read, long Upserted, long Quarantined);
+
+public sealed record SyncResult(long RunId, IReadOnlyList<TableSyncResult> Tables)
+{
+    public long Read => Tables.Sum(t => t.Read);
+    public long Upserted => Tables.Sum(t => t.Upserted);
+    public long Quarantined => Tables.Sum(t => t.Quarantined);
+    public override string ToString() => $"sync run {RunId}: {Read} rows read, {Upserted} staged, {Quarantined} quarantined";
+}
+
+/// <summary>
+/// sync-sources: pulls every source table past its watermark with its extraction query, streams the
+/// rows into a temporary table by binary COPY, quarantines the bad ones and upserts the rest, all in
+/// one transaction per table.
+/// </summary>
+public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, ILogger<SourceSync> logger)
+{
+    public async Task<SyncResult> RunAsync(CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        var runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            "insert into staging.sync_run default values returning id", cancellationToken: ct));
+        var results = new List<TableSyncResult>();
+        foreach (var table in SourceTables.All)
+        {
+            var r = await SyncTableAsync(conn, runId, table, ct);
+            results.Add(r);
+            if (r.Quarantined > 0)
+                logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
+        }
+        var result = new SyncResult(runId, results);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "update staging.sync_run set finished_at = now(), rows_read = @Read, rows_upserted = @Upserted, rows_quarantined = @Quarantined where id = @RunId",
+            new { result.Read, result.Upserted, result.Quarantined, RunId = runId }, cancellationToken: ct));
+        logger.LogInformation("{Result}", result);
+        return result;
+    }
+
+    private async Task<TableSyncResult> SyncTableAsync(NpgsqlConnection conn, long runId, SourceTable table, CancellationToken ct)
+    {
+        var queryFile = Path.Combine(options.Value.ResolveQueryDirectory(), table.Source + ".sql");
+        if (!File.Exists(queryFile))
+            throw new FileNotFoundException($"Extraction query for {table.Source} not found at {queryFile} (Sources:QueryDirectory).", queryFile);
+        var query = await File.ReadAllTextAsync(queryFile, ct);
+
+        var since = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
+            new { overlap = options.Value.OverlapMinutes, source = table.Source }, cancellationToken: ct));
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var load = "load_" + table.Name;
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"create temp table {load} on commit drop as select * from {table.Staging} with no data", transaction: tx, cancellationToken: ct));
+
+        long read;
+        await using (var source = await db.Source(table.System).OpenConnectionAsync(ct))
+        await using (var reader = await source.ExecuteReaderAsync(new CommandDefinition(query,
+                         new { since = since ?? DateTime.MinValue.ToUniversalTime() }, cancellationToken: ct)))
+        {
+            read = await CopyAsync(conn, load, table, reader, ct);
+        }
+
+        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason}'"));
+        var quarantined = await conn.ExecuteAsync(new CommandDefinition($"""
+            with checked as (
+              select l.*, case
+                when l.{table.Key} is null then 'null key'
+                when count(*) over (partition by l.{table.Key}) > 1 then 'duplicated id in one batch'
+                {reasons}
+                end as reason
+              from {load} l),
+            bad as (
+              insert into staging.quarantine(sync_run_id, source, source_key, reason, raw)
+              select @runId, @source, {table.Key}, reason, to_jsonb(checked) - 'reason'
+              from checked where reason is not null
+              returning source_key)
+            delete from {load} l using bad where l.{table.Key} is not distinct from bad.source_key
+            """, new { runId, source = table.Source }, tx, cancellationToken: ct));
+
+        var updates = string.Join(", ", table.Columns.Where(c => c.Name != table.Key).Select(c => $"{c.Name} = excluded.{c.Name}"));
+        var upserted = await conn.ExecuteAsync(new CommandDefinition($"""
+            insert into {table.Staging}({columns}) select {columns} from {load}
+            on conflict ({table.Key}) do update set {updates}
+            """, transaction: tx, cancellationToken: ct));
+
+        if (read > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition($"""
+                insert into staging.watermark(source, high_water)
+                select @source, max(updated_at) from (select updated_at from {load} union all
+                  select (raw->>'updated_at')::timestamptz from staging.quarantine where sync_run_id = @runId and source = @source) u
+                having max(updated_at) is not null
+                on conflict (source) do update set high_water = greatest(staging.watermark.high_water, excluded.high_water), synced_at = now()
+                """, new { source = table.Source, runId }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return new TableSyncResult(table.Source, read, upserted, quarantined);
+    }
+
+    private static async Task<long> CopyAsync(NpgsqlConnection conn, string load, SourceTable table, DbDataReader reader, CancellationToken ct)
+    {
+        var ordinals = new int[table.Columns.Count];
+        for (var i = 0; i < ordinals.Length; i++)
+        {
+            try { ordinals[i] = reader.GetOrdinal(table.Columns[i].Name); }
+            catch (IndexOutOfRangeException)
+            {
+                throw new InvalidOperationException($"Extraction query for {table.Source} returns no column '{table.Columns[i].Name}'; "
+                    + $"it must return {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            }
+        }
+        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        await using var importer = await conn.BeginBinaryImportAsync($"copy {load}({columns}) from stdin (format binary)", ct);
+        long rows = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            await importer.StartRowAsync(ct);
+            for (var i = 0; i < ordinals.Length; i++)
+            {
+                if (await reader.IsDBNullAsync(ordinals[i], ct)) await importer.WriteNullAsync(ct);
+                else await importer.WriteAsync(reader.GetValue(ordinals[i]), table.Columns[i].Type, ct);
+            }
+            rows++;
+        }
+        await importer.CompleteAsync(ct);
+        return rows;
+    }
+}

@@ -1,0 +1,85 @@
+using NpgsqlTypes;
+
+namespace SalesReporting.Data.Sources;
+
+public sealed record SourceColumn(string Name, NpgsqlDbType Type);
+
+/// <summary>
+/// One table of the source contract (SPEC §3.1): where it comes from, its key, its columns, and the
+/// checks a row must pass before it is staged. A row that fails goes to quarantine with the first
+/// reason that applies; the rest of the batch goes on.
+/// </summary>
+public sealed record SourceTable(string System, string Name, string Key, IReadOnlyList<SourceColumn> Columns,
+    IReadOnlyList<(string Condition, string Reason)> Checks)
+{
+    public string Source => $"{System}.{Name}";
+    public string Staging => $"staging.{Name}";
+}
+
+public static class SourceTables
+{
+    private const NpgsqlDbType Text = NpgsqlDbType.Text;
+    private const NpgsqlDbType Ts = NpgsqlDbType.TimestampTz;
+    private const NpgsqlDbType Date = NpgsqlDbType.Date;
+    private const NpgsqlDbType Num = NpgsqlDbType.Numeric;
+    private const NpgsqlDbType Bool = NpgsqlDbType.Boolean;
+    private const NpgsqlDbType Int = NpgsqlDbType.Integer;
+
+    private static SourceColumn C(string name, NpgsqlDbType type) => new(name, type);
+
+    private const string UnknownRep = "not exists (select 1 from staging.reps r where r.rep_id = l.rep_id)";
+
+    /// <summary>In dependency order: a row is checked against the tables synced before it.</summary>
+    public static readonly IReadOnlyList<SourceTable> All =
+    [
+        new("crm", "teams", "team_id",
+            [C("team_id", Text), C("name", Text), C("region", Text), C("manager_name", Text), C("manager_email", Text), C("locale", Text), C("updated_at", Ts)],
+            [("l.name is null", "missing name"),
+             ("l.locale is not null and l.locale not in ('zh-CN', 'zh-TW', 'en')", "unknown locale (expected zh-CN, zh-TW or en)")]),
+        new("crm", "reps", "rep_id",
+            [C("rep_id", Text), C("team_id", Text), C("name", Text), C("email", Text), C("hire_date", Date), C("active", Bool), C("updated_at", Ts)],
+            [("l.name is null", "missing name"),
+             ("l.email is null or l.email !~ '^[^@\\s]+@[^@\\s]+$'", "missing or invalid email"),
+             ("l.active is null", "missing active flag"),
+             ("not exists (select 1 from staging.teams t where t.team_id = l.team_id)", "unknown team")]),
+        new("crm", "customers", "customer_id",
+            [C("customer_id", Text), C("name", Text), C("industry", Text), C("segment", Text), C("owner_rep_id", Text), C("contract_end_date", Date), C("updated_at", Ts)],
+            [("l.name is null", "missing name"),
+             ("l.segment is not null and l.segment not in ('key', 'standard')", "unknown segment (expected key or standard)"),
+             ("l.owner_rep_id is not null and not exists (select 1 from staging.reps r where r.rep_id = l.owner_rep_id)", "unknown owner rep")]),
+        new("crm", "leads", "lead_id",
+            [C("lead_id", Text), C("rep_id", Text), C("customer_id", Text), C("created_at", Ts), C("qualified_at", Ts), C("converted_at", Ts), C("updated_at", Ts)],
+            [(UnknownRep, "unknown rep")]),
+        new("crm", "activities", "activity_id",
+            [C("activity_id", Text), C("rep_id", Text), C("customer_id", Text), C("kind", Text), C("occurred_at", Ts), C("duration_minutes", Int),
+             C("with_decision_maker", Bool), C("need_identified", Bool), C("subject", Text), C("progress", Text), C("support_needed", Text), C("updated_at", Ts)],
+            [(UnknownRep, "unknown rep"),
+             ("l.kind is null or l.kind not in ('visit', 'call', 'proposal', 'negotiation', 'contract', 'demo')", "unknown kind"),
+             ("l.occurred_at is null", "missing occurred_at"),
+             ("l.duration_minutes < 0", "negative duration")]),
+        new("crm", "opportunities", "opportunity_id",
+            [C("opportunity_id", Text), C("rep_id", Text), C("customer_id", Text), C("amount", Num), C("stage", Text), C("proposal_at", Ts), C("won_at", Ts), C("is_renewal", Bool), C("updated_at", Ts)],
+            [(UnknownRep, "unknown rep"),
+             ("l.amount < 0", "negative amount"),
+             ("l.stage is null or l.stage not in ('open', 'won', 'lost')", "unknown stage (expected open, won or lost)"),
+             ("l.stage = 'won' and l.won_at is null", "won without won_at")]),
+        new("crm", "surveys", "survey_id",
+            [C("survey_id", Text), C("customer_id", Text), C("rep_id", Text), C("score", Int), C("answered_at", Ts), C("updated_at", Ts)],
+            [(UnknownRep, "unknown rep"),
+             ("l.score is null or l.score not between 1 and 5", "score out of range 1..5"),
+             ("l.answered_at is null", "missing answered_at")]),
+        new("finance", "invoices", "invoice_id",
+            [C("invoice_id", Text), C("customer_id", Text), C("rep_id", Text), C("opportunity_id", Text), C("issued_on", Date), C("due_on", Date),
+             C("amount", Num), C("cost_amount", Num), C("status", Text), C("updated_at", Ts)],
+            [(UnknownRep, "unknown rep"),
+             ("l.amount is null or l.amount < 0", "missing or negative amount"),
+             ("l.cost_amount < 0", "negative cost"),
+             ("l.issued_on is null or l.due_on is null", "missing issued_on or due_on"),
+             ("l.status is null or l.status not in ('issued', 'void')", "unknown status (expected issued or void)")]),
+        new("finance", "payments", "payment_id",
+            [C("payment_id", Text), C("invoice_id", Text), C("received_on", Date), C("amount", Num), C("updated_at", Ts)],
+            [("not exists (select 1 from staging.invoices i where i.invoice_id = l.invoice_id)", "payment for unknown invoice"),
+             ("l.amount is null or l.amount < 0", "missing or negative amount"),
+             ("l.received_on is null", "missing received_on")]),
+    ];
+}

@@ -1,0 +1,49 @@
+using SalesReporting.Data;
+
+namespace SalesReporting.Reports.Forms;
+
+// The feedback form of one rep for one month (SPEC §5), as plain immutable data. It is built from
+// SQL (FormQuery) and is all the template sees, so the template is tested without a database.
+
+/// <param name="Locale">zh-CN (default), zh-TW or en: labels, units, number and date formats.</param>
+public sealed record FeedbackForm(
+    string Locale,
+    Period Period,
+    DateOnly FilledOn,
+    RepHeader Rep,
+    ScoreSummary Score,
+    IReadOnlyList<IndicatorLine> Indicators,
+    IReadOnlyList<KeyActionLine> KeyActions,
+    IReadOnlyList<KeyAccountRisk> KeyAccountRisks,
+    IReadOnlyList<ActionPlanLine> Actions,
+    DateTimeOffset? AcknowledgedAt);
+
+public sealed record RepHeader(string RepId, string RepName, string TeamName, string Region, string ManagerName,
+    DateOnly? HireDate, bool IsNewHire, int? TenureMonth);
+
+/// <param name="Score">Weighted score 綜合得分, null when no weighted indicator has a completion.</param>
+/// <param name="Tier">"high" 高績效, "on_track" 達標中, "improve" 待提升, or null with no score.</param>
+public sealed record ScoreSummary(decimal? Score, string? Tier);
+
+/// <param name="Category">result | process | team</param>
+/// <param name="Unit">wan_yuan | percent | count | days | score</param>
+/// <param name="Direction">higher | lower (is better)</param>
+/// <param name="Completion">completion in %, unrounded; null = no value (see NoValueReason)</param>
+/// <param name="Mom">percentage points for percent units, else relative change in %; null = no value</param>
+/// <param name="NoValueReason">why Completion is empty: "no_target", "no_actual" (empty denominator), or null</param>
+/// <param name="Trend">the last six months' actuals, oldest first, this month last; null where none</param>
+public sealed record IndicatorLine(
+    string Code, string Category, string Name, string Unit, string Direction,
+    decimal? Target, decimal? Actual, decimal? Completion, decimal? Gap, decimal? Mom, decimal? Yoy,
+    string? NoValueReason, bool IsAnomaly, string? AnomalyReason, IReadOnlyList<decimal?> Trend);
+
+/// <param name="Kind">visit | call | proposal | negotiation | contract | demo</param>
+public sealed record KeyActionLine(string Customer, string? Industry, bool IsKeyAccount, string Kind, string Subject,
+    DateOnly Date, string? Progress, string? SupportNeeded);
+
+public sealed record KeyAccountRisk(string Customer, string Risk);
+
+/// <param name="CauseCategory">people 人 | product 貨 | market 場</param>
+/// <param name="Status">open | done | overdue</param>
+public sealed record ActionPlanLine(string Problem, string RootCause, string CauseCategory, string Action, string Owner,
+    DateOnly DueOn, DateOnly? CheckpointOn, string Status, bool CarriedOver, string? Effectiveness);
