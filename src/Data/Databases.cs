@@ -5,6 +5,9 @@ namespace SalesReporting.Data;
 /// <summary>The three databases of SPEC §3: two we only read, and ours.</summary>
 public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, NpgsqlDataSource reporting) : IAsyncDisposable
 {
+    // snake_case columns map to PascalCase members everywhere (rep_id → RepId); every query goes through here first.
+    static Databases() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public NpgsqlDataSource Crm { get; } = crm;
     public NpgsqlDataSource Finance { get; } = finance;
     public NpgsqlDataSource Reporting { get; } = reporting;

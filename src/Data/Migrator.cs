@@ -12,6 +12,7 @@ public static class Migrator
             .PostgresqlDatabase(reportingConnectionString)
             .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.StartsWith("migrations.", StringComparison.Ordinal))
             .WithTransactionPerScript()
+            .WithVariablesDisabled()
             .JournalToPostgresqlTable("public", "schema_versions")
             .LogTo(new Log(log ?? TextWriter.Null))
             .Build();

@@ -1,1 +1,3 @@
-return 0;
+using SalesReporting.Worker;
+
+return await Cli.RunAsync(args);

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using SalesReporting.Data;
+
+namespace SalesReporting.Reports.Delivery;
+
+public enum DeliveryOutcome { Sent, AlreadySent, Failed }
+
+public sealed record DeliveryKey(string Kind, Period Period, string SubjectId, string Recipient)
+{
+    /// <summary>The same key always gives the same Message-Id, so a receiver can drop a duplicate.</summary>
+    public string MessageId(string domain)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Kind}|{Period}|{SubjectId}|{Recipient.ToLowerInvariant()}")))[..16];
+        return $"{Kind}.{Period}.{SubjectId}.{hash}@{domain}";
+    }
+
+    public string FileName => $"{Period}_{Kind}_{SubjectId}_{Sanitize(Recipient)}.eml";
+
+    private static string Sanitize(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@' ? c : '_').ToArray());
+}
+
+/// <summary>
+/// Exactly-once in effect (SPEC §6): the delivery row is locked while its message is sent and marked
+/// sent in the same transaction, so a rerun, a retry or a second worker sends nothing twice.
+/// </summary>
+public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOptions<MailOptions> options, ILogger<DeliveryLedger> logger)
+{
+    public async Task<bool> IsSentAsync(DeliveryKey key, CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            select exists (select 1 from reporting.delivery
+                           where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient and status = 'sent')
+            """, new { key.Kind, period = key.Period.Start, key.SubjectId, key.Recipient }, cancellationToken: ct));
+    }
+
+    /// <summary>Sends unless already sent (or <paramref name="force"/>). Transient failures retry with backoff and
+    /// then throw, so the job is retried; a permanent failure is recorded and returned, never retried.</summary>
+    public async Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force, CancellationToken ct)
+    {
+        var domain = MailboxAddress.Parse(options.Value.From).Domain;
+        var messageId = key.MessageId(domain);
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        var args = new { key.Kind, period = key.Period.Start, key.SubjectId, key.Recipient, messageId };
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into reporting.delivery(kind, period, subject_id, recipient, message_id, status)
+            values (@Kind, @period, @SubjectId, @Recipient, @messageId, 'pending')
+            on conflict (kind, period, subject_id, recipient) do nothing
+            """, args, cancellationToken: ct));
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (status, lastError) = await conn.QuerySingleAsync<(string, string?)>(new CommandDefinition("""
+            select status, last_error from reporting.delivery
+            where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
+            for update
+            """, args, tx, cancellationToken: ct));
+        if (status == "sent" && !force) return (DeliveryOutcome.AlreadySent, null);
+        // A permanent failure (a bad address) stays failed until someone fixes it and forces a resend.
+        if (status == "failed" && !force) return (DeliveryOutcome.Failed, lastError);
+
+        var message = compose(messageId);
+        message.MessageId = messageId;
+        Exception? last = null;
+        for (var attempt = 1; attempt <= options.Value.Attempts; attempt++)
+        {
+            try
+            {
+                await transport.SendAsync(message, key.FileName, ct);
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    update reporting.delivery set status = 'sent', sent_at = now(), attempts = attempts + @attempt, last_error = null
+                    where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
+                    """, new { args.Kind, args.period, args.SubjectId, args.Recipient, attempt }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                return (DeliveryOutcome.Sent, null);
+            }
+            catch (PermanentMailException ex)
+            {
+                logger.LogError("Delivery {Kind} {Period} {Subject} to {Recipient} failed permanently: {Error}", key.Kind, key.Period, key.SubjectId, key.Recipient, ex.Message);
+                await RecordAsync(conn, tx, args, "failed", ex.Message, attempt, ct);
+                await tx.CommitAsync(ct);
+                return (DeliveryOutcome.Failed, ex.Message);
+            }
+            catch (TransientMailException ex)
+            {
+                last = ex;
+                logger.LogWarning("Delivery {Kind} {Period} {Subject} attempt {Attempt} failed: {Error}", key.Kind, key.Period, key.SubjectId, attempt, ex.Message);
+                if (attempt < options.Value.Attempts)
+                    await Task.Delay(options.Value.RetryDelayMilliseconds * (1 << (attempt - 1)), ct);
+            }
+        }
+        await RecordAsync(conn, tx, args, "pending", last!.Message, options.Value.Attempts, ct);
+        await tx.CommitAsync(ct);
+        throw new TransientMailException($"Delivery of {key.Kind} {key.Period} {key.SubjectId} to {key.Recipient} still failing after {options.Value.Attempts} attempts: {last.Message}", last);
+    }
+
+    private static Task RecordAsync(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx, object args, string status, string error, int attempts, CancellationToken ct)
+    {
+        var p = new DynamicParameters(args);
+        p.Add("status", status);
+        p.Add("error", error.Length > 2000 ? error[..2000] : error);
+        p.Add("attempts", attempts);
+        return conn.ExecuteAsync(new CommandDefinition("""
+            update reporting.delivery set status = @status, last_error = @error, attempts = attempts + @attempts
+            where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
+            """, p, tx, cancellationToken: ct));
+    }
+}

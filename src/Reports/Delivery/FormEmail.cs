@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using MimeKit;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Reports.Forms;
+
+namespace SalesReporting.Reports.Delivery;
+
+/// <summary>The month-end email to one rep: subject and body in the team's locale, key figures in the body, the form attached.</summary>
+public static class FormEmail
+{
+    private static readonly string[] KeyIndicators = ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
+
+    public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{form.Rep.RepId}.pdf";
+
+    public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl)
+    {
+        var t = Texts(form.Locale);
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(new MailboxAddress(toName, toEmail));
+        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, PeriodText(form), form.Rep.RepName);
+
+        var rows = form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+            $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Num(i.Target)}</td><td style=\"text-align:right\">{Num(i.Actual)}</td>" +
+            $"<td style=\"text-align:right\">{(i.Completion is { } c ? Scoring.Round1(c).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—")}</td></tr>");
+        var score = form.Score.Score is { } s ? Scoring.Round1(s).ToString("0.0", CultureInfo.InvariantCulture) : "—";
+        var ack = acknowledgeUrl is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(acknowledgeUrl)}\">{t.Acknowledge}</a></p>";
+        var html = $"""
+            <!DOCTYPE html><html><body style="font-family:sans-serif">
+            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName))}</p>
+            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, PeriodText(form)))}</p>
+            <p>{t.Score}: <b>{score}</b></p>
+            <table border="1" cellpadding="4" style="border-collapse:collapse">
+            <tr><th>{t.Indicator}</th><th>{t.Target}</th><th>{t.Actual}</th><th>{t.Completion}</th></tr>
+            {string.Join("\n", rows)}
+            </table>
+            {ack}
+            </body></html>
+            """;
+        var text = string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName) + "\n\n" +
+                   string.Format(CultureInfo.InvariantCulture, t.Intro, PeriodText(form)) + "\n" +
+                   string.Join("\n", form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+                       $"{i.Name}: {Num(i.Actual)} / {Num(i.Target)} = {(i.Completion is { } c ? Scoring.Round1(c).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—")}")) +
+                   (acknowledgeUrl is null ? "" : $"\n\n{t.Acknowledge}: {acknowledgeUrl}");
+        var body = new BodyBuilder { HtmlBody = html, TextBody = text };
+        body.Attachments.Add(AttachmentName(form), pdf, new ContentType("application", "pdf"));
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    private static string Num(decimal? v) => v is { } d ? Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.##", CultureInfo.InvariantCulture) : "—";
+
+    private static string PeriodText(FeedbackForm f) =>
+        f.Locale == "en" ? new DateTime(f.Period.Year, f.Period.Month, 1).ToString("MMM yyyy", CultureInfo.InvariantCulture) : $"{f.Period.Year}年{f.Period.Month}月";
+
+    private sealed record T(string Subject, string Greeting, string Intro, string Score, string Indicator, string Target, string Actual, string Completion, string Acknowledge);
+
+    private static T Texts(string locale) => locale switch
+    {
+        "zh-TW" => new("【業績反饋】{0} {1}", "{0}，您好：", "附件是您 {0} 的銷售團隊業績跟蹤與反饋表。", "綜合得分", "指標", "目標值", "實際值", "完成率", "確認已收到"),
+        "en" => new("[Performance feedback] {0} {1}", "Dear {0},", "Attached is your sales performance tracking & feedback form for {0}.", "Weighted score", "Indicator", "Target", "Actual", "Completion", "Confirm receipt"),
+        _ => new("【业绩反馈】{0} {1}", "{0}，您好：", "附件是您 {0} 的销售团队业绩跟踪与反馈表。", "综合得分", "指标", "目标值", "实际值", "完成率", "确认已收到"),
+    };
+}

@@ -1,0 +1,102 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace SalesReporting.Reports.Delivery;
+
+/// <summary>Where finished messages go: an SMTP server, or a pickup folder of .eml files.</summary>
+public interface IMailTransport
+{
+    Task SendAsync(MimeMessage message, string fileName, CancellationToken ct);
+}
+
+/// <summary>A failure worth trying again (connection refused, 4xx); anything else is permanent.</summary>
+public sealed class TransientMailException(string message, Exception inner) : Exception(message, inner);
+
+public sealed class PermanentMailException(string message, Exception inner) : Exception(message, inner);
+
+public sealed class PickupDirectoryTransport(string directory) : IMailTransport
+{
+    public async Task SendAsync(MimeMessage message, string fileName, CancellationToken ct)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, fileName);
+        var temp = path + ".tmp";
+        await message.WriteToAsync(temp, ct);
+        File.Move(temp, path, overwrite: true); // a reader never sees half a message
+    }
+}
+
+/// <summary>
+/// MailKit over one SMTP connection reused for many messages (reconnected when the server drops it);
+/// failures are classified as transient or permanent.
+/// </summary>
+public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTransport, IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private SmtpClient? client;
+
+    public async Task SendAsync(MimeMessage message, string fileName, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            var smtp = await ConnectAsync(ct);
+            await smtp.SendAsync(message, ct);
+        }
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+        {
+            throw new PermanentMailException($"{(int)ex.StatusCode} {ex.Message}", ex);
+        }
+        catch (SmtpCommandException ex)
+        {
+            await DropAsync();
+            throw new TransientMailException($"{(int)ex.StatusCode} {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
+                                       or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            await DropAsync();
+            throw new TransientMailException(ex.Message, ex);
+        }
+        catch (AuthenticationException ex)
+        {
+            await DropAsync();
+            throw new PermanentMailException("SMTP authentication failed: " + ex.Message, ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken ct)
+    {
+        if (client is { IsConnected: true }) return client;
+        await DropAsync();
+        var o = options.Value;
+        var smtp = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
+        var security = !o.UseTls ? SecureSocketOptions.None : o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+        await smtp.ConnectAsync(o.Host ?? throw new InvalidOperationException("Smtp:Host is not set."), o.Port, security, ct);
+        if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
+        client = smtp;
+        return smtp;
+    }
+
+    private async Task DropAsync()
+    {
+        if (client is null) return;
+        try { if (client.IsConnected) await client.DisconnectAsync(true); } catch (Exception) { /* already broken */ }
+        client.Dispose();
+        client = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DropAsync();
+        gate.Dispose();
+    }
+}

@@ -1,0 +1,125 @@
+using Dapper;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+
+namespace SalesReporting.Reports.Forms;
+
+/// <summary>SQL → FeedbackForm: everything one rep's form shows for one month, read set-based for a list of reps.</summary>
+public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<CompanyOptions> company)
+{
+    private sealed record RepRow(string RepId, string RepName, string TeamId, string TeamName, string? Region, string? ManagerName,
+        string? ManagerEmail, string? Locale, DateOnly? HireDate, string Email);
+    private sealed record ResultRow(string RepId, string Code, string Category, string NameZhCn, string NameZhTw, string NameEn,
+        string Unit, string Direction, bool HasTarget, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
+        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason);
+    private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
+    private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
+        DateTime OccurredAt, string? Progress, string? SupportNeeded);
+    private sealed record RiskRow(string RepId, string Customer, DateOnly ContractEndDate);
+    private sealed record ActionRow(string RepId, DateOnly Period, string Problem, string RootCause, string CauseCategory, string Action,
+        string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status);
+    private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
+
+    /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
+    public sealed record Recipient(string RepId, string Name, string Email, string TeamId, string Locale);
+
+    public async Task<IReadOnlyList<Recipient>> ActiveRepsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Recipient>(new CommandDefinition("""
+            select r.rep_id, r.name, r.email, r.team_id, coalesce(t.locale, 'zh-CN') as locale
+            from staging.reps r join staging.teams t using (team_id)
+            where r.active order by r.rep_id
+            """, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<IReadOnlyList<FeedbackForm>> LoadAsync(Period period, IReadOnlyCollection<string> repIds, CancellationToken ct)
+    {
+        var tz = company.Value.ResolveTimeZone();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), tz).DateTime);
+        var args = new { reps = repIds.ToArray(), period = period.Start, period_end = period.End, tz = company.Value.TimeZone,
+                         trend_from = period.Add(-5).Start, today };
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+
+        var reps = await conn.QueryAsync<RepRow>(new CommandDefinition("""
+            select r.rep_id, r.name as rep_name, t.team_id, t.name as team_name, t.region, t.manager_name, t.manager_email,
+                   t.locale, r.hire_date, r.email
+            from staging.reps r join staging.teams t using (team_id) where r.rep_id = any(@reps)
+            """, args, cancellationToken: ct));
+        var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
+            select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
+                   x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
+                   coalesce(tw.weight, dw.weight) as weight, ar.reason
+            from reporting.indicator_result x
+            join reporting.indicator i on i.code = x.indicator and i.enabled
+            join staging.reps r on r.rep_id = x.rep_id
+            left join reporting.indicator_weight tw on tw.team_id = r.team_id and tw.indicator = i.code
+            left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
+                 and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
+            left join reporting.anomaly_reason ar on ar.period = x.period and ar.rep_id = x.rep_id and ar.indicator = x.indicator
+            where x.period = @period and x.rep_id = any(@reps)
+            order by i.sort_order, i.code
+            """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
+        var trends = (await conn.QueryAsync<TrendRow>(new CommandDefinition("""
+            select rep_id, indicator, period, actual from reporting.indicator_value
+            where rep_id = any(@reps) and period between @trend_from and @period
+            """, args, cancellationToken: ct))).ToLookup(t => (t.RepId, t.Indicator));
+        var activities = (await conn.QueryAsync<ActivityRow>(new CommandDefinition("""
+            select a.rep_id, coalesce(c.name, a.customer_id) as customer, c.industry, coalesce(c.segment = 'key', false) as is_key,
+                   a.kind, a.subject, a.occurred_at, a.progress, a.support_needed
+            from staging.activities a left join staging.customers c using (customer_id)
+            where a.rep_id = any(@reps)
+              and a.occurred_at >= @period::timestamp at time zone @tz and a.occurred_at < (@period_end + 1)::timestamp at time zone @tz
+              and (a.progress is not null or a.support_needed is not null or a.kind in ('contract', 'negotiation'))
+            order by a.rep_id, is_key desc, a.occurred_at
+            """, args, cancellationToken: ct))).ToLookup(a => a.RepId);
+        var risks = (await conn.QueryAsync<RiskRow>(new CommandDefinition("""
+            select c.owner_rep_id as rep_id, c.name as customer, c.contract_end_date
+            from staging.customers c
+            where c.owner_rep_id = any(@reps) and c.segment = 'key'
+              and c.contract_end_date between @period_end - 365 and @period_end + 90
+              and not exists (select 1 from staging.opportunities o
+                              where o.customer_id = c.customer_id and o.stage = 'open' and o.is_renewal)
+            order by c.contract_end_date
+            """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
+        var actions = (await conn.QueryAsync<ActionRow>(new CommandDefinition("""
+            select rep_id, period, problem, root_cause, cause_category, action, owner_name, due_on, checkpoint_on,
+                   case when status = 'done' then 'done' when due_on < @today then 'overdue' else 'open' end as status
+            from reporting.improvement_action
+            where rep_id = any(@reps) and period <= @period and (period = @period or status = 'open' or due_on >= @period)
+            order by rep_id, period, due_on, id
+            """, args, cancellationToken: ct))).ToLookup(a => a.RepId);
+        var acks = (await conn.QueryAsync<AckRow>(new CommandDefinition(
+            "select rep_id, acknowledged_at from reporting.acknowledgement where period = @period and rep_id = any(@reps)",
+            args, cancellationToken: ct))).ToDictionary(a => a.RepId);
+
+        var forms = new List<FeedbackForm>();
+        foreach (var rep in reps.OrderBy(r => r.RepId, StringComparer.Ordinal))
+        {
+            var locale = rep.Locale is "zh-TW" or "en" ? rep.Locale : "zh-CN";
+            var lines = results[rep.RepId].Select(r =>
+            {
+                var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
+                    .Select(p => trends[(rep.RepId, r.Code)].FirstOrDefault(t => t.Period == p)?.Actual).ToList();
+                var noValue = r.Completion is not null ? null : !r.HasTarget ? null : r.Target is null or 0 ? "no_target" : "no_actual";
+                var anomaly = Scoring.IsAnomaly(r.Completion, r.Mom, r.Unit, r.Direction);
+                return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
+                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, anomaly, r.Reason, trend);
+            }).ToList();
+            var score = Scoring.WeightedScore(results[rep.RepId].Select(r => (r.Weight ?? 0, r.Completion)));
+            var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
+            var isNewHire = rep.HireDate is { } hd && hd > period.End.AddDays(-180);
+            forms.Add(new FeedbackForm(locale, period, today,
+                new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure),
+                new ScoreSummary(score, Scoring.Tier(score)),
+                lines,
+                activities[rep.RepId].Take(40).Select(a => new KeyActionLine(a.Customer, a.Industry, a.IsKey, a.Kind, a.Subject ?? a.Kind,
+                    DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),
+                risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, $"contract_end:{r.ContractEndDate:yyyy-MM-dd}")).ToList(),
+                actions[rep.RepId].Select(a => new ActionPlanLine(a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
+                    a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, null)).ToList(),
+                acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null));
+        }
+        return forms;
+    }
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Data.Demo;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Worker.Hosting;
+using SalesReporting.Worker.Jobs;
+using Spectre.Console;
+
+namespace SalesReporting.Worker;
+
+/// <summary>The worker's commands (SPEC §7). Each one-shot command builds the same services `serve` uses.</summary>
+public static class Cli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("SalesReporting: month-end sales performance forms, delivered.");
+
+        var serve = new Command("serve", "Run the Hangfire server, the dashboard at /hangfire, /health and the recurring jobs.");
+        serve.SetAction((_, ct) => Serve.RunAsync(args.Skip(1).ToArray(), ct));
+        root.Subcommands.Add(serve);
+
+        var migrate = new Command("migrate", "Apply the sql/migrations scripts to the reporting database.");
+        migrate.SetAction((_, ct) => Run(async (sp, _) =>
+        {
+            var applied = Migrator.Migrate(sp.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!);
+            AnsiConsole.MarkupLine(applied.Count == 0 ? "reporting database is up to date" : $"applied {applied.Count} migration(s): {Markup.Escape(string.Join(", ", applied))}");
+            return 0;
+        }, ct, needsMail: false));
+        root.Subcommands.Add(migrate);
+
+        var outOption = new Option<string>("--out") { Description = "Folder for the demo's targets.csv", DefaultValueFactory = _ => Path.Combine("out", "demo") };
+        var demo = new Command("demo", "Load the demo organisation into the crm and finance databases and write its targets.csv.") { outOption };
+        demo.SetAction((parse, ct) => Run(async (sp, token) =>
+        {
+            var summary = await DemoOrganisation.GenerateAsync(sp.GetRequiredService<Databases>(), Path.GetFullPath(parse.GetValue(outOption)!), token);
+            AnsiConsole.MarkupLine($"demo organisation: {summary.Teams} teams, {summary.Reps} reps, {summary.Rows:N0} source rows; targets in {Markup.Escape(summary.TargetsFile)}");
+            return 0;
+        }, ct, needsMail: false));
+        root.Subcommands.Add(demo);
+
+        var sync = new Command("sync", "Pull every source table into staging now (the sync-sources job).");
+        sync.SetAction((_, ct) => Run(async (sp, token) =>
+        {
+            var r = await sp.GetRequiredService<SourceSync>().RunAsync(token);
+            AnsiConsole.MarkupLine(Markup.Escape(r.ToString()));
+            return 0;
+        }, ct, needsMail: false));
+        root.Subcommands.Add(sync);
+
+        var fileArg = new Argument<string>("file") { Description = ".csv file in the layout rep_id,period,indicator,target" };
+        var importTargets = new Command("targets", "Import targets; the whole file is checked first and one bad row rejects it.") { fileArg };
+        importTargets.SetAction((parse, ct) => Run(async (sp, token) =>
+        {
+            var count = await sp.GetRequiredService<TargetImport>().ImportAsync(parse.GetValue(fileArg)!, token);
+            AnsiConsole.MarkupLine($"imported {count} targets");
+            return 0;
+        }, ct, needsMail: false));
+        var import = new Command("import", "Import a file.");
+        import.Subcommands.Add(importTargets);
+        root.Subcommands.Add(import);
+
+        var periodOption = new Option<string>("--period") { Description = "The month to close, YYYY-MM", Required = true };
+        var resendOption = new Option<bool>("--resend") { Description = "Send again even what was already sent" };
+        var monthEnd = new Command("month-end", "Close a month: sync, compute, render and deliver every rep's form.") { periodOption, resendOption };
+        monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
+        root.Subcommands.Add(monthEnd);
+
+        root.SetAction((_, ct) => Serve.RunAsync(args, ct));
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> MonthEndAsync(IServiceProvider sp, Period period, bool resend, CancellationToken ct)
+    {
+        var job = sp.GetRequiredService<MonthEndJob>();
+        MonthEndResult? result = null;
+        await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var stage = ctx.AddTask($"month-end {period}: sync", maxValue: 1);
+                ProgressTask? forms = null;
+                result = await job.RunInProcessAsync(period, resend,
+                    s =>
+                    {
+                        if (s.StartsWith("forms:", StringComparison.Ordinal))
+                        {
+                            stage.Description = $"month-end {period}: computed";
+                            stage.Value = 1;
+                            forms = ctx.AddTask("render and deliver", maxValue: int.Parse(s[6..], System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                        else stage.Description = $"month-end {period}: {s}";
+                    },
+                    _ => forms?.Increment(1), ct);
+            });
+        var r = result!;
+        AnsiConsole.MarkupLine(Markup.Escape(r.Sync.ToString()));
+        foreach (var c in r.Compute.Where(c => c.Errors.Count > 0)) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(c.ToString()) + "[/]");
+
+        var table = new Table().AddColumns("rep", "name", "revenue", "collection", "new cust.", "score", "delivery", "PDF");
+        foreach (var d in r.Deliveries)
+        {
+            string Completion(string code) => d.Indicators.FirstOrDefault(i => i.Code == code) is { Completion: { } c }
+                ? Data.Indicators.Scoring.Round1(c).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
+            table.AddRow(Markup.Escape(d.RepId), Markup.Escape(d.RepName), Completion("revenue"), Completion("collection_rate"), Completion("new_customers"),
+                d.Score is { } s ? Data.Indicators.Scoring.Round1(s).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "—",
+                d.Outcome switch { DeliveryOutcome.Sent => "[green]sent[/]", DeliveryOutcome.AlreadySent => "already sent", _ => "[red]failed[/]: " + Markup.Escape(d.Error ?? "") },
+                Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath)));
+        }
+        AnsiConsole.Write(table);
+        var options = sp.GetRequiredService<IOptions<FormsOptions>>().Value;
+        var mail = sp.GetRequiredService<IOptions<MailOptions>>().Value;
+        var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        AnsiConsole.MarkupLine($"forms: {Markup.Escape(options.OutputDirectory ?? "(not kept)")}");
+        AnsiConsole.MarkupLine($"mail:  {Markup.Escape(string.IsNullOrWhiteSpace(smtp.Host) ? mail.PickupDirectory ?? "" : $"smtp://{smtp.Host}:{smtp.Port}")}");
+        var failed = r.Deliveries.Count(d => d.Outcome == DeliveryOutcome.Failed);
+        if (failed > 0) AnsiConsole.MarkupLine($"[red]{failed} delivery(ies) failed permanently[/]");
+        return failed > 0 ? 2 : 0;
+    }
+
+    /// <summary>Builds the services, runs one command, and turns a failure into a message and an exit code.</summary>
+    private static async Task<int> Run(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct, bool needsMail)
+    {
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+            // One-shot commands print their own summary; the log shows only what went wrong.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:SalesReporting"] = "Warning" });
+            if (!needsMail && string.IsNullOrWhiteSpace(builder.Configuration["Smtp:Host"]) && string.IsNullOrWhiteSpace(builder.Configuration["Mail:PickupDirectory"]))
+                builder.Configuration["Mail:PickupDirectory"] = Path.Combine("out", "mail"); // commands that send nothing need no destination
+            builder.AddSalesReporting();
+            using var host = builder.Build();
+            await host.StartAsync(ct); // runs the ValidateOnStart checks
+            var code = await action(host.Services, ct);
+            await host.StopAsync(CancellationToken.None);
+            return code;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var f in ex.Failures) Console.Error.WriteLine("configuration error: " + f);
+            return 3;
+        }
+        catch (ImportRejectedException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 4;
+        }
+        catch (Exception ex) when (ex is FormatException or FileNotFoundException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Reports.Forms;
+using SalesReporting.Reports.Rendering;
+using SalesReporting.Worker.Jobs;
+
+namespace SalesReporting.Worker.Hosting;
+
+/// <summary>Section "Forms".</summary>
+public sealed class FormsOptions
+{
+    public const string Section = "Forms";
+    /// <summary>When set, every rendered PDF is also kept here (period_rep.pdf).</summary>
+    public string? OutputDirectory { get; set; }
+    /// <summary>Forms rendered at once by an in-process month-end.</summary>
+    public int Parallelism { get; set; } = 4;
+}
+
+public static class Registration
+{
+    /// <summary>Everything the jobs need; the same for `serve` and for the one-shot commands.</summary>
+    public static IHostApplicationBuilder AddSalesReporting(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CompanyOptions>().BindConfiguration(CompanyOptions.Section).ValidateDataAnnotations()
+            .Validate(o => { try { o.ResolveTimeZone(); return true; } catch (TimeZoneNotFoundException) { return false; } },
+                "Company:TimeZone is not a known time zone (use an IANA name such as Asia/Shanghai).")
+            .ValidateOnStart();
+        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Directory.Exists(o.ResolveQueryDirectory()), "Sources:QueryDirectory does not exist; it must hold the extraction queries (crm.reps.sql, ...).")
+            .ValidateOnStart();
+        services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations()
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Mail:From is not an email address (e.g. \"Sales Reports <reports@example.com>\").")
+            .ValidateOnStart();
+        services.AddOptions<FormsOptions>().BindConfiguration(FormsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmtpOptions>>(new MailDestinationValidation(builder.Configuration));
+
+        services.AddSingleton(_ =>
+        {
+            string Conn(string name) => builder.Configuration.GetConnectionString(name) is { Length: > 0 } c ? c
+                : throw new OptionsValidationException(name, typeof(string),
+                    [$"ConnectionStrings:{name} is not set (environment variable ConnectionStrings__{name}); scripts/demo sets it for the embedded default."]);
+            return Databases.Create(Conn("Crm"), Conn("Finance"), Conn("Reporting"));
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SourceSync>();
+        services.AddSingleton<IndicatorCompute>();
+        services.AddSingleton<TargetImport>();
+        services.AddSingleton<FormQuery>();
+        services.AddSingleton<FormHtml>();
+        services.AddSingleton(sp => new ChromiumOptions { ExecutablePath = builder.Configuration["Chromium:ExecutablePath"] ?? "/usr/bin/chromium" });
+        services.AddSingleton<IPdfRenderer, ChromiumPdfRenderer>();
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>();
+            if (!string.IsNullOrWhiteSpace(smtp.Value.Host)) return new SmtpTransport(smtp);
+            return new PickupDirectoryTransport(sp.GetRequiredService<IOptions<MailOptions>>().Value.PickupDirectory!);
+        });
+        services.AddSingleton<DeliveryLedger>();
+        services.AddSingleton<SyncSourcesJob>();
+        services.AddSingleton<RenderAndDeliverJob>();
+        services.AddSingleton<MonthEndJob>();
+        return builder;
+    }
+
+    private sealed class MailDestinationValidation(IConfiguration configuration) : IValidateOptions<SmtpOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SmtpOptions options) =>
+            string.IsNullOrWhiteSpace(options.Host) && string.IsNullOrWhiteSpace(configuration["Mail:PickupDirectory"])
+                ? ValidateOptionsResult.Fail("No mail destination: set Smtp:Host (Smtp__Host) to send through an SMTP server, or Mail:PickupDirectory (Mail__PickupDirectory) to write .eml files.")
+                : ValidateOptionsResult.Success;
+    }
+}

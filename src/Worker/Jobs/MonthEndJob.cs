@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Reports.Forms;
+using SalesReporting.Worker.Hosting;
+
+namespace SalesReporting.Worker.Jobs;
+
+public sealed record MonthEndResult(Period Period, SyncResult Sync, IReadOnlyList<ComputeResult> Compute, IReadOnlyList<RepDelivery> Deliveries);
+
+/// <summary>
+/// month-end-close(period): sync → compute → one render-and-deliver per rep. Under the scheduler the
+/// per-rep work is fanned out as Hangfire jobs; from the command line the same job code runs in-process.
+/// </summary>
+public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQuery forms, RenderAndDeliverJob deliver,
+    IOptions<CompanyOptions> company, IOptions<FormsOptions> formsOptions, TimeProvider clock, IBackgroundJobClient? jobs = null)
+{
+    /// <summary>The recurring entry point: closes the month before today (company time).</summary>
+    [DisplayName("month-end-close (previous month)")]
+    [AutomaticRetry(Attempts = 3)]
+    public Task<string> CloseLastMonthAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
+        return RunAsync(Period.FromDate(today).Previous.ToString(), false, ct);
+    }
+
+    [DisplayName("month-end-close {0}")]
+    [AutomaticRetry(Attempts = 3)]
+    [DisableConcurrentExecution(timeoutInSeconds: 3600)]
+    public async Task<string> RunAsync(string period, bool force, CancellationToken ct)
+    {
+        var p = Period.Parse(period);
+        var synced = await sync.RunAsync(ct);
+        var computed = await compute.ComputeWithHistoryAsync(p, ct);
+        var reps = await forms.ActiveRepsAsync(ct);
+        var client = jobs ?? throw new InvalidOperationException("No Hangfire client: run month-end from the command line instead.");
+        foreach (var rep in reps)
+            client.Enqueue<RenderAndDeliverJob>(j => j.RunAsync(p.ToString(), rep.RepId, force, CancellationToken.None));
+        return $"{synced}; {computed[^1]}; {reps.Count} forms queued";
+    }
+
+    /// <summary>The same steps in this process, reporting each rep as it finishes.</summary>
+    public async Task<MonthEndResult> RunInProcessAsync(Period period, bool force, Action<string>? stage, Action<RepDelivery>? done, CancellationToken ct)
+    {
+        stage?.Invoke("sync");
+        var synced = await sync.RunAsync(ct);
+        stage?.Invoke("compute");
+        var computed = await compute.ComputeWithHistoryAsync(period, ct);
+        var reps = await forms.ActiveRepsAsync(ct);
+        stage?.Invoke($"forms:{reps.Count}");
+        var results = new List<RepDelivery>();
+        await Parallel.ForEachAsync(reps, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
+            async (rep, token) =>
+            {
+                var r = await deliver.ExecuteAsync(period, rep.RepId, force, token);
+                lock (results) results.Add(r);
+                done?.Invoke(r);
+            });
+        return new MonthEndResult(period, synced, computed, results.OrderBy(r => r.RepId, StringComparer.Ordinal).ToList());
+    }
+}

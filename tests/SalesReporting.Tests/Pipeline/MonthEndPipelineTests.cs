@@ -1,0 +1,134 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MimeKit;
+using SalesReporting.Data;
+using SalesReporting.Data.Demo;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Tests.Infrastructure;
+using SalesReporting.Worker.Jobs;
+using UglyToad.PdfPig;
+
+namespace SalesReporting.Tests.Pipeline;
+
+/// <summary>The demo organisation through the whole month-end: real PostgreSQL, real Chromium, a real SMTP server.</summary>
+public sealed class MonthEndFixture : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public SmtpSink Smtp { get; } = new();
+    public IHost Host { get; private set; } = null!;
+    public MonthEndResult First { get; private set; } = null!;
+    public List<MimeMessage> FirstMessages { get; private set; } = [];
+    public string OutDir { get; } = Path.Combine(Path.GetTempPath(), "sr-pipeline-" + Guid.NewGuid().ToString("N"));
+    public static readonly Period October = new(2026, 10);
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateAsync("sr_pipeline");
+        Host = Db.BuildHost(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Forms:OutputDirectory"] = Path.Combine(OutDir, "forms"),
+        }, new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))));
+        var demo = await DemoOrganisation.GenerateAsync(Db.Databases, OutDir, default);
+        await Host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        await Host.Services.GetRequiredService<TargetImport>().ImportAsync(demo.TargetsFile, default);
+        First = await Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, null, default);
+        FirstMessages = Smtp.Messages.ToList();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Host.Dispose();
+        await Smtp.DisposeAsync();
+        await Db.DisposeAsync();
+        if (Directory.Exists(OutDir)) Directory.Delete(OutDir, true);
+    }
+}
+
+public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<MonthEndFixture>
+{
+    private sealed record Row(string Indicator, decimal? Actual, decimal? Target, decimal? Completion);
+
+    private static string PdfText(byte[] pdf)
+    {
+        using var doc = PdfDocument.Open(pdf);
+        return string.Join("\n", doc.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
+    }
+
+    private static byte[] Attachment(MimeMessage m)
+    {
+        var part = m.Attachments.OfType<MimePart>().Single();
+        using var ms = new MemoryStream();
+        part.Content!.DecodeTo(ms);
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public async Task The_example_rep_reproduces_the_template_figures_from_source_rows()
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var rows = (await conn.QueryAsync<Row>(
+            "select indicator, actual, target, completion from reporting.indicator_result where period = '2026-10-01' and rep_id = 'R001'"))
+            .ToDictionary(r => r.Indicator);
+        void Check(string code, decimal actual, decimal target, decimal completion)
+        {
+            Assert.Equal(actual, Math.Round(rows[code].Actual!.Value, 4));
+            Assert.Equal(target, rows[code].Target);
+            Assert.Equal(completion, Scoring.Round1(rows[code].Completion!.Value));
+        }
+        Check("revenue", 85m, 100m, 85.0m);
+        Check("collection_rate", 75m, 90m, 83.3m);
+        Check("new_customers", 12m, 15m, 80.0m);
+        Check("visits", 100m, 120m, 83.3m);
+        Check("lead_conversion", 18m, 25m, 72.0m);
+        Check("proposals", 25m, 30m, 83.3m);
+    }
+
+    [Fact]
+    public void The_example_reps_PDF_shows_the_completion_rates_and_key_actions()
+    {
+        var message = f.FirstMessages.Single(m => m.To.Mailboxes.Single().Address == "r001@demo.example");
+        var text = PdfText(Attachment(message));
+        foreach (var expected in new[] { "85.0%", "83.3%", "80.0%", "72.0%", "李明", "客户A", "签订年度框架合同", "客户反馈价格偏高，需优化报价", "业绩指标跟踪表", "反馈与确认" })
+            Assert.Contains(expected, text);
+    }
+
+    [Fact]
+    public async Task Every_rep_gets_exactly_one_email_with_their_own_PDF_and_nobody_elses()
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var reps = (await conn.QueryAsync<(string Id, string Name, string Email)>("select rep_id, name, email from staging.reps where active order by rep_id")).ToList();
+        Assert.Equal(21, reps.Count);
+        Assert.Equal(reps.Count, f.FirstMessages.Count);
+        foreach (var rep in reps)
+        {
+            var mine = f.FirstMessages.Where(m => m.To.Mailboxes.Any(a => a.Address == rep.Email)).ToList();
+            var message = Assert.Single(mine);
+            Assert.Single(message.To.Mailboxes);
+            Assert.Equal($"2026-10_{rep.Id}.pdf", message.Attachments.OfType<MimePart>().Single().FileName);
+            var text = PdfText(Attachment(message));
+            Assert.Contains(rep.Name, text);
+            foreach (var other in reps.Where(o => o.Id != rep.Id))
+                Assert.DoesNotContain(other.Name, text);
+        }
+        Assert.Equal(reps.Count, f.FirstMessages.Select(m => m.MessageId).Distinct().Count());
+        Assert.All(f.First.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
+        Assert.Equal(reps.Count, Directory.GetFiles(Path.Combine(f.OutDir, "forms"), "*.pdf").Length);
+    }
+
+    [Fact]
+    public async Task Running_month_end_again_sends_nothing_new()
+    {
+        var again = await f.Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(MonthEndFixture.October, false, null, null, default);
+        Assert.Equal(21, again.Deliveries.Count);
+        Assert.All(again.Deliveries, d => Assert.Equal(DeliveryOutcome.AlreadySent, d.Outcome));
+        Assert.Equal(f.FirstMessages.Count, f.Smtp.Messages.Count);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(21L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent'"));
+    }
+}

@@ -1,0 +1,92 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Pipeline;
+
+public sealed class SourceSyncTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private Microsoft.Extensions.Hosting.IHost host = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_sync");
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
+        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
+        await crm.ExecuteAsync("""
+            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
+            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
+              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
+              ('R2', 'NOPE', '乙', 'r2@x.example', '2020-01-01', true);
+            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
+              ('A1', 'R1', 'C1', 'visit', '2026-10-31 23:30+08', 30, true, true, 'ok'),
+              ('A2', 'R9', 'C1', 'visit', '2026-10-05 10:00+08', 30, true, true, 'unknown rep'),
+              ('A3', 'R1', 'C1', 'teleport', '2026-10-05 10:00+08', 30, true, true, 'bad kind');
+            insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at) values ('S1', 'C1', 'R1', 7, now());
+            """);
+        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
+        await fin.ExecuteAsync("""
+            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
+              ('I1', 'C1', 'R1', '2026-10-02', '2026-11-01', 1000, 600, 'issued'),
+              ('I2', 'C1', 'R1', '2026-10-02', '2026-11-01', -5, 0, 'issued');
+            insert into finance.payments(payment_id, invoice_id, received_on, amount) values ('P1', 'I1', '2026-10-20', 500), ('P2', 'I404', '2026-10-20', 10);
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        host.Dispose();
+        await db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bad_source_rows_are_quarantined_with_their_reason_and_the_good_rows_are_staged()
+    {
+        var result = await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        Assert.Equal(6, result.Quarantined);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var q = (await conn.QueryAsync<(string Source, string Key, string Reason)>(
+            "select source, source_key, reason from staging.quarantine order by source, source_key")).ToList();
+        Assert.Equal(
+        [
+            ("crm.activities", "A2", "unknown rep"),
+            ("crm.activities", "A3", "unknown kind"),
+            ("crm.reps", "R2", "unknown team"),
+            ("crm.surveys", "S1", "score out of range 1..5"),
+            ("finance.invoices", "I2", "missing or negative amount"),
+            ("finance.payments", "P2", "payment for unknown invoice"),
+        ], q);
+        Assert.Equal("R9", await conn.ExecuteScalarAsync<string>("select raw->>'rep_id' from staging.quarantine where source_key = 'A2'"));
+        Assert.Equal(["A1"], await conn.QueryAsync<string>("select activity_id from staging.activities"));
+        Assert.Equal(["I1"], await conn.QueryAsync<string>("select invoice_id from staging.invoices"));
+        Assert.Equal(["P1"], await conn.QueryAsync<string>("select payment_id from staging.payments"));
+        Assert.Equal(6L, await conn.ExecuteScalarAsync<long>("select rows_quarantined from staging.sync_run where id = @id", new { id = result.RunId }));
+
+        // A second run pulls only what changed since the watermark.
+        var again = await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        Assert.Equal(0, again.Read);
+    }
+
+    [Fact]
+    public async Task A_targets_file_with_one_bad_row_is_rejected_whole_naming_row_and_column()
+    {
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        var file = Path.Combine(Path.GetTempPath(), $"targets-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "rep_id,period,indicator,target\nR1,2026-10,revenue,100\nR1,2026-13,visits,120\nR1,2026-10,visits,abc\nR7,2026-10,visits,1\nR1,2026-10,revenue,90\n");
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => host.Services.GetRequiredService<TargetImport>().ImportAsync(file, default));
+        Assert.Equal(
+        [
+            (3, "period", "2026-13"),
+            (4, "target", "abc"),
+            (5, "rep_id", "R7"),
+            (6, "rep_id", "R1"),
+        ], ex.Errors.Select(e => (e.Row, e.Column, e.Value)));
+        Assert.Contains("duplicate of row 2", ex.Errors[3].Reason);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
+        File.Delete(file);
+    }
+}
