@@ -14,7 +14,7 @@ public sealed class SourceSyncTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync("sr_sync");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "0" });
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -65,9 +65,14 @@ public sealed class SourceSyncTests : IAsyncLifetime
         Assert.Equal(["P1"], await conn.QueryAsync<string>("select payment_id from staging.payments"));
         Assert.Equal(6L, await conn.ExecuteScalarAsync<long>("select rows_quarantined from staging.sync_run where id = @id", new { id = result.RunId }));
 
-        // A second run pulls only what changed since the watermark.
+        // A second run pulls only what changed since the watermark: the fixed activity, nothing else.
         var again = await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
         Assert.Equal(0, again.Read);
+        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
+            await crm.ExecuteAsync("update crm.activities set kind = 'visit', updated_at = now() + interval '1 second' where activity_id = 'A3'");
+        var third = await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        Assert.Equal((1, 1, 0), (third.Read, third.Upserted, third.Quarantined));
+        Assert.Equal(["A1", "A3"], await conn.QueryAsync<string>("select activity_id from staging.activities order by 1"));
     }
 
     [Fact]
