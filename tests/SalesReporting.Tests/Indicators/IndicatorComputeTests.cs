@@ -1,0 +1,158 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Indicators;
+
+/// <summary>Each indicator against figures computed by hand from a few source rows written here.</summary>
+public sealed class IndicatorComputeTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private IHost host = null!;
+    private static readonly Period October = new(2026, 10);
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_compute");
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
+        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
+        await crm.ExecuteAsync("""
+            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
+            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
+              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
+              ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
+            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
+              ('C1', '老客户', '制造业', 'key', 'R1'), ('C2', '新客户', '零售业', 'standard', 'R1'), ('C3', '又一新客户', '科技业', 'standard', 'R2');
+            -- 23:30 local on the last day is October; 00:30 local on Nov 1 (16:30 UTC Oct 31) is November.
+            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
+              ('A1', 'R1', 'C1', 'visit', '2026-10-31 23:30+08', 30, true, true, 'late visit'),
+              ('A2', 'R1', 'C1', 'visit', '2026-11-01 00:30+08', 30, true, true, 'next month'),
+              ('A3', 'R1', 'C1', 'visit', '2026-10-01 00:10+08', 5, true, true, 'too short to be effective'),
+              ('A4', 'R1', 'C2', 'proposal', '2026-10-12 10:00+08', 60, true, true, 'proposal');
+            -- C1 first won in 2025 (not new in October); C2 first won in October, twice; C3 first won in October by R2.
+            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
+              ('O1', 'R1', 'C1', 10000, 'won', '2025-03-01 10:00+08', '2025-03-11 10:00+08', false),
+              ('O2', 'R1', 'C1', 40000, 'won', '2026-10-01 10:00+08', '2026-10-21 10:00+08', false),
+              ('O3', 'R1', 'C2', 20000, 'won', '2026-10-02 10:00+08', '2026-10-12 10:00+08', false),
+              ('O4', 'R1', 'C2', 30000, 'won', null, '2026-10-20 10:00+08', false),
+              ('O5', 'R2', 'C3', 50000, 'won', '2026-09-30 10:00+08', '2026-10-30 10:00+08', false);
+            insert into crm.leads(lead_id, rep_id, created_at, qualified_at, converted_at) values
+              ('L1', 'R1', '2026-09-01', '2026-10-02 10:00+08', '2026-10-05 10:00+08'),
+              ('L2', 'R1', '2026-09-01', '2026-10-03 10:00+08', null),
+              ('L3', 'R1', '2026-09-01', '2026-10-04 10:00+08', null),
+              ('L4', 'R1', '2026-09-01', '2026-10-05 10:00+08', null);
+            insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at) values
+              ('S1', 'C1', 'R1', 5, '2026-10-10 10:00+08'), ('S2', 'C2', 'R1', 4, '2026-10-11 10:00+08');
+            """);
+        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
+        await fin.ExecuteAsync("""
+            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
+              ('I1', 'C1', 'R1', '2026-09-05', '2026-10-05', 100000, 60000, 'issued'),
+              ('I2', 'C2', 'R1', '2026-09-10', '2026-10-10', 50000, 30000, 'issued'),
+              ('I3', 'C1', 'R1', '2026-10-03', '2026-11-03', 300000, 200000, 'issued'),
+              ('I4', 'C1', 'R1', '2026-10-04', '2026-10-30', 999999, 0, 'void'),
+              ('I5', 'C3', 'R2', '2026-10-08', '2026-11-08', 100000, 80000, 'issued');
+            -- I1: 60,000 by the end of October, 40,000 only in November. I2: overpaid, counts at most its amount.
+            insert into finance.payments(payment_id, invoice_id, received_on, amount) values
+              ('P1', 'I1', '2026-10-20', 60000), ('P2', 'I1', '2026-11-02', 40000), ('P3', 'I2', '2026-10-09', 55000);
+            """);
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        await using var rep = await db.Databases.Reporting.OpenConnectionAsync();
+        await rep.ExecuteAsync("""
+            insert into reporting.target(rep_id, period, indicator, target) values
+              ('R1', '2026-10-01', 'revenue', 40), ('R1', '2026-10-01', 'negotiation_cycle', 10), ('R1', '2026-10-01', 'visits', 0);
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        host.Dispose();
+        await db.DisposeAsync();
+    }
+
+    private async Task<Dictionary<(string Rep, string Indicator), (decimal? Actual, decimal? Completion)>> ComputeAsync()
+    {
+        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
+        Assert.Empty(result.Errors);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        return (await conn.QueryAsync<(string RepId, string Indicator, decimal? Actual, decimal? Completion)>(
+                "select rep_id, indicator, actual, completion from reporting.indicator_result where period = '2026-10-01'"))
+            .ToDictionary(r => (r.RepId, r.Indicator), r => (r.Actual, r.Completion));
+    }
+
+    [Fact]
+    public async Task Each_default_indicator_matches_the_hand_computed_value()
+    {
+        var v = await ComputeAsync();
+        decimal? A(string rep, string code) => v[(rep, code)].Actual is { } d ? Math.Round(d, 4) : null;
+        Assert.Equal(30m, A("R1", "revenue"));                 // 300,000 issued in October; the void invoice is ignored
+        Assert.Equal(10m, A("R2", "revenue"));
+        // Due in October: I1 100,000 (60,000 received by Oct 31) and I2 50,000 (overpaid, capped): 110,000 / 150,000.
+        Assert.Equal(73.3333m, A("R1", "collection_rate"));
+        Assert.Null(A("R2", "collection_rate"));               // nothing due: no value, not 0 and not 100
+        Assert.Equal(1m, A("R1", "new_customers"));            // C2 once, though won twice; C1 was won before
+        Assert.Equal(1m, A("R2", "new_customers"));
+        Assert.Equal(3m, A("R1", "avg_order_value"));          // (40,000 + 20,000 + 30,000) / 3 wins, in 万元
+        Assert.Equal(33.3333m, A("R1", "gross_margin"));       // (300,000 − 200,000) / 300,000
+        Assert.Equal(2m, A("R1", "visits"));                   // A1 at 23:30 local on Oct 31 is October; A2 is November
+        Assert.Equal(1m, A("R1", "effective_visits"));         // A3 lasted 5 minutes
+        Assert.Equal(25m, A("R1", "lead_conversion"));         // 1 converted / 4 qualified
+        Assert.Equal(1m, A("R1", "proposals"));
+        Assert.Equal(15m, A("R1", "negotiation_cycle"));       // (20 + 10) / 2 days; O4 has no proposal date
+        Assert.Equal(75m, A("R1", "team_share"));              // 30 of the team's 40 万元
+        Assert.Equal(4.5m, A("R1", "customer_satisfaction"));
+        Assert.Equal(0m, A("R2", "visits"));                   // a count with no rows is 0
+        Assert.Null(A("R2", "customer_satisfaction"));         // a mean with no rows has no value
+    }
+
+    [Fact]
+    public async Task Completion_is_direction_aware_and_empty_for_a_zero_or_missing_target()
+    {
+        var v = await ComputeAsync();
+        Assert.Equal(75.0m, Scoring.Round1(v[("R1", "revenue")].Completion!.Value));             // 30 / 40
+        Assert.Equal(66.7m, Scoring.Round1(v[("R1", "negotiation_cycle")].Completion!.Value));   // lower is better: 10 / 15
+        Assert.Null(v[("R1", "visits")].Completion);                                           // target 0
+        Assert.Null(v[("R1", "proposals")].Completion);                                        // no target
+    }
+
+    [Fact]
+    public async Task A_custom_SQL_indicator_is_computed_and_a_broken_one_is_reported_by_name_without_stopping_the_others()
+    {
+        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("""
+                insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
+                ('demo_count', '演示次数', '演示次數', 'Demos', 'process', 'count', 'higher', 'zero', 200,
+                 'select rep_id, count(*) as value from staging.activities where kind = ''proposal'' and occurred_at >= @period_start::timestamp at time zone @tz and occurred_at < (@period_end + 1)::timestamp at time zone @tz group by rep_id'),
+                ('broken', '坏的', '壞的', 'Broken', 'process', 'count', 'higher', 'zero', 210, 'select rep_id, count(*) as value from staging.no_such_table group by rep_id'),
+                ('sneaky', '写入', '寫入', 'Writes', 'process', 'count', 'higher', 'zero', 220,
+                 'select rep_id, 1 as value from staging.reps where (select count(*) from (delete from staging.reps returning 1) d) > 0');
+                """);
+        }
+        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
+        Assert.Equal(["broken", "sneaky"], result.Errors.Select(e => e.Indicator).Order());
+        Assert.Contains("no_such_table", result.Errors.Single(e => e.Indicator == "broken").Error);
+        await using var check = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(1m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'demo_count' and rep_id = 'R1'"));
+        Assert.Equal(0m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'demo_count' and rep_id = 'R2'"));
+        Assert.Equal(2L, await check.ExecuteScalarAsync<long>("select count(*) from staging.reps"));
+        Assert.Equal(30m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'revenue' and rep_id = 'R1'"));
+        Assert.Equal(2L, await check.ExecuteScalarAsync<long>("select count(*) from reporting.compute_error where period = '2026-10-01'"));
+    }
+
+    [Theory]
+    [InlineData(85, 100, 85.0)]
+    [InlineData(75, 90, 83.3)]
+    [InlineData(12, 15, 80.0)]
+    [InlineData(100, 120, 83.3)]
+    [InlineData(18, 25, 72.0)]
+    [InlineData(25, 30, 83.3)]
+    [InlineData(1, 8, 12.5)]      // 12.5 exactly: half away from zero
+    [InlineData(1, 16, 6.3)]      // 6.25 → 6.3
+    public void Completion_rounds_to_one_decimal_half_away_from_zero(int actual, int target, double expected) =>
+        Assert.Equal((decimal)expected, Scoring.Round1((decimal)actual / target * 100));
+}
