@@ -13,7 +13,7 @@ install_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
-  fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || missing+=(fonts-wqy-zenhei)
+  fc-list 2>/dev/null | grep -i "WenQuanYi Zen Hei" >/dev/null || missing+=(fonts-wqy-zenhei)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
   command -v runuser >/dev/null 2>&1 || missing+=(util-linux)

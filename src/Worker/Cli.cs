@@ -19,6 +19,7 @@ public static class Cli
         var root = new RootCommand("SalesReporting: month-end sales performance forms, delivered.");
 
         var serve = new Command("serve", "Run the Hangfire server, the dashboard at /hangfire, /health and the recurring jobs.");
+        serve.TreatUnmatchedTokensAsErrors = false; // ASP.NET Core's own switches (--urls ...) pass through
         serve.SetAction((_, ct) => Serve.RunAsync(args.Skip(1).ToArray(), ct));
         root.Subcommands.Add(serve);
 
@@ -68,6 +69,7 @@ public static class Cli
         monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
         root.Subcommands.Add(monthEnd);
 
+        root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((_, ct) => Serve.RunAsync(args, ct));
         return await root.Parse(args).InvokeAsync();
     }

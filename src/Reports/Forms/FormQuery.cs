@@ -101,7 +101,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             {
                 var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
                     .Select(p => trends[(rep.RepId, r.Code)].FirstOrDefault(t => t.Period == p)?.Actual).ToList();
-                var noValue = r.Completion is not null ? null : !r.HasTarget ? null : r.Target is null or 0 ? "no_target" : "no_actual";
+                var noValue = r.Completion is not null ? null : !r.HasTarget || r.Target is null or 0 ? "no_target" : "no_actual";
                 var anomaly = Scoring.IsAnomaly(r.Completion, r.Mom, r.Unit, r.Direction);
                 return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
                     r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, anomaly, r.Reason, trend);
@@ -115,11 +115,18 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 lines,
                 activities[rep.RepId].Take(40).Select(a => new KeyActionLine(a.Customer, a.Industry, a.IsKey, a.Kind, a.Subject ?? a.Kind,
                     DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),
-                risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, $"contract_end:{r.ContractEndDate:yyyy-MM-dd}")).ToList(),
+                risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, ContractRisk(locale, r.ContractEndDate))).ToList(),
                 actions[rep.RepId].Select(a => new ActionPlanLine(a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
                     a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, null)).ToList(),
                 acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null));
         }
         return forms;
     }
+
+    private static string ContractRisk(string locale, DateOnly end) => locale switch
+    {
+        "zh-TW" => $"合約於 {end:yyyy-MM-dd} 到期，尚無續約商機",
+        "en" => $"Contract ends {end:yyyy-MM-dd}; no open renewal opportunity",
+        _ => $"合同于 {end:yyyy-MM-dd} 到期，尚无续约商机",
+    };
 }
