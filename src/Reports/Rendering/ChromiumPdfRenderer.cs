@@ -1,0 +1,247 @@
+using PuppeteerSharp;
+using PuppeteerSharp.Media;
+
+namespace SalesReporting.Reports.Rendering;
+
+/// <summary>
+/// Prints HTML to PDF with the installed headless Chromium. One browser per process, launched on first
+/// use and relaunched if it has died; a fresh page per document. The page runs no script and loads
+/// nothing: every request other than an inline <c>data:</c> URL is aborted, so a form cannot reach the
+/// network whatever its data contains.
+/// </summary>
+public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
+{
+    private static readonly string[] Args =
+    [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--font-render-hinting=none",
+        // Request interception never sees <link rel=preconnect> or rel=prefetch: Chromium opens those
+        // sockets itself. Routing everything, loopback included, through a proxy on the closed discard
+        // port means such a socket goes nowhere.
+        "--proxy-server=127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+    ];
+
+    // The header must not be empty: Chromium replaces an empty template with its default (date and title).
+    private const string HeaderTemplate = "<span></span>";
+
+    private const string FooterTemplate =
+        """<div style="width:100%;text-align:center;font-size:8px;color:#7b8794;font-family:'WenQuanYi Zen Hei',sans-serif;">"""
+        + """<span class="pageNumber"></span> / <span class="totalPages"></span></div>""";
+
+    private readonly ChromiumOptions _options;
+    private readonly SemaphoreSlim _launchLock = new(1, 1);
+    private readonly SemaphoreSlim _pages;
+    private IBrowser? _browser;
+    private string? _userDataDir;
+    private bool _disposed;
+
+    public ChromiumPdfRenderer() : this(new ChromiumOptions())
+    {
+    }
+
+    public ChromiumPdfRenderer(ChromiumOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxConcurrentPages < 1)
+            throw new ArgumentException(
+                $"Chromium:MaxConcurrentPages is {options.MaxConcurrentPages}; it must be at least 1.", nameof(options));
+        _options = options;
+        _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
+    }
+
+    public async Task<byte[]> RenderAsync(string html, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        await _pages.WaitAsync(ct);
+        try
+        {
+            var browser = await GetBrowserAsync(ct);
+            try
+            {
+                return await RenderOnAsync(browser, html, ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
+            {
+                // Chromium died under this render (or just before it, unnoticed): one retry on a fresh
+                // browser. A second failure is real and goes to the caller, whose job retries.
+                return await RenderOnAsync(await GetBrowserAsync(ct), html, ct);
+            }
+        }
+        finally
+        {
+            _pages.Release();
+        }
+    }
+
+    /// <summary>The process id of the running browser, for tests that crash it on purpose.</summary>
+    internal int? BrowserProcessId => Volatile.Read(ref _browser)?.Process?.Id;
+
+    private static bool IsDead(IBrowser browser) =>
+        browser.IsClosed || !browser.IsConnected || browser.Process is { HasExited: true };
+
+    private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, CancellationToken ct)
+    {
+        var page = await browser.NewPageAsync().WaitAsync(ct);
+        try
+        {
+            return await PrintAsync(page, html, ct);
+        }
+        finally
+        {
+            if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
+        }
+    }
+
+    private async Task<byte[]> PrintAsync(IPage page, string html, CancellationToken ct)
+    {
+        var timeoutMs = (int)_options.Timeout.TotalMilliseconds;
+        await page.SetJavaScriptEnabledAsync(false).WaitAsync(ct);
+        await page.SetRequestInterceptionAsync(true).WaitAsync(ct);
+        page.Request += (_, e) => _ = AllowOnlyInlineAsync(e.Request);
+
+        await page.SetContentAsync(html, new SetContentOptions
+        {
+            WaitUntil = [WaitUntilNavigation.Load],
+            Timeout = timeoutMs,
+            CancellationToken = ct,
+        });
+
+        var pdf = await page.PdfDataAsync(new PdfOptions
+        {
+            Format = PaperFormat.A4,
+            PrintBackground = true,
+            DisplayHeaderFooter = true,
+            HeaderTemplate = HeaderTemplate,
+            FooterTemplate = FooterTemplate,
+            MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" },
+            // The structure tree of a tagged PDF is a quarter of a one-page form's bytes; forms are read, not navigated.
+            Tagged = false,
+            Timeout = timeoutMs,
+        }).WaitAsync(ct);
+
+        if (pdf is not { Length: > 4 } || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
+            throw new InvalidOperationException(
+                $"Chromium returned {pdf?.Length ?? 0} bytes that are not a PDF (no %PDF header).");
+        return pdf;
+    }
+
+    private static async Task AllowOnlyInlineAsync(IRequest request)
+    {
+        try
+        {
+            if (request.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+                await request.ContinueAsync();
+            else
+                await request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
+        }
+        catch (PuppeteerException)
+        {
+            // The page was closed while the request was pending: there is nothing left to allow or block.
+        }
+    }
+
+    private async Task<IBrowser> GetBrowserAsync(CancellationToken ct)
+    {
+        var current = Volatile.Read(ref _browser);
+        if (current is not null && !IsDead(current)) return current;
+
+        await _launchLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_browser is not null && !IsDead(_browser)) return _browser;
+            if (_browser is not null) await DiscardBrowserAsync();
+
+            if (!File.Exists(_options.ExecutablePath))
+                throw new FileNotFoundException(
+                    $"Chromium not found at '{_options.ExecutablePath}'. Install it or set {ChromiumOptions.SectionName}:ExecutablePath.",
+                    _options.ExecutablePath);
+
+            _userDataDir = Path.Combine(Path.GetTempPath(), "salesreporting-chromium-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_userDataDir);
+            IBrowser browser;
+            try
+            {
+                browser = await Puppeteer.LaunchAsync(new LaunchOptions
+                {
+                    ExecutablePath = _options.ExecutablePath,
+                    Headless = true,
+                    UserDataDir = _userDataDir,
+                    Args = Args,
+                    Timeout = (int)_options.Timeout.TotalMilliseconds,
+                    ProtocolTimeout = (int)_options.Timeout.TotalMilliseconds,
+                }).WaitAsync(ct);
+            }
+            catch
+            {
+                DeleteUserDataDir();
+                throw;
+            }
+            Volatile.Write(ref _browser, browser);
+            return browser;
+        }
+        finally
+        {
+            _launchLock.Release();
+        }
+    }
+
+    private async Task DiscardBrowserAsync()
+    {
+        var browser = _browser;
+        _browser = null;
+        if (browser is not null)
+        {
+            try
+            {
+                // A crashed browser cannot be asked to close; disposing kills whatever is left of it.
+                if (!IsDead(browser)) await browser.CloseAsync();
+            }
+            finally
+            {
+                await browser.DisposeAsync();
+            }
+        }
+        DeleteUserDataDir();
+    }
+
+    private void DeleteUserDataDir()
+    {
+        var dir = _userDataDir;
+        _userDataDir = null;
+        if (dir is null || !Directory.Exists(dir)) return;
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A crashed Chromium can leave a file locked for a moment; a stale profile in /tmp is harmless.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _launchLock.WaitAsync();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            await DiscardBrowserAsync();
+        }
+        finally
+        {
+            _launchLock.Release();
+        }
+    }
+}
