@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +21,10 @@ public sealed class FormHtml : IAsyncDisposable
     /// <summary>A stand-alone renderer with its own minimal service provider and no logging.</summary>
     public FormHtml()
     {
-        _ownedServices = new ServiceCollection().BuildServiceProvider();
+        // The default encoder escapes every CJK character as &#x…; this one escapes only what HTML needs.
+        _ownedServices = new ServiceCollection()
+            .AddSingleton(HtmlEncoder.Create(UnicodeRanges.All))
+            .BuildServiceProvider();
         _renderer = new HtmlRenderer(_ownedServices, NullLoggerFactory.Instance);
     }
 

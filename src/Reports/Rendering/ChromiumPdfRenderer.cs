@@ -22,6 +22,11 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         "--disable-component-update",
         "--disable-sync",
         "--font-render-hinting=none",
+        // Request interception never sees <link rel=preconnect> or rel=prefetch: Chromium opens those
+        // sockets itself. Routing everything, loopback included, through a proxy on the closed discard
+        // port means such a socket goes nowhere.
+        "--proxy-server=127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
     ];
 
     // The header must not be empty: Chromium replaces an empty template with its default (date and title).
@@ -61,19 +66,39 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         try
         {
             var browser = await GetBrowserAsync(ct);
-            var page = await browser.NewPageAsync().WaitAsync(ct);
             try
             {
-                return await PrintAsync(page, html, ct);
+                return await RenderOnAsync(browser, html, ct);
             }
-            finally
+            catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
             {
-                if (!page.IsClosed && browser.IsConnected) await page.CloseAsync();
+                // Chromium died under this render (or just before it, unnoticed): one retry on a fresh
+                // browser. A second failure is real and goes to the caller, whose job retries.
+                return await RenderOnAsync(await GetBrowserAsync(ct), html, ct);
             }
         }
         finally
         {
             _pages.Release();
+        }
+    }
+
+    /// <summary>The process id of the running browser, for tests that crash it on purpose.</summary>
+    internal int? BrowserProcessId => Volatile.Read(ref _browser)?.Process?.Id;
+
+    private static bool IsDead(IBrowser browser) =>
+        browser.IsClosed || !browser.IsConnected || browser.Process is { HasExited: true };
+
+    private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, CancellationToken ct)
+    {
+        var page = await browser.NewPageAsync().WaitAsync(ct);
+        try
+        {
+            return await PrintAsync(page, html, ct);
+        }
+        finally
+        {
+            if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
         }
     }
 
@@ -99,6 +124,8 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
             HeaderTemplate = HeaderTemplate,
             FooterTemplate = FooterTemplate,
             MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" },
+            // The structure tree of a tagged PDF is a quarter of a one-page form's bytes; forms are read, not navigated.
+            Tagged = false,
             Timeout = timeoutMs,
         }).WaitAsync(ct);
 
@@ -126,13 +153,13 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     private async Task<IBrowser> GetBrowserAsync(CancellationToken ct)
     {
         var current = Volatile.Read(ref _browser);
-        if (current is { IsClosed: false, IsConnected: true }) return current;
+        if (current is not null && !IsDead(current)) return current;
 
         await _launchLock.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_browser is { IsClosed: false, IsConnected: true }) return _browser;
+            if (_browser is not null && !IsDead(_browser)) return _browser;
             if (_browser is not null) await DiscardBrowserAsync();
 
             if (!File.Exists(_options.ExecutablePath))
@@ -142,15 +169,24 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 
             _userDataDir = Path.Combine(Path.GetTempPath(), "salesreporting-chromium-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(_userDataDir);
-            var browser = await Puppeteer.LaunchAsync(new LaunchOptions
+            IBrowser browser;
+            try
             {
-                ExecutablePath = _options.ExecutablePath,
-                Headless = true,
-                UserDataDir = _userDataDir,
-                Args = Args,
-                Timeout = (int)_options.Timeout.TotalMilliseconds,
-                ProtocolTimeout = (int)_options.Timeout.TotalMilliseconds,
-            }).WaitAsync(ct);
+                browser = await Puppeteer.LaunchAsync(new LaunchOptions
+                {
+                    ExecutablePath = _options.ExecutablePath,
+                    Headless = true,
+                    UserDataDir = _userDataDir,
+                    Args = Args,
+                    Timeout = (int)_options.Timeout.TotalMilliseconds,
+                    ProtocolTimeout = (int)_options.Timeout.TotalMilliseconds,
+                }).WaitAsync(ct);
+            }
+            catch
+            {
+                DeleteUserDataDir();
+                throw;
+            }
             Volatile.Write(ref _browser, browser);
             return browser;
         }
@@ -168,7 +204,8 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         {
             try
             {
-                if (!browser.IsClosed) await browser.CloseAsync();
+                // A crashed browser cannot be asked to close; disposing kills whatever is left of it.
+                if (!IsDead(browser)) await browser.CloseAsync();
             }
             finally
             {
