@@ -104,10 +104,9 @@ public static class Cli
         var table = new Table().AddColumns("rep", "name", "revenue", "collection", "new cust.", "score", "delivery", "PDF");
         foreach (var d in r.Deliveries)
         {
-            string Completion(string code) => d.Indicators.FirstOrDefault(i => i.Code == code) is { Completion: { } c }
-                ? Data.Indicators.Scoring.Round1(c).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
+            string Completion(string code) => Reports.Forms.Format.Completion(d.Indicators.FirstOrDefault(i => i.Code == code)?.Completion);
             table.AddRow(Markup.Escape(d.RepId), Markup.Escape(d.RepName), Completion("revenue"), Completion("collection_rate"), Completion("new_customers"),
-                d.Score is { } s ? Data.Indicators.Scoring.Round1(s).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "—",
+                d.Score is { } s ? Reports.Forms.Format.Score(s) : "—",
                 d.Outcome switch { DeliveryOutcome.Sent => "[green]sent[/]", DeliveryOutcome.AlreadySent => "already sent", _ => "[red]failed[/]: " + Markup.Escape(d.Error ?? "") },
                 Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath)));
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using MimeKit;
-using SalesReporting.Data.Indicators;
 using SalesReporting.Reports.Forms;
 
 namespace SalesReporting.Reports.Delivery;
@@ -19,17 +18,17 @@ public static class FormEmail
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(toName, toEmail));
-        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, PeriodText(form), form.Rep.RepName);
+        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, Labels.For(form.Locale).FormatPeriod(form.Period), form.Rep.RepName);
 
         var rows = form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
-            $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Num(i.Target)}</td><td style=\"text-align:right\">{Num(i.Actual)}</td>" +
-            $"<td style=\"text-align:right\">{(i.Completion is { } c ? Scoring.Round1(c).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—")}</td></tr>");
-        var score = form.Score.Score is { } s ? Scoring.Round1(s).ToString("0.0", CultureInfo.InvariantCulture) : "—";
+            $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Format.Value(i.Target, i.Unit)}</td><td style=\"text-align:right\">{Format.Value(i.Actual, i.Unit)}</td>" +
+            $"<td style=\"text-align:right\">{Format.Completion(i.Completion)}</td></tr>");
+        var score = form.Score.Score is { } s ? Format.Score(s) : "—";
         var ack = acknowledgeUrl is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(acknowledgeUrl)}\">{t.Acknowledge}</a></p>";
         var html = $"""
             <!DOCTYPE html><html><body style="font-family:sans-serif">
             <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName))}</p>
-            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, PeriodText(form)))}</p>
+            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, Labels.For(form.Locale).FormatPeriod(form.Period)))}</p>
             <p>{t.Score}: <b>{score}</b></p>
             <table border="1" cellpadding="4" style="border-collapse:collapse">
             <tr><th>{t.Indicator}</th><th>{t.Target}</th><th>{t.Actual}</th><th>{t.Completion}</th></tr>
@@ -39,20 +38,15 @@ public static class FormEmail
             </body></html>
             """;
         var text = string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName) + "\n\n" +
-                   string.Format(CultureInfo.InvariantCulture, t.Intro, PeriodText(form)) + "\n" +
+                   string.Format(CultureInfo.InvariantCulture, t.Intro, Labels.For(form.Locale).FormatPeriod(form.Period)) + "\n" +
                    string.Join("\n", form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
-                       $"{i.Name}: {Num(i.Actual)} / {Num(i.Target)} = {(i.Completion is { } c ? Scoring.Round1(c).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—")}")) +
+                       $"{i.Name}: {Format.Value(i.Actual, i.Unit)} / {Format.Value(i.Target, i.Unit)} = {Format.Completion(i.Completion)}")) +
                    (acknowledgeUrl is null ? "" : $"\n\n{t.Acknowledge}: {acknowledgeUrl}");
         var body = new BodyBuilder { HtmlBody = html, TextBody = text };
         body.Attachments.Add(AttachmentName(form), pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return message;
     }
-
-    private static string Num(decimal? v) => v is { } d ? Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.##", CultureInfo.InvariantCulture) : "—";
-
-    private static string PeriodText(FeedbackForm f) =>
-        f.Locale == "en" ? new DateTime(f.Period.Year, f.Period.Month, 1).ToString("MMM yyyy", CultureInfo.InvariantCulture) : $"{f.Period.Year}年{f.Period.Month}月";
 
     private sealed record T(string Subject, string Greeting, string Intro, string Score, string Indicator, string Target, string Actual, string Completion, string Acknowledge);
 
