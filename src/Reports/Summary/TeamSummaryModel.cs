@@ -1,0 +1,35 @@
+using SalesReporting.Data;
+
+namespace SalesReporting.Reports.Summary;
+
+// The manager's team summary for one month (SPEC §5), as plain immutable data: built from SQL by
+// SummaryQuery, and all the template sees.
+
+/// <param name="Locale">the team's locale: zh-CN (default), zh-TW or en</param>
+/// <param name="KeyIndicators">the indicators shown as columns of the rep table, in order</param>
+/// <param name="QuarantinedRows">source rows held back by the last sync (bad rows), for the data-quality line</param>
+public sealed record TeamSummary(
+    string Locale,
+    Period Period,
+    DateOnly FilledOn,
+    string TeamId,
+    string TeamName,
+    string Region,
+    string ManagerName,
+    IReadOnlyList<SummaryIndicator> KeyIndicators,
+    IReadOnlyList<SummaryRepRow> Reps,
+    IReadOnlyList<SummaryFinding> Findings,
+    IReadOnlyList<OverdueAction> OverdueActions,
+    long QuarantinedRows);
+
+public sealed record SummaryIndicator(string Code, string Name, string Unit);
+
+/// <param name="Completions">completion % per key indicator, same order as TeamSummary.KeyIndicators; null = no value</param>
+/// <param name="Rank">1 = best score in the team; null without a score</param>
+public sealed record SummaryRepRow(string RepId, string RepName, bool IsNewHire, int? TenureMonth,
+    IReadOnlyList<decimal?> Completions, decimal? Score, string? Tier, int? Rank, bool Acknowledged);
+
+/// <param name="Kind">team_issue | authenticity | spot_check | new_hire_ramp | key_account_risk | config_warning</param>
+public sealed record SummaryFinding(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail);
+
+public sealed record OverdueAction(string RepId, string RepName, string Problem, string Action, string Owner, DateOnly DueOn, int DaysOverdue);
