@@ -289,6 +289,7 @@ public sealed class AnomalyRecomputeTests : IAsyncLifetime
         Assert.False(after.ContainsKey(("R2", "revenue")));
         Assert.Equal(before.Count - 1, after.Count);
         Assert.Equal(after.Count, result.Derived!.Anomalies);
-        Assert.Equal(before[("D1", "collection_rate")], after[("D1", "collection_rate")]);
+        Assert.Equal(before[("D1", "collection_rate")].Rules, after[("D1", "collection_rate")].Rules);
+        Assert.Equal(before[("D1", "collection_rate")].Draft, after[("D1", "collection_rate")].Draft);
     }
 }
