@@ -11,7 +11,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         string? ManagerEmail, string? Locale, DateOnly? HireDate, string Email);
     private sealed record ResultRow(string RepId, string Code, string Category, string NameZhCn, string NameZhTw, string NameEn,
         string Unit, string Direction, bool HasTarget, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
-        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason);
+        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason, bool IsAnomaly);
     private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
     private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
         DateTime OccurredAt, string? Progress, string? SupportNeeded);
@@ -49,7 +49,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
             select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
                    x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
-                   coalesce(tw.weight, dw.weight) as weight, ar.reason
+                   coalesce(tw.weight, dw.weight) as weight, coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
             from reporting.indicator_result x
             join reporting.indicator i on i.code = x.indicator and i.enabled
             join staging.reps r on r.rep_id = x.rep_id
@@ -57,6 +57,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
                  and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
             left join reporting.anomaly_reason ar on ar.period = x.period and ar.rep_id = x.rep_id and ar.indicator = x.indicator
+            left join reporting.anomaly an on an.period = x.period and an.rep_id = x.rep_id and an.indicator = x.indicator
             where x.period = @period and x.rep_id = any(@reps)
             order by i.sort_order, i.code
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
@@ -102,9 +103,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
                     .Select(p => trends[(rep.RepId, r.Code)].FirstOrDefault(t => t.Period == p)?.Actual).ToList();
                 var noValue = r.Completion is not null ? null : !r.HasTarget || r.Target is null or 0 ? "no_target" : "no_actual";
-                var anomaly = Scoring.IsAnomaly(r.Completion, r.Mom, r.Unit, r.Direction);
                 return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
-                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, anomaly, r.Reason, trend);
+                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, r.IsAnomaly, r.Reason, trend);
             }).ToList();
             var score = Scoring.WeightedScore(results[rep.RepId].Select(r => (r.Weight ?? 0, r.Completion)));
             var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
