@@ -18,6 +18,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     private sealed record RiskRow(string RepId, string Customer, DateOnly ContractEndDate);
     private sealed record ActionRow(string RepId, DateOnly Period, string Problem, string RootCause, string CauseCategory, string Action,
         string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status);
+    private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
     private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
 
     /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
@@ -90,6 +91,9 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             where rep_id = any(@reps) and period <= @period and (period = @period or status = 'open' or due_on >= @period)
             order by rep_id, period, due_on, id
             """, args, cancellationToken: ct))).ToLookup(a => a.RepId);
+        var scores = (await conn.QueryAsync<ScoreRow>(new CommandDefinition(
+            "select rep_id, score, tier from reporting.rep_score where period = @period and rep_id = any(@reps)",
+            args, cancellationToken: ct))).ToDictionary(s => s.RepId);
         var acks = (await conn.QueryAsync<AckRow>(new CommandDefinition(
             "select rep_id, acknowledged_at from reporting.acknowledgement where period = @period and rep_id = any(@reps)",
             args, cancellationToken: ct))).ToDictionary(a => a.RepId);
@@ -106,12 +110,13 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
                     r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, r.IsAnomaly, r.Reason, trend);
             }).ToList();
-            var score = Scoring.WeightedScore(results[rep.RepId].Select(r => (r.Weight ?? 0, r.Completion)));
+            // The score compute stored (weights and cap in force then) is the one answer the form, the summary and the follow-ups share.
+            scores.TryGetValue(rep.RepId, out var stored);
             var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
             var isNewHire = rep.HireDate is { } hd && hd > period.End.AddDays(-180);
             forms.Add(new FeedbackForm(locale, period, today,
                 new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure),
-                new ScoreSummary(score, Scoring.Tier(score)),
+                new ScoreSummary(stored?.Score, stored?.Tier),
                 lines,
                 activities[rep.RepId].Take(40).Select(a => new KeyActionLine(a.Customer, a.Industry, a.IsKey, a.Kind, a.Subject ?? a.Kind,
                     DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),

@@ -109,6 +109,9 @@ public sealed class DerivedFiguresTests : IAsyncLifetime
         var scores = await ScoresAsync();
         Assert.Equal((124.2857m, "high"), scores["T1"]);   // (25·150 + 10·60) / 35
         Assert.Equal((150m, "high"), scores["U2"]);
+        // The form shows the stored score, not one worked out again with another cap.
+        var form = Assert.Single(await host.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(October, ["T1"], default));
+        Assert.Equal((124.2857m, "high"), (Math.Round(form.Score.Score!.Value, 4), form.Score.Tier));
     }
 
     [Fact]
