@@ -18,14 +18,16 @@ public static class ReminderKinds
 /// <summary>What a reminder is about. For low_tier there is no action: the rep and the scored period.</summary>
 public sealed record Reminder(
     string Kind, DateOnly Day, string Locale, string ToName, string ToEmail, string RepId, string RepName,
-    long? ActionId, string? Problem, string? Action, DateOnly? DueOn, DateOnly? CheckpointOn, Period? ScoredPeriod, decimal? Score)
+    long? ActionId, string? Problem, string? Action, DateOnly? DueOn, DateOnly? CheckpointOn, Period? ScoredPeriod, decimal? Score,
+    DateOnly? AsOf = null)
 {
     /// <summary>The delivery ledger's subject: one reminder per (action, kind, day), or per (rep, low_tier, day).</summary>
     public string SubjectId => ActionId is { } id
         ? string.Create(CultureInfo.InvariantCulture, $"A{id}.{Kind}.{Day:yyyyMMdd}")
         : string.Create(CultureInfo.InvariantCulture, $"R{RepId}.{Kind}.{Day:yyyyMMdd}");
 
-    public int DaysOverdue => DueOn is { } due ? Day.DayNumber - due.DayNumber : 0;
+    /// <summary>As of the day it is sent, which may lie after the day that keys it (a weekly slot, a rerun).</summary>
+    public int DaysOverdue => DueOn is { } due ? (AsOf ?? Day).DayNumber - due.DayNumber : 0;
 }
 
 /// <summary>Reminder emails in the team's locale (zh-CN default, zh-TW, en).</summary>

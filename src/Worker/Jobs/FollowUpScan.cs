@@ -29,11 +29,11 @@ internal sealed record ActionToRemind(long Id, string RepId, string RepName, str
         left join staging.teams t on t.team_id = r.team_id
         """;
 
-    public Reminder ToOwner(string kind, DateOnly day) =>
-        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null);
+    public Reminder ToOwner(string kind, DateOnly day, DateOnly? asOf = null) =>
+        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
 
-    public Reminder ToManager(string kind, DateOnly day) =>
-        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null);
+    public Reminder ToManager(string kind, DateOnly day, DateOnly asOf) =>
+        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
 }
 
 /// <summary>
@@ -69,7 +69,7 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
         var reminders = new List<Reminder>();
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
         {
-            var open = await conn.QueryAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + """
+            var open = await conn.QueryAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + "\n" + """
                 where a.status = 'open' and (a.checkpoint_on = @day or a.due_on <= @day)
                 order by a.id
                 """, new { day }, cancellationToken: ct));
@@ -82,12 +82,12 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
                     if (a.DueOn == day) reminders.Add(a.ToOwner(ReminderKinds.Due, day));
                     // Keyed by the first day of the current overdue slot: the day after due, then every N days.
                     // A rerun or a backfill inside the same slot finds the same key and sends nothing.
-                    if (overdue >= 1) reminders.Add(a.ToOwner(ReminderKinds.Overdue, a.DueOn.AddDays(1 + (overdue - 1) / o.OverdueEveryDays * o.OverdueEveryDays)));
+                    if (overdue >= 1) reminders.Add(a.ToOwner(ReminderKinds.Overdue, a.DueOn.AddDays(1 + (overdue - 1) / o.OverdueEveryDays * o.OverdueEveryDays), day));
                 }
                 else logger.LogWarning("Action {Action} of {Rep} has no owner email; no reminder sent", a.Id, a.RepId);
                 // Keyed by the day the escalation fell due, so it goes once per action whatever day the scan runs.
                 if (overdue >= o.EscalateAfterDays && a.ManagerEmail is not null)
-                    reminders.Add(a.ToManager(ReminderKinds.Escalation, a.DueOn.AddDays(o.EscalateAfterDays)));
+                    reminders.Add(a.ToManager(ReminderKinds.Escalation, a.DueOn.AddDays(o.EscalateAfterDays), day));
             }
 
             var scored = Period.FromDate(day).Previous;
