@@ -1,4 +1,3 @@
-using SalesReporting.Data.Targets;
 
 namespace SalesReporting.Data.Actions;
 
@@ -14,8 +13,7 @@ public sealed class ActionImport(ActionStore store)
 
     public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct)
     {
-        var name = Path.GetFileName(path);
-        var (header, rows) = ImportFile.Read(path, Header, ["indicator"]);
+        var (header, rows, file) = ImportFile.Read(path, Header, ["indicator"]);
         var (reps, indicators) = await store.KnownAsync(ct);
 
         var errors = new List<ImportError>();
@@ -28,19 +26,19 @@ public sealed class ActionImport(ActionStore store)
                 Cell("action"), Cell("owner_name"), Cell("owner_email"), Cell("due_on"), Cell("checkpoint_on"), Cell("support_needed"),
                 Cell("indicator"));
             var (fields, problems) = ActionRules.Check(draft, reps, indicators);
-            errors.AddRange(problems.Select(p => new ImportError(name, line, p.Field, p.Value, p.Reason)));
+            errors.AddRange(problems.Select(p => file.Error(line, p.Field, p.Value, p.Reason)));
             if (fields is null) continue;
             var key = (fields.RepId, fields.Period, fields.Problem);
             if (seen.TryGetValue(key, out var first))
             {
-                errors.Add(new ImportError(name, line, "problem", fields.Problem, $"duplicate of row {first} (same rep, period and problem)"));
+                errors.Add(file.Error(line, "problem", fields.Problem, $"duplicate of row {first} (same rep, period and problem)"));
                 continue;
             }
             seen[key] = line;
             parsed.Add(fields);
         }
         if (errors.Count > 0) throw new ImportRejectedException(errors);
-        if (parsed.Count == 0) throw new ImportRejectedException([new ImportError(name, 1, "", "", "the file has a header but no rows")]);
+        if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
         return await store.UpsertManyAsync(parsed, ct);
     }
 }
@@ -55,8 +53,7 @@ public sealed class ReasonImport(ActionStore store)
 
     public async Task<int> ImportAsync(string path, CancellationToken ct)
     {
-        var name = Path.GetFileName(path);
-        var (_, rows) = ImportFile.Read(path, Header, []);
+        var (_, rows, file) = ImportFile.Read(path, Header, []);
         var (reps, indicators) = await store.KnownAsync(ct);
         var errors = new List<ImportError>();
         var parsed = new List<(string, DateOnly, string, string)>();
@@ -64,7 +61,7 @@ public sealed class ReasonImport(ActionStore store)
         foreach (var (line, f) in rows)
         {
             var ok = true;
-            void Fail(string column, string value, string reason) { errors.Add(new ImportError(name, line, column, value, reason)); ok = false; }
+            void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
             if (f[0].Length == 0) Fail("rep_id", "", "required");
             else if (!reps.Contains(f[0])) Fail("rep_id", f[0], "unknown rep (not in the CRM's reps)");
             if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
@@ -77,46 +74,30 @@ public sealed class ReasonImport(ActionStore store)
             parsed.Add((f[0], period.Start, f[2], f[3]));
         }
         if (errors.Count > 0) throw new ImportRejectedException(errors);
-        if (parsed.Count == 0) throw new ImportRejectedException([new ImportError(name, 1, "", "", "the file has a header but no rows")]);
-        return await store.SetReasonsAsync(parsed, "import:" + name, ct);
+        if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
+        return await store.SetReasonsAsync(parsed, "import:" + file.FileName, ct);
     }
 }
 
-/// <summary>Reads an import file's rows after checking its header; a wrong header or field count rejects the file.</summary>
+/// <summary>Reads an import file (.csv or the first sheet of an .xlsx) with its required header, or the required header plus the optional columns.</summary>
 internal static class ImportFile
 {
-    /// <returns>the header as found (the required columns, then any optional ones present) and each row's trimmed cells with its line.</returns>
-    public static (string[] Header, List<(int Line, string[] Fields)> Rows) Read(string path, string[] required, string[] optional)
+    public static (string[] Header, IEnumerable<(int Line, string[] Fields)> Rows, TabularFile File) Read(string path, string[] required, string[] optional)
     {
-        var name = Path.GetFileName(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"File not found: {path}", path);
-        var ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext != ".csv") throw new ImportRejectedException([new ImportError(name, 0, "", ext, "unsupported file type; expected .csv")]);
-        List<(int Line, string[] Fields)> records;
-        using (var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true))
+        string[] full = [.. required, .. optional];
+        if (optional.Length > 0)
         {
-            try { records = Csv.Read(reader).ToList(); }
-            catch (FormatException ex) { throw new ImportRejectedException([new ImportError(name, 0, "", "", ex.Message)]); }
-        }
-        var expected = string.Join(",", required) + (optional.Length > 0 ? $"[,{string.Join(",", optional)}]" : "");
-        if (records.Count == 0) throw new ImportRejectedException([new ImportError(name, 1, "", "", "the file is empty; expected the header " + expected)]);
-        var header = records[0].Fields.Select(h => h.Trim()).ToArray();
-        if (header.Length < required.Length || !header.Take(required.Length).SequenceEqual(required)
-            || !header.Skip(required.Length).SequenceEqual(optional.Take(header.Length - required.Length)))
-            throw new ImportRejectedException([new ImportError(name, 1, "", string.Join(",", header), "wrong header; expected " + expected)]);
-        var errors = new List<ImportError>();
-        var rows = new List<(int, string[])>();
-        foreach (var (line, record) in records.Skip(1))
-        {
-            if (record.All(string.IsNullOrWhiteSpace)) continue;
-            if (record.Length != header.Length)
+            try
             {
-                errors.Add(new ImportError(name, line, "", string.Join(",", record), $"expected {header.Length} fields, found {record.Length}"));
-                continue;
+                var withOptional = TabularFile.Read(path, full);
+                return (full, withOptional.Rows.Select(r => (r.Row, r.Fields)), withOptional);
             }
-            rows.Add((line, record.Select(v => v.Trim()).ToArray()));
+            catch (ImportRejectedException ex) when (ex.Errors is [{ Reason: var reason }] && reason.StartsWith("wrong header", StringComparison.Ordinal))
+            {
+                // not the long form: read it as the required header alone, which reports a wrong header as such
+            }
         }
-        if (errors.Count > 0) throw new ImportRejectedException(errors);
-        return (header, rows);
+        var file = TabularFile.Read(path, required);
+        return (required, file.Rows.Select(r => (r.Row, r.Fields)), file);
     }
 }
