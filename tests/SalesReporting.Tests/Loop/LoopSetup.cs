@@ -15,6 +15,12 @@ using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Tests.Loop;
 
+internal sealed class SilentLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+}
+
 /// <summary>A small organisation staged directly: team T1 (zh-CN, R1 and R2) and team T2 (zh-TW, R3).</summary>
 public static class LoopSetup
 {
@@ -57,7 +63,9 @@ public static class LoopSetup
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddSalesReporting();
         builder.Services.AddSingleton(clock);
-        builder.Services.AddHangfire(c => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer()
+        // Hangfire's log provider is process-wide; tied to this app's logger factory it would outlive the app's
+        // disposal and break the next test class that schedules jobs in the same process.
+        builder.Services.AddHangfire(c => c.UseLogProvider(new SilentLog()).SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(db.Reporting), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
         var app = builder.Build();
