@@ -62,6 +62,7 @@ public static class Cli
         var import = new Command("import", "Import a file.");
         import.Subcommands.Add(importTargets);
         root.Subcommands.Add(import);
+        Api.LoopCommands.Add(root, import, Run);
 
         var periodOption = new Option<string>("--period") { Description = "The month to close, YYYY-MM", Required = true };
         var resendOption = new Option<bool>("--resend") { Description = "Send again even what was already sent" };

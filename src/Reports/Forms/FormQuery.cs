@@ -17,7 +17,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         DateTime OccurredAt, string? Progress, string? SupportNeeded);
     private sealed record RiskRow(string RepId, string Customer, DateOnly ContractEndDate);
     private sealed record ActionRow(string RepId, DateOnly Period, string Problem, string RootCause, string CauseCategory, string Action,
-        string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status);
+        string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? Effectiveness = null);
     private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
     private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
 
@@ -86,7 +86,9 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var actions = (await conn.QueryAsync<ActionRow>(new CommandDefinition("""
             select rep_id, period, problem, root_cause, cause_category, action, owner_name, due_on, checkpoint_on,
-                   case when status = 'done' then 'done' when due_on < @today then 'overdue' else 'open' end as status
+                   case when status = 'done' then 'done' when due_on < @today then 'overdue' else 'open' end as status,
+                   -- the follow-up scan's verdict once the month after the due date has closed; until then pending
+                   coalesce(effectiveness, case when indicator is not null and due_on < @today then 'pending' end) as effectiveness
             from reporting.improvement_action
             where rep_id = any(@reps) and period <= @period and (period = @period or status = 'open' or due_on >= @period)
             order by rep_id, period, due_on, id
@@ -122,7 +124,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                     DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),
                 risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, ContractRisk(locale, r.ContractEndDate))).ToList(),
                 actions[rep.RepId].Select(a => new ActionPlanLine(a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
-                    a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, null)).ToList(),
+                    a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, a.Effectiveness)).ToList(),
                 acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null));
         }
         return forms;

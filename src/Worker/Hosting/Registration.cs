@@ -6,6 +6,7 @@ using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
+using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Jobs;
 
 namespace SalesReporting.Worker.Hosting;
@@ -67,6 +68,7 @@ public static class Registration
         services.AddSingleton<SyncSourcesJob>();
         services.AddSingleton<RenderAndDeliverJob>();
         services.AddSingleton<MonthEndJob>();
+        builder.AddClosedLoop();
         return builder;
     }
 

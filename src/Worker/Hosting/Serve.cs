@@ -6,6 +6,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Npgsql;
 using SalesReporting.Data;
+using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Jobs;
 
 namespace SalesReporting.Worker.Hosting;
@@ -54,6 +55,7 @@ public static class Serve
             await cmd.ExecuteScalarAsync(token);
             return Results.Ok(new { status = "ok" });
         });
+        app.MapClosedLoop();
 
         var tz = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.ResolveTimeZone();
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();

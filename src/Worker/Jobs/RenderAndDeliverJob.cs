@@ -14,7 +14,7 @@ public sealed record RepDelivery(string RepId, string RepName, DeliveryOutcome O
 
 /// <summary>render-and-deliver(period, rep): build the form, print it, email it once.</summary>
 public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRenderer pdf, DeliveryLedger ledger,
-    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger)
+    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger, Api.AcknowledgementLinks links)
 {
     [DisplayName("render-and-deliver {0} {1}")]
     [AutomaticRetry(Attempts = 5)]
@@ -55,7 +55,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             File.Move(pdfPath + ".tmp", pdfPath, overwrite: true);
         }
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, null), force, ct);
+            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, repId)), force, ct);
         logger.LogInformation("{Period} {Rep}: {Outcome}", period, repId, outcome);
         return new RepDelivery(repId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
     }

@@ -1,0 +1,103 @@
+
+namespace SalesReporting.Data.Actions;
+
+/// <summary>
+/// Improvement actions from a sheet (SPEC §7). The whole file is checked first; one bad row rejects it
+/// with row, column and reason, and nothing is written. Re-importing the same (rep_id, period, problem)
+/// updates that action. An optional last column `indicator` names the indicator the action should move.
+/// </summary>
+public sealed class ActionImport(ActionStore store)
+{
+    public static readonly string[] Header =
+        ["rep_id", "period", "problem", "root_cause", "cause_category", "action", "owner_name", "owner_email", "due_on", "checkpoint_on", "support_needed"];
+
+    public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct)
+    {
+        var (header, rows, file) = ImportFile.Read(path, Header, ["indicator"]);
+        var (reps, indicators) = await store.KnownAsync(ct);
+
+        var errors = new List<ImportError>();
+        var parsed = new List<ActionFields>();
+        var seen = new Dictionary<(string, DateOnly, string), int>();
+        foreach (var (line, f) in rows)
+        {
+            string? Cell(string column) => Array.IndexOf(header, column) is var i and >= 0 ? f[i] : null;
+            var draft = new ActionDraft(Cell("rep_id"), Cell("period"), Cell("problem"), Cell("root_cause"), Cell("cause_category"),
+                Cell("action"), Cell("owner_name"), Cell("owner_email"), Cell("due_on"), Cell("checkpoint_on"), Cell("support_needed"),
+                Cell("indicator"));
+            var (fields, problems) = ActionRules.Check(draft, reps, indicators);
+            errors.AddRange(problems.Select(p => file.Error(line, p.Field, p.Value, p.Reason)));
+            if (fields is null) continue;
+            var key = (fields.RepId, fields.Period, fields.Problem);
+            if (seen.TryGetValue(key, out var first))
+            {
+                errors.Add(file.Error(line, "problem", fields.Problem, $"duplicate of row {first} (same rep, period and problem)"));
+                continue;
+            }
+            seen[key] = line;
+            parsed.Add(fields);
+        }
+        if (errors.Count > 0) throw new ImportRejectedException(errors);
+        if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
+        return await store.UpsertManyAsync(parsed, ct);
+    }
+}
+
+/// <summary>
+/// Anomaly reasons written by people (SPEC §4.2), header rep_id,period,indicator,reason; they replace the
+/// automatic drafts on the form. All or nothing, like every import.
+/// </summary>
+public sealed class ReasonImport(ActionStore store)
+{
+    public static readonly string[] Header = ["rep_id", "period", "indicator", "reason"];
+
+    public async Task<int> ImportAsync(string path, CancellationToken ct)
+    {
+        var (_, rows, file) = ImportFile.Read(path, Header, []);
+        var (reps, indicators) = await store.KnownAsync(ct);
+        var errors = new List<ImportError>();
+        var parsed = new List<(string, DateOnly, string, string)>();
+        var seen = new Dictionary<(string, DateOnly, string), int>();
+        foreach (var (line, f) in rows)
+        {
+            var ok = true;
+            void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
+            if (f[0].Length == 0) Fail("rep_id", "", "required");
+            else if (!reps.Contains(f[0])) Fail("rep_id", f[0], "unknown rep (not in the CRM's reps)");
+            if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
+            if (!indicators.Contains(f[2])) Fail("indicator", f[2], "unknown indicator; expected one of " + string.Join(", ", indicators.Order(StringComparer.Ordinal)));
+            if (f[3].Length == 0) Fail("reason", "", "required");
+            else if (f[3].Length > ActionRules.MaxText) Fail("reason", f[3][..40] + "…", $"longer than {ActionRules.MaxText} characters");
+            if (!ok) continue;
+            if (seen.TryGetValue((f[0], period.Start, f[2]), out var first)) { Fail("indicator", f[2], $"duplicate of row {first} (same rep, period and indicator)"); continue; }
+            seen[(f[0], period.Start, f[2])] = line;
+            parsed.Add((f[0], period.Start, f[2], f[3]));
+        }
+        if (errors.Count > 0) throw new ImportRejectedException(errors);
+        if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
+        return await store.SetReasonsAsync(parsed, "import:" + file.FileName, ct);
+    }
+}
+
+/// <summary>Reads an import file (.csv or the first sheet of an .xlsx) with its required header, or the required header plus the optional columns.</summary>
+internal static class ImportFile
+{
+    public static (string[] Header, IEnumerable<(int Line, string[] Fields)> Rows, TabularFile File) Read(string path, string[] required, string[] optional)
+    {
+        string[] full = [.. required, .. optional];
+        if (optional.Length > 0)
+        {
+            try
+            {
+                var withOptional = TabularFile.Read(path, full);
+                return (full, withOptional.Rows.Select(r => (r.Row, r.Fields)), withOptional);
+            }
+            catch (ImportRejectedException ex) when (ex.Errors is [{ Reason: var reason }] && reason.StartsWith("wrong header", StringComparison.Ordinal))
+            {
+                // not the long form: read it as the required header alone, which reports a wrong header as such
+            }
+        }
+        var file = TabularFile.Read(path, required);
+        return (required, file.Rows.Select(r => (r.Row, r.Fields)), file);
+    }
+}

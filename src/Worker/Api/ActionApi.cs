@@ -1,0 +1,185 @@
+using System.Text.Json;
+using SalesReporting.Data;
+using SalesReporting.Data.Actions;
+using SalesReporting.Worker.Jobs;
+
+namespace SalesReporting.Worker.Api;
+
+/// <summary>
+/// The JSON API for improvement actions, notes and anomaly reasons (SPEC §7). Every request carries an API key
+/// (header X-Api-Key, or Authorization: Bearer); every read and write is limited to the key's scope, and an
+/// action outside it is answered 404 as if it did not exist.
+/// </summary>
+public static class ActionApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly string[] ActionFieldNames =
+        ["rep_id", "period", "problem", "root_cause", "cause_category", "action", "owner_name", "owner_email", "due_on", "checkpoint_on",
+         "support_needed", "indicator", "status"];
+    private const string ScopeKey = "SalesReporting.AccessScope";
+
+    public static void MapActionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var presented = http.Request.Headers["X-Api-Key"].ToString();
+            var auth = http.Request.Headers.Authorization.ToString();
+            if (presented.Length == 0 && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) presented = auth[7..].Trim();
+            var scope = presented.Length == 0 ? null : await http.RequestServices.GetRequiredService<ApiKeys>().FindAsync(presented, http.RequestAborted);
+            if (scope is null)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer realm=\"SalesReporting\"";
+                return Results.Problem(statusCode: 401, title: "Unauthorized",
+                    detail: presented.Length == 0 ? "An API key is required (header X-Api-Key)." : "The API key is not valid.");
+            }
+            http.Items[ScopeKey] = scope;
+            return await next(context);
+        });
+
+        api.MapGet("/actions", async (HttpContext http, ActionStore store, string? rep_id, string? period, string? status, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            DateOnly? p = null;
+            if (period is not null) { if (Period.TryParse(period, out var pp)) p = pp.Start; else errors["period"] = ["expected YYYY-MM"]; }
+            if (status is not null && !ActionRules.Statuses.Contains(status)) errors["status"] = ["expected open or done"];
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            var list = await store.ListAsync(Scope(http), rep_id, p, status, ct);
+            return Results.Json(list.Select(Dto), Json);
+        });
+
+        api.MapGet("/actions/{id:long}", async (HttpContext http, ActionStore store, long id, CancellationToken ct) =>
+            await store.GetAsync(Scope(http), id, ct) is { } a ? Results.Json(Dto(a), Json) : NotFound(id));
+
+        api.MapPost("/actions", async (HttpContext http, ActionStore store, FollowUpScheduler scheduler, CancellationToken ct) =>
+        {
+            var (fields, problem) = await ReadActionAsync(http, store, ct);
+            if (problem is not null) return problem;
+            var created = await store.CreateAsync(fields!, ct);
+            if (created is null)
+                return Results.Problem(statusCode: 409, title: "Conflict",
+                    detail: $"An action for rep {fields!.RepId}, period {Period.FromDate(fields.Period)} and this problem exists already; change it with PUT.");
+            await scheduler.ScheduleAsync([created], ct);
+            return Results.Json(Dto(created), Json, statusCode: 201);
+        });
+
+        api.MapPut("/actions/{id:long}", async (HttpContext http, ActionStore store, FollowUpScheduler scheduler, long id, CancellationToken ct) =>
+        {
+            if (await store.GetAsync(Scope(http), id, ct) is null) return NotFound(id);
+            var (fields, problem) = await ReadActionAsync(http, store, ct);
+            if (problem is not null) return problem;
+            var (outcome, updated) = await store.UpdateAsync(Scope(http), id, fields!, ct);
+            if (outcome == ActionStore.UpdateOutcome.NotFound) return NotFound(id);
+            if (outcome == ActionStore.UpdateOutcome.Conflict)
+                return Results.Problem(statusCode: 409, title: "Conflict", detail: "Another action has the same rep, period and problem.");
+            await scheduler.ScheduleAsync([updated!], ct);
+            return Results.Json(Dto(updated!), Json);
+        });
+
+        api.MapGet("/actions/{id:long}/notes", async (HttpContext http, ActionStore store, long id, CancellationToken ct) =>
+            await store.GetAsync(Scope(http), id, ct) is null ? NotFound(id) : Results.Json(await store.NotesAsync(id, ct), Json));
+
+        api.MapPost("/actions/{id:long}/notes", async (HttpContext http, ActionStore store, long id, CancellationToken ct) =>
+        {
+            if (await store.GetAsync(Scope(http), id, ct) is null) return NotFound(id);
+            var (values, problem) = await ReadStringsAsync(http, ["note"]);
+            if (problem is not null) return problem;
+            var text = values!.GetValueOrDefault("note")?.Trim() ?? "";
+            if (text.Length == 0 || text.Length > ActionRules.MaxText)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [text.Length == 0 ? "required" : $"longer than {ActionRules.MaxText} characters"] });
+            var note = await store.AddNoteAsync(Scope(http), id, text, ct);
+            return note is null ? NotFound(id) : Results.Json(note, Json, statusCode: 201);
+        });
+
+        api.MapGet("/reasons", async (HttpContext http, ActionStore store, string? period, string? rep_id, CancellationToken ct) =>
+        {
+            DateOnly? p = null;
+            if (period is not null) { if (Period.TryParse(period, out var pp)) p = pp.Start; else return Results.ValidationProblem(new Dictionary<string, string[]> { ["period"] = ["expected YYYY-MM"] }); }
+            return Results.Json(await store.ReasonsAsync(Scope(http), p, rep_id, ct), Json);
+        });
+
+        api.MapPut("/reasons/{period}/{rep_id}/{indicator}", async (HttpContext http, ActionStore store, string period, string rep_id, string indicator, CancellationToken ct) =>
+        {
+            var (values, problem) = await ReadStringsAsync(http, ["reason"]);
+            if (problem is not null) return problem;
+            var errors = await CheckReasonKeyAsync(http, store, period, rep_id, indicator, ct);
+            var reason = values!.GetValueOrDefault("reason")?.Trim() ?? "";
+            if (reason.Length == 0) errors["reason"] = ["required"];
+            else if (reason.Length > ActionRules.MaxText) errors["reason"] = [$"longer than {ActionRules.MaxText} characters"];
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            return Results.Json(await store.SetReasonAsync(Period.Parse(period).Start, rep_id, indicator, reason, Scope(http).Name, ct), Json);
+        });
+
+        api.MapDelete("/reasons/{period}/{rep_id}/{indicator}", async (HttpContext http, ActionStore store, string period, string rep_id, string indicator, CancellationToken ct) =>
+        {
+            var errors = await CheckReasonKeyAsync(http, store, period, rep_id, indicator, ct);
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            return await store.DeleteReasonAsync(Period.Parse(period).Start, rep_id, indicator, ct) ? Results.NoContent()
+                : Results.Problem(statusCode: 404, title: "Not found", detail: "No reason written for this period, rep and indicator.");
+        });
+    }
+
+    private static AccessScope Scope(HttpContext http) => (AccessScope)http.Items[ScopeKey]!;
+
+    private static IResult NotFound(long id) => Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {id}.");
+
+    private static object Dto(ActionRecord a) => new
+    {
+        a.Id, a.RepId, Period = Period.FromDate(a.Period).ToString(), a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
+        a.OwnerEmail, a.DueOn, a.CheckpointOn, a.SupportNeeded, a.Indicator, a.Status, a.Effectiveness, a.CreatedAt, a.UpdatedAt,
+    };
+
+    private static async Task<Dictionary<string, string[]>> CheckReasonKeyAsync(HttpContext http, ActionStore store, string period, string repId, string indicator, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Period.TryParse(period, out _)) errors["period"] = ["expected YYYY-MM"];
+        var (reps, indicators) = await store.KnownAsync(ct);
+        if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = ["unknown rep, or not one this key may see"];
+        if (!indicators.Contains(indicator)) errors["indicator"] = ["unknown indicator"];
+        return errors;
+    }
+
+    private static async Task<(ActionFields?, IResult?)> ReadActionAsync(HttpContext http, ActionStore store, CancellationToken ct)
+    {
+        var (v, problem) = await ReadStringsAsync(http, ActionFieldNames);
+        if (problem is not null) return (null, problem);
+        var (reps, indicators) = await store.KnownAsync(ct);
+        string? F(string name) => v!.GetValueOrDefault(name);
+        var (fields, errors) = ActionRules.Check(new ActionDraft(F("rep_id"), F("period"), F("problem"), F("root_cause"), F("cause_category"),
+            F("action"), F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), F("status")),
+            reps, indicators);
+        var all = errors.ToList();
+        // A rep outside the key's scope reads the same as an unknown one: the API does not tell which reps exist.
+        if (fields is not null && !await store.RepInScopeAsync(Scope(http), fields.RepId, ct))
+            all.Add(new FieldError("rep_id", fields.RepId, "unknown rep (not in the CRM's reps)"));
+        if (all.Count == 0) return (fields, null);
+        return (null, Results.ValidationProblem(all.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
+            title: "The action is not valid."));
+    }
+
+    /// <summary>A JSON object of string (or null) fields. Unknown fields and wrong types are errors naming the field.</summary>
+    private static async Task<(Dictionary<string, string?>?, IResult?)> ReadStringsAsync(HttpContext http, string[] allowed)
+    {
+        JsonDocument doc;
+        try { doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted); }
+        catch (JsonException ex)
+        {
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid JSON: {ex.Message}"] }));
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["expected a JSON object"] }));
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var errors = new Dictionary<string, string[]>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (!allowed.Contains(p.Name)) errors[p.Name] = ["unknown field; expected one of " + string.Join(", ", allowed)];
+                else if (p.Value.ValueKind == JsonValueKind.String) values[p.Name] = p.Value.GetString();
+                else if (p.Value.ValueKind == JsonValueKind.Null) values[p.Name] = null;
+                else errors[p.Name] = ["expected a string"];
+            }
+            return errors.Count > 0 ? (null, Results.ValidationProblem(errors)) : (values, null);
+        }
+    }
+}

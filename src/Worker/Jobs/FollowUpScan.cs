@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.Globalization;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Reports.Reminders;
+
+namespace SalesReporting.Worker.Jobs;
+
+public sealed record FollowUpResult(DateOnly Day, IReadOnlyDictionary<string, int> Sent, int AlreadySent, int Failed, int Verdicts)
+{
+    public override string ToString() =>
+        $"follow-up {Day:yyyy-MM-dd}: sent {(Sent.Count == 0 ? "nothing" : string.Join(", ", Sent.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Value} {s.Key}")))}; " +
+        $"{AlreadySent} already sent; {Failed} failed; {Verdicts} effectiveness verdict(s)";
+}
+
+/// <summary>An open action with what a reminder about it needs: the owner, the rep, the team's manager and locale.</summary>
+internal sealed record ActionToRemind(long Id, string RepId, string RepName, string Problem, string Action, string OwnerName, string? OwnerEmail,
+    DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? ManagerName, string? ManagerEmail, string Locale)
+{
+    public const string Select = """
+        select a.id, a.rep_id, coalesce(r.name, a.rep_id) as rep_name, a.problem, a.action, a.owner_name, a.owner_email,
+               a.due_on, a.checkpoint_on, a.status, t.manager_name, t.manager_email,
+               case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end as locale
+        from reporting.improvement_action a
+        left join staging.reps r on r.rep_id = a.rep_id
+        left join staging.teams t on t.team_id = r.team_id
+        """;
+
+    public Reminder ToOwner(string kind, DateOnly day, DateOnly? asOf = null) =>
+        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
+
+    public Reminder ToManager(string kind, DateOnly day, DateOnly asOf) =>
+        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
+}
+
+/// <summary>
+/// follow-up-scan(day), the safety net (SPEC §6): reminders for actions at their checkpoint or due that day,
+/// overdue reminders, escalation to the manager after the configured days overdue, "needs improvement
+/// without an open action" reminders to the manager, and the effectiveness verdict after the due date.
+/// Every message goes through the delivery ledger keyed by (action, kind, day), so a rerun sends nothing twice.
+/// </summary>
+public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<CompanyOptions> company, IOptions<FollowUpOptions> options,
+    TimeProvider clock, ILogger<FollowUpScan> logger)
+{
+    private sealed record LowTierRow(string RepId, string RepName, decimal? Score, string? ManagerName, string? ManagerEmail, string Locale);
+
+    /// <summary>The recurring entry point: today in the company time zone.</summary>
+    [DisplayName("follow-up-scan (today)")]
+    [AutomaticRetry(Attempts = 3)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task<string> RunTodayAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
+        return (await RunAsync(today, ct)).ToString();
+    }
+
+    [DisplayName("follow-up-scan {0}")]
+    [AutomaticRetry(Attempts = 3)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task<string> RunForDateAsync(string day, CancellationToken ct) =>
+        (await RunAsync(DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture), ct)).ToString();
+
+    public async Task<FollowUpResult> RunAsync(DateOnly day, CancellationToken ct)
+    {
+        var o = options.Value;
+        var reminders = new List<Reminder>();
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+        {
+            var open = await conn.QueryAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + "\n" + """
+                where a.status = 'open' and (a.checkpoint_on = @day or a.due_on <= @day)
+                order by a.id
+                """, new { day }, cancellationToken: ct));
+            foreach (var a in open)
+            {
+                var overdue = day.DayNumber - a.DueOn.DayNumber;
+                if (a.OwnerEmail is not null)
+                {
+                    if (a.CheckpointOn == day) reminders.Add(a.ToOwner(ReminderKinds.Checkpoint, day));
+                    if (a.DueOn == day) reminders.Add(a.ToOwner(ReminderKinds.Due, day));
+                    // Keyed by the first day of the current overdue slot: the day after due, then every N days.
+                    // A rerun or a backfill inside the same slot finds the same key and sends nothing.
+                    if (overdue >= 1) reminders.Add(a.ToOwner(ReminderKinds.Overdue, a.DueOn.AddDays(1 + (overdue - 1) / o.OverdueEveryDays * o.OverdueEveryDays), day));
+                }
+                else logger.LogWarning("Action {Action} of {Rep} has no owner email; no reminder sent", a.Id, a.RepId);
+                // Keyed by the day the escalation fell due, so it goes once per action whatever day the scan runs.
+                if (overdue >= o.EscalateAfterDays && a.ManagerEmail is not null)
+                    reminders.Add(a.ToManager(ReminderKinds.Escalation, a.DueOn.AddDays(o.EscalateAfterDays), day));
+            }
+
+            var scored = Period.FromDate(day).Previous;
+            var firstDay = scored.End.AddDays(o.LowTierGraceDays);
+            if (day >= firstDay)
+            {
+                var slot = firstDay.AddDays((day.DayNumber - firstDay.DayNumber) / 7 * 7);
+                var lowTier = await conn.QueryAsync<LowTierRow>(new CommandDefinition("""
+                    select s.rep_id, r.name as rep_name, s.score, t.manager_name, t.manager_email,
+                           case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end as locale
+                    from reporting.rep_score s
+                    join staging.reps r on r.rep_id = s.rep_id and r.active
+                    join staging.teams t on t.team_id = r.team_id
+                    where s.period = @period and s.tier = 'improve' and t.manager_email is not null
+                      and not exists (select 1 from reporting.improvement_action a where a.rep_id = s.rep_id and a.status = 'open')
+                    order by s.rep_id
+                    """, new { period = scored.Start }, cancellationToken: ct));
+                reminders.AddRange(lowTier.Select(l => new Reminder(ReminderKinds.LowTier, slot, l.Locale, l.ManagerName ?? l.ManagerEmail!, l.ManagerEmail!,
+                    l.RepId, l.RepName, null, null, null, null, null, scored, l.Score)));
+            }
+        }
+
+        var sent = new Dictionary<string, int>(StringComparer.Ordinal);
+        int already = 0, failed = 0;
+        foreach (var r in reminders)
+        {
+            var (outcome, _) = await sender.SendAsync(r, ct);
+            switch (outcome)
+            {
+                case DeliveryOutcome.Sent: sent[r.Kind] = sent.GetValueOrDefault(r.Kind) + 1; break;
+                case DeliveryOutcome.AlreadySent: already++; break;
+                default: failed++; break;
+            }
+        }
+        var verdicts = await JudgeEffectivenessAsync(day, ct);
+        var result = new FollowUpResult(day, sent, already, failed, verdicts);
+        logger.LogInformation("{Result}", result.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// After the due date, once the month after it has closed: did the targeted indicator improve against the
+    /// action's own period? On completion where both months have one, else on the actual in the indicator's
+    /// direction. Months without data stay undecided and are looked at again by the next scan.
+    /// </summary>
+    public async Task<int> JudgeEffectivenessAsync(DateOnly day, CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("""
+            with pending as (
+                select a.id, a.rep_id, a.indicator, a.period as before_period,
+                       (date_trunc('month', a.due_on) + interval '1 month')::date as after_period
+                from reporting.improvement_action a
+                where a.indicator is not null and a.effectiveness is null and a.due_on < @day),
+            compared as (
+                select p.id, i.direction,
+                       case when b.completion is not null and f.completion is not null then 'completion' else 'actual' end as basis,
+                       coalesce(case when b.completion is not null and f.completion is not null then b.completion end, b.actual) as before_value,
+                       coalesce(case when b.completion is not null and f.completion is not null then f.completion end, f.actual) as after_value
+                from pending p
+                join reporting.indicator i on i.code = p.indicator
+                join reporting.indicator_result b on b.rep_id = p.rep_id and b.indicator = p.indicator and b.period = p.before_period
+                join reporting.indicator_result f on f.rep_id = p.rep_id and f.indicator = p.indicator and f.period = p.after_period
+                where (p.after_period + interval '1 month')::date <= @day)
+            update reporting.improvement_action a
+            set effectiveness = case when c.basis = 'completion' or c.direction = 'higher'
+                                     then case when c.after_value > c.before_value then 'improved' else 'not_improved' end
+                                     else case when c.after_value < c.before_value then 'improved' else 'not_improved' end end,
+                effectiveness_basis = c.basis, effectiveness_before = c.before_value, effectiveness_after = c.after_value,
+                effectiveness_checked_on = @day
+            from compared c
+            where a.id = c.id and c.before_value is not null and c.after_value is not null
+            """, new { day }, cancellationToken: ct));
+    }
+}
+
+/// <summary>follow-up(action, kind, date): the reminder at one checkpoint or due date, if it still applies.</summary>
+public sealed class FollowUpJob(Databases db, ReminderSender sender, ILogger<FollowUpJob> logger)
+{
+    [DisplayName("follow-up action {0} {1} {2}")]
+    [AutomaticRetry(Attempts = 5)]
+    public async Task<string> RunAsync(long actionId, string kind, string scheduledFor, CancellationToken ct)
+    {
+        var day = DateOnly.ParseExact(scheduledFor, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        ActionToRemind? a;
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            a = await conn.QuerySingleOrDefaultAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + " where a.id = @actionId",
+                new { actionId }, cancellationToken: ct));
+        if (a is null) return $"action {actionId} no longer exists; nothing to do";
+        if (a.Status != "open") return $"action {actionId} is {a.Status}; nothing to do";
+        var current = kind switch
+        {
+            ReminderKinds.Checkpoint => a.CheckpointOn,
+            ReminderKinds.Due => a.DueOn,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "expected checkpoint or due"),
+        };
+        if (current != day) return $"action {actionId}: the {kind} date moved from {scheduledFor} to {current?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}; nothing to do";
+        if (a.OwnerEmail is null)
+        {
+            logger.LogWarning("Action {Action} of {Rep} has no owner email; no reminder sent", a.Id, a.RepId);
+            return $"action {actionId}: no owner email";
+        }
+        var (outcome, error) = await sender.SendAsync(a.ToOwner(kind, day), ct);
+        return $"action {actionId} {kind} {scheduledFor}: {outcome}{(error is null ? "" : ": " + error)}";
+    }
+}

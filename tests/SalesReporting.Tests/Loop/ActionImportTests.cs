@@ -1,0 +1,128 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SalesReporting.Data;
+using SalesReporting.Data.Actions;
+using SalesReporting.Tests.Infrastructure;
+using SalesReporting.Worker.Jobs;
+using static SalesReporting.Tests.Import.TabularFileTests;
+
+namespace SalesReporting.Tests.Loop;
+
+/// <summary>`import actions` and `import reasons`: all or nothing, errors naming row and column, re-import updates.</summary>
+public sealed class ActionImportTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private IHost host = null!;
+    private readonly string dir = Directory.CreateTempSubdirectory("sr-loop-import-").FullName;
+    private const string Header = "rep_id,period,problem,root_cause,cause_category,action,owner_name,owner_email,due_on,checkpoint_on,support_needed";
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_loop_import");
+        await LoopSetup.SeedAsync(db);
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.Combine(dir, "mail") },
+            new FixedClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        host.Dispose();
+        await db.DisposeAsync();
+        Directory.Delete(dir, true);
+    }
+
+    private string Write(string name, params string[] lines)
+    {
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        return path;
+    }
+
+    private Task<IReadOnlyList<ActionRecord>> Import(string path) => host.Services.GetRequiredService<ActionImport>().ImportAsync(path, default);
+
+    private async Task<List<(string, string, DateOnly, DateOnly?, string)>> Stored()
+    {
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        return (await conn.QueryAsync<(string, string, DateOnly, DateOnly?, string)>(
+            "select rep_id, problem, due_on, checkpoint_on, cause_category from reporting.improvement_action order by id")).ToList();
+    }
+
+    [Fact]
+    public async Task One_bad_row_rejects_the_whole_file_naming_row_and_column_and_nothing_is_written()
+    {
+        var path = Write("actions.csv", Header,
+            "R1,2026-10,回款慢,客户B 付款流程长,market,每周跟进客户B财务,李明,r1@x.example,2026-11-10,2026-11-05,财务协助",
+            "R2,2026-10,线索少,渠道单一,人,参加行业展会,张伟,r2@x.example,2026-11-30,,",
+            "R9,2026-10,客单价低,产品组合单一,weather,推高端套餐,王经理,mgr1@x.example,2026/11/20,2026-11-25,",
+            "R1,2026-10,回款慢,重复,product,x,李明,r1@x.example,2026-11-10,,");
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => Import(path));
+        Assert.Equal([
+            "actions.csv: row 4, column 'rep_id' ('R9'): unknown rep (not in the CRM's reps)",
+            "actions.csv: row 4, column 'cause_category' ('weather'): expected people, product or market (人, 貨 or 場)",
+            "actions.csv: row 4, column 'due_on' ('2026/11/20'): expected a date YYYY-MM-DD",
+            "actions.csv: row 5, column 'problem' ('回款慢'): duplicate of row 2 (same rep, period and problem)"], ex.Errors.Select(e => e.ToString()));
+        Assert.Empty(await Stored());
+
+        var header = await Assert.ThrowsAsync<ImportRejectedException>(() => Import(Write("h.csv", "rep,period,problem", "R1,2026-10,x")));
+        Assert.StartsWith("wrong header; expected rep_id,period,problem,root_cause", header.Errors.Single().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reimporting_the_same_rep_period_and_problem_updates_that_action_and_moves_its_follow_ups()
+    {
+        var first = await Import(Write("a.csv", Header,
+            "R1,2026-10,回款慢,客户B 付款流程长,market,每周跟进客户B财务,李明,r1@x.example,2026-11-10,2026-11-05,财务协助",
+            "R2,2026-10,线索少,渠道单一,人,参加行业展会,张伟,r2@x.example,2026-11-30,,"));
+        var scheduler = host.Services.GetRequiredService<FollowUpScheduler>();
+        Assert.Equal(3, await scheduler.ScheduleAsync(first, default));
+
+        var second = await Import(Write("b.csv", Header + ",indicator",
+            "R1,2026-10,回款慢,客户B 审批慢,market,请客户B 提前审批,李明,r1@x.example,2026-11-20,2026-11-12,,collection_rate"));
+        Assert.Equal(first[0].Id, second.Single().Id);
+        Assert.Equal("collection_rate", second.Single().Indicator);
+        Assert.Equal(2, await scheduler.ScheduleAsync(second, default));
+        Assert.Equal([("R1", "回款慢", new DateOnly(2026, 11, 20), (DateOnly?)new DateOnly(2026, 11, 12), "market"),
+                      ("R2", "线索少", new DateOnly(2026, 11, 30), null, "people")], await Stored());
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal([(first[0].Id, "checkpoint", new DateOnly(2026, 11, 12)), (first[0].Id, "due", new DateOnly(2026, 11, 20)), (first[1].Id, "due", new DateOnly(2026, 11, 30))],
+            await conn.QueryAsync<(long, string, DateOnly)>("select action_id, kind, scheduled_for from reporting.follow_up_job order by action_id, kind"));
+    }
+
+    [Fact]
+    public async Task An_xlsx_with_the_same_columns_imports_with_dates_typed_as_dates()
+    {
+        var columns = Header.Split(',');
+        string Col(int i) => ((char)('A' + i)).ToString();
+        var path = WriteXlsx(Path.Combine(dir, "actions.xlsx"), "改进计划", [
+            columns.Select((c, i) => new XCell(Col(i) + "1", c)).ToArray(),
+            [new("A2", "R3"), new("B2", "2026-10"), new("C2", "客單價低"), new("D2", "產品組合單一"), new("E2", "貨"), new("F2", "推高端套餐"),
+             new("G2", "林志玲"), new("H2", "r3@x.example"), new("I2", 46346, 1), new("J2", 46336, 1)],
+        ]);
+        var imported = await Import(path);
+        Assert.Equal([("R3", "客單價低", new DateOnly(2026, 11, 20), (DateOnly?)new DateOnly(2026, 11, 10), "product")], await Stored());
+        Assert.Single(imported);
+
+        var bad = WriteXlsx(Path.Combine(dir, "bad.xlsx"), "改进计划", [
+            columns.Select((c, i) => new XCell(Col(i) + "1", c)).ToArray(),
+            [new("A2", "R3"), new("B2", "2026-10"), new("C2", "x"), new("D2", "y"), new("E2", "market"), new("F2", "z"),
+             new("G2", "林志玲"), new("H2", "not-an-email"), new("I2", 46346, 1)],
+        ]);
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => Import(bad));
+        Assert.Equal("bad.xlsx, sheet '改进计划': row 2, column 'owner_email' ('not-an-email'): not an email address", ex.Errors.Single().ToString());
+    }
+
+    [Fact]
+    public async Task Reasons_import_all_or_nothing_and_replace_the_draft()
+    {
+        var import = host.Services.GetRequiredService<ReasonImport>();
+        var bad = Write("reasons.csv", "rep_id,period,indicator,reason", "R1,2026-10,revenue,客户A 延期下单", "R1,2026-10,nonsense,x");
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => import.ImportAsync(bad, default));
+        Assert.Equal("row 3, column 'indicator'", $"row {ex.Errors.Single().Row}, column '{ex.Errors.Single().Column}'");
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(0, await conn.ExecuteScalarAsync<int>("select count(*) from reporting.anomaly_reason"));
+
+        Assert.Equal(1, await import.ImportAsync(Write("ok.csv", "rep_id,period,indicator,reason", "R1,2026-10,revenue,客户A 延期下单"), default));
+        Assert.Equal(("客户A 延期下单", "import:ok.csv"), await conn.QuerySingleAsync<(string, string)>("select reason, written_by from reporting.anomaly_reason"));
+    }
+}
