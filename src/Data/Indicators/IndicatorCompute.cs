@@ -77,6 +77,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                     new { period = period.Start, indicator = indicator.Code, error }, cancellationToken: ct));
             }
         }
+        await new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
         var result = new ComputeResult(period, catalog.Count, values, errors);
         logger.LogInformation("Computed {Result}", result);
         return result;
