@@ -79,17 +79,17 @@ public static class FindingText
         var cust = customerId ?? "—";
         var what = (repUnknown, customerUnknown) switch
         {
-            (true, true) => Rep(I($"销售代表 {rep} 和客户 {cust} 在CRM中均不存在"), I($"銷售代表 {rep} 和客戶 {cust} 在CRM中均不存在"), I($"rep {rep} and customer {cust} are unknown to the CRM")),
-            (true, false) => Rep(I($"销售代表 {rep} 在CRM中不存在"), I($"銷售代表 {rep} 在CRM中不存在"), I($"rep {rep} is unknown to the CRM")),
+            (true, true) => Rep(I($"的销售代表 {rep} 和客户 {cust} 在CRM中均不存在"), I($"的銷售代表 {rep} 和客戶 {cust} 在CRM中均不存在"), I($"rep {rep} and customer {cust} are unknown to the CRM")),
+            (true, false) => Rep(I($"的销售代表 {rep} 在CRM中不存在"), I($"的銷售代表 {rep} 在CRM中不存在"), I($"rep {rep} is unknown to the CRM")),
             _ when customerId is null => Rep("未填写客户", "未填寫客戶", "has no customer"),
-            _ => Rep(I($"客户 {cust} 在CRM中不存在"), I($"客戶 {cust} 在CRM中不存在"), I($"customer {cust} is unknown to the CRM")),
+            _ => Rep(I($"的客户 {cust} 在CRM中不存在"), I($"的客戶 {cust} 在CRM中不存在"), I($"customer {cust} is unknown to the CRM")),
         };
         var uncounted = repUnknown ? Rep("，未计入任何销售代表的业绩", "，未計入任何銷售代表的業績", "; not counted in any rep's figures") : "";
         return locale switch
         {
-            "zh-TW" => I($"發票 {invoice}（{Date(issuedOn)}，{WanYuan(amount)} 萬元）的{what}{uncounted}"),
+            "zh-TW" => I($"發票 {invoice}（{Date(issuedOn)}，{WanYuan(amount)} 萬元）{what}{uncounted}"),
             "en" => I($"invoice {invoice} ({Date(issuedOn)}, CNY {WanYuan(amount)} 10k): {what}{uncounted}"),
-            _ => I($"发票 {invoice}（{Date(issuedOn)}，{WanYuan(amount)} 万元）的{what}{uncounted}"),
+            _ => I($"发票 {invoice}（{Date(issuedOn)}，{WanYuan(amount)} 万元）{what}{uncounted}"),
         };
     }
 

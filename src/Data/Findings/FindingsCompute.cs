@@ -169,7 +169,11 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     private sealed record WonRow(string OpportunityId, string RepId, string TeamId, string? Locale, string Customer, decimal? Amount, DateOnly WonOn);
     private sealed record InvoiceRow(string InvoiceId, string? RepId, string? CustomerId, DateOnly IssuedOn, decimal Amount,
         bool RepUnknown, bool CustomerUnknown, string? KnownRep, string TeamId, string? Locale);
-    private sealed record NoDurationRow(string RepId, string TeamId, string? Locale, int Visits, string[] Examples);
+    // Examples come joined by the unit separator (U+001F): Dapper builds records from scalar columns only.
+    private sealed record NoDurationRow(string RepId, string TeamId, string? Locale, int Visits, string Examples)
+    {
+        public string[] ExampleIds => Examples.Split('\u001f');
+    }
     private sealed record BusyDayRow(string RepId, string TeamId, string? Locale, DateOnly Day, int Visits, string FirstVisit);
     private sealed record OverlapRow(string RepId, string TeamId, string? Locale, string ActivityId, string Customer, DateTime Starts,
         string EarlierId, string EarlierCustomer, DateTime EarlierStarts, int EarlierMinutes);
@@ -229,7 +233,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             """, args, cancellationToken: ct));
         var noDuration = await conn.QueryAsync<NoDurationRow>(new CommandDefinition($"""
             select a.rep_id, r.team_id, t.locale, count(*)::int as visits,
-                   (array_agg(a.activity_id order by a.occurred_at, a.activity_id))[1:5] as examples
+                   array_to_string((array_agg(a.activity_id order by a.occurred_at, a.activity_id))[1:5], chr(31)) as examples
             from staging.activities a
             join staging.reps r on r.rep_id = a.rep_id
             join staging.teams t on t.team_id = r.team_id
@@ -283,8 +287,8 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
                 FindingText.WonWithoutInvoice(L(x.Locale), x.OpportunityId, x.Customer, x.Amount ?? 0, x.WonOn)))
             .Concat(invoices.Select(x => new Finding(x.TeamId, kind, x.KnownRep, "revenue", x.InvoiceId,
                 FindingText.UnknownInvoiceParty(L(x.Locale), x.InvoiceId, x.IssuedOn, x.Amount, x.RepId, x.RepUnknown, x.CustomerId, x.CustomerUnknown))))
-            .Concat(noDuration.Select(x => new Finding(x.TeamId, kind, x.RepId, "effective_visits", x.Examples[0],
-                FindingText.VisitsWithoutDuration(L(x.Locale), x.Visits, x.Examples))))
+            .Concat(noDuration.Select(x => new Finding(x.TeamId, kind, x.RepId, "effective_visits", x.ExampleIds[0],
+                FindingText.VisitsWithoutDuration(L(x.Locale), x.Visits, x.ExampleIds))))
             .Concat(busy.OrderBy(x => x.RepId, StringComparer.Ordinal).ThenBy(x => x.Day).Select(x => new Finding(x.TeamId, kind, x.RepId, "visits", x.FirstVisit,
                 FindingText.TooManyVisits(L(x.Locale), x.Day, x.Visits))))
             .Concat(overlaps.Select(x => new Finding(x.TeamId, kind, x.RepId, "visits", x.ActivityId,
@@ -306,7 +310,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
                    s.occurred_at at time zone @tz as local, s.subject
             from (select a.*, row_number() over (
                            partition by a.rep_id
-                           order by md5(@period_key || '/' || a.rep_id || '/' || a.activity_id), a.activity_id) as draw
+                           order by md5(@period_key || '/' || a.rep_id || '/' || a.activity_id) collate "C", a.activity_id) as draw
                   from staging.activities a
                   where {InMonth}) s
             join staging.reps r on r.rep_id = s.rep_id and r.active
