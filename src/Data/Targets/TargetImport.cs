@@ -4,19 +4,6 @@ using Npgsql;
 
 namespace SalesReporting.Data.Targets;
 
-/// <summary>One problem in an import file: where it is and why it is wrong.</summary>
-public sealed record ImportError(string File, int Row, string Column, string Value, string Reason)
-{
-    public override string ToString() => $"{File}: row {Row}, column '{Column}'" + (Value.Length > 0 ? $" ('{Value}')" : "") + $": {Reason}";
-}
-
-public sealed class ImportRejectedException(IReadOnlyList<ImportError> errors)
-    : Exception($"The file was rejected and nothing was written ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):\n"
-                + string.Join("\n", errors.Take(50).Select(e => "  " + e)) + (errors.Count > 50 ? $"\n  ... and {errors.Count - 50} more" : ""))
-{
-    public IReadOnlyList<ImportError> Errors { get; } = errors;
-}
-
 public sealed record TargetRow(string RepId, DateOnly Period, string Indicator, decimal Target);
 
 /// <summary>
@@ -29,8 +16,7 @@ public sealed class TargetImport(Databases db)
 
     public async Task<int> ImportAsync(string path, CancellationToken ct)
     {
-        var name = Path.GetFileName(path);
-        var rows = ReadRows(path);
+        var file = TabularFile.Read(path, Header);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var reps = (await conn.QueryAsync<string>(new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct))).ToHashSet();
         var indicators = (await conn.QueryAsync<(string Code, bool HasTarget)>(new CommandDefinition(
@@ -39,10 +25,10 @@ public sealed class TargetImport(Databases db)
         var errors = new List<ImportError>();
         var parsed = new List<TargetRow>();
         var seen = new Dictionary<(string, DateOnly, string), int>();
-        foreach (var (line, f) in rows)
+        foreach (var (line, f) in file.Rows)
         {
             var ok = true;
-            void Fail(string column, string value, string reason) { errors.Add(new ImportError(name, line, column, value, reason)); ok = false; }
+            void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
             if (string.IsNullOrWhiteSpace(f[0])) Fail("rep_id", "", "empty");
             else if (!reps.Contains(f[0])) Fail("rep_id", f[0], "unknown rep (not in the CRM's reps)");
             if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
@@ -59,7 +45,7 @@ public sealed class TargetImport(Databases db)
             parsed.Add(new TargetRow(f[0], period.Start, f[2], target));
         }
         if (errors.Count > 0) throw new ImportRejectedException(errors);
-        if (parsed.Count == 0) throw new ImportRejectedException([new ImportError(name, 1, "", "", "the file has a header but no rows")]);
+        if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
 
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
@@ -72,41 +58,9 @@ public sealed class TargetImport(Databases db)
             periods = parsed.Select(p => p.Period).ToArray(),
             indicators = parsed.Select(p => p.Indicator).ToArray(),
             targets = parsed.Select(p => p.Target).ToArray(),
-            file = name,
+            file = file.FileName,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return parsed.Count;
-    }
-
-    /// <summary>Rows as (line number in the file, four fields); a wrong header or field count rejects the file.</summary>
-    private static List<(int Line, string[] Fields)> ReadRows(string path)
-    {
-        var name = Path.GetFileName(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Targets file not found: {path}", path);
-        var ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext != ".csv")
-            throw new ImportRejectedException([new ImportError(name, 0, "", ext, "unsupported file type; expected .csv")]);
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        var errors = new List<ImportError>();
-        var rows = new List<(int, string[])>();
-        List<(int Line, string[] Fields)> records;
-        try { records = Csv.Read(reader).ToList(); }
-        catch (FormatException ex) { throw new ImportRejectedException([new ImportError(name, 0, "", "", ex.Message)]); }
-        if (records.Count == 0) throw new ImportRejectedException([new ImportError(name, 1, "", "", "the file is empty; expected the header " + string.Join(",", Header))]);
-        var header = records[0].Fields.Select(h => h.Trim()).ToArray();
-        if (!header.SequenceEqual(Header))
-            throw new ImportRejectedException([new ImportError(name, 1, "", string.Join(",", header), "wrong header; expected " + string.Join(",", Header))]);
-        foreach (var (line, record) in records.Skip(1))
-        {
-            if (record.All(string.IsNullOrWhiteSpace)) continue;
-            if (record.Length != Header.Length)
-            {
-                errors.Add(new ImportError(name, line, "", string.Join(",", record), $"expected {Header.Length} fields, found {record.Length}"));
-                continue;
-            }
-            rows.Add((line, record.Select(v => v.Trim()).ToArray()));
-        }
-        if (errors.Count > 0) throw new ImportRejectedException(errors);
-        return rows;
     }
 }

@@ -21,9 +21,10 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>Decides each message's answer: null accepts it; a response (451, 550, ...) refuses it.</summary>
     public Func<MimeMessage, SmtpResponse?> Answer { get; set; } = _ => null;
 
-    public SmtpSink()
+    /// <summary>Listens on the given port, or on a free one.</summary>
+    public SmtpSink(int? port = null)
     {
-        Port = FreePort();
+        Port = port ?? FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));

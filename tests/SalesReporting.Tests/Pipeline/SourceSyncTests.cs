@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using SalesReporting.Data;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
 using SalesReporting.Tests.Infrastructure;
@@ -93,5 +94,33 @@ public sealed class SourceSyncTests : IAsyncLifetime
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
         File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_targets_workbook_imports_from_its_first_sheet_and_a_bad_one_is_rejected_naming_sheet_row_and_column()
+    {
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        var import = host.Services.GetRequiredService<TargetImport>();
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var dir = Directory.CreateTempSubdirectory("sr-targets-").FullName;
+        string[] header = ["rep_id", "period", "indicator", "target"];
+        Import.TabularFileTests.XCell[] Header() => header.Select((h, i) => new Import.TabularFileTests.XCell($"{(char)('A' + i)}1", h)).ToArray();
+
+        var bad = Import.TabularFileTests.WriteXlsx(Path.Combine(dir, "bad.xlsx"), "Targets", [Header(),
+            [new("A2", "R1"), new("B2", "2026-10"), new("C2", "revenue"), new("D2", 100)],
+            [new("A3", "R1"), new("B3", "2026-13"), new("C3", "visits"), new("D3", 120)],
+            [new("A5", "R1"), new("B5", "2026-10"), new("C5", "visits"), new("D5", -3)]]);
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => import.ImportAsync(bad, default));
+        Assert.Equal([("Targets", 3, "period", "2026-13"), ("Targets", 5, "target", "-3")], ex.Errors.Select(e => (e.Sheet, e.Row, e.Column, e.Value)));
+        Assert.Contains("bad.xlsx, sheet 'Targets': row 3, column 'period' ('2026-13'): expected YYYY-MM", ex.Message);
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
+
+        var good = Import.TabularFileTests.WriteXlsx(Path.Combine(dir, "good.xlsx"), "Targets", [Header(),
+            [new("A2", "R1"), new("B2", 46296d, 2), new("C2", "revenue"), new("D2", 100)],
+            [new("A3", "R1"), new("B3", "2026-10"), new("C3", "collection_rate"), new("D3", 83.299999999999997)]]);
+        Assert.Equal(2, await import.ImportAsync(good, default));
+        Assert.Equal([("collection_rate", 83.3m), ("revenue", 100m)], await conn.QueryAsync<(string, decimal)>(
+            "select indicator, target from reporting.target where rep_id = 'R1' and period = '2026-10-01' order by 1"));
+        Directory.Delete(dir, true);
     }
 }

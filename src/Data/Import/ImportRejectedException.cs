@@ -1,0 +1,17 @@
+namespace SalesReporting.Data;
+
+/// <summary>One problem in an import file: where it is (file, sheet, row, column) and why it is wrong.</summary>
+public sealed record ImportError(string File, int Row, string Column, string Value, string Reason, string? Sheet = null)
+{
+    public override string ToString() =>
+        File + (Sheet is null ? "" : $", sheet '{Sheet}'") + $": row {Row}" + (Column.Length > 0 ? $", column '{Column}'" : "")
+        + (Value.Length > 0 ? $" ('{Value}')" : "") + $": {Reason}";
+}
+
+/// <summary>A whole import refused: nothing of the file was written.</summary>
+public sealed class ImportRejectedException(IReadOnlyList<ImportError> errors)
+    : Exception($"The file was rejected and nothing was written ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):\n"
+                + string.Join("\n", errors.Take(50).Select(e => "  " + e)) + (errors.Count > 50 ? $"\n  ... and {errors.Count - 50} more" : ""))
+{
+    public IReadOnlyList<ImportError> Errors { get; } = errors;
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MimeKit;
+using Npgsql;
+using SalesReporting.Data;
+using SalesReporting.Data.Demo;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Tests.Infrastructure;
+using SalesReporting.Worker.Jobs;
+
+namespace SalesReporting.Tests.Pipeline;
+
+/// <summary>
+/// SPEC §8 faults: the SMTP server down, PostgreSQL dropping every connection, the worker process killed
+/// mid-run. Afterwards every rep has their form exactly once in effect: one Message-Id per rep, nobody
+/// missing, the ledger saying sent. (A message the server accepted in the instant before the process
+/// died can arrive a second time with the same Message-Id, which the receiving system drops.)
+/// </summary>
+public sealed class MonthEndFaultTests
+{
+    private static readonly Period October = new(2026, 10);
+    private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8)));
+
+    private static async Task<(TestDatabase Db, string OutDir)> DemoAsync(string prefix)
+    {
+        var db = await TestDatabase.CreateAsync(prefix);
+        var outDir = Directory.CreateTempSubdirectory("sr-fault-").FullName;
+        var demo = await DemoOrganisation.GenerateAsync(db.Databases, outDir, default);
+        using var host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = outDir });
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        await host.Services.GetRequiredService<TargetImport>().ImportAsync(demo.TargetsFile, default);
+        return (db, outDir);
+    }
+
+    private static IHost Host(TestDatabase db, int smtpPort, string outDir) => db.BuildHost(new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Forms:OutputDirectory"] = Path.Combine(outDir, "forms"),
+    }, Clock);
+
+    /// <summary>Every active rep: all their messages carry one Message-Id, and the ledger has them sent.</summary>
+    private static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> messages)
+    {
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var reps = (await conn.QueryAsync<string>("select email from staging.reps where active order by rep_id")).ToList();
+        Assert.Equal(21, reps.Count);
+        foreach (var email in reps)
+        {
+            var mine = messages.Where(m => m.To.Mailboxes.Single().Address == email).ToList();
+            Assert.NotEmpty(mine);
+            Assert.Single(mine.Select(m => m.MessageId).Distinct());
+        }
+        Assert.Equal(reps.Count, messages.Select(m => m.MessageId).Distinct().Count());
+        Assert.Equal(21L, await conn.ExecuteScalarAsync<long>(
+            "select count(*) from reporting.delivery where kind = 'rep_form' and period = '2026-10-01' and status = 'sent'"));
+    }
+
+    [Fact]
+    public async Task With_the_SMTP_server_down_month_end_fails_and_a_rerun_once_it_is_up_sends_every_form_once()
+    {
+        var (db, outDir) = await DemoAsync("sr_fault_smtp");
+        await using var cleanup = db;
+        var port = SmtpSink.FreePort();
+        using var host = Host(db, port, outDir);
+        var job = host.Services.GetRequiredService<MonthEndJob>();
+
+        // Nothing listens on the port: connection refused is transient, so the run fails (Hangfire would retry it).
+        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, false, null, null, default));
+        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+        {
+            Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where status = 'sent'"));
+            Assert.Contains("refused", await conn.ExecuteScalarAsync<string>("select last_error from reporting.delivery where last_error is not null limit 1"),
+                StringComparison.OrdinalIgnoreCase);
+        }
+
+        await using var smtp = new SmtpSink(port);
+        var rerun = await job.RunInProcessAsync(October, false, null, null, default);
+        Assert.All(rerun.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
+        Assert.Equal(21, smtp.Messages.Count);
+        await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
+        Directory.Delete(outDir, true);
+    }
+
+    [Fact]
+    public async Task When_PostgreSQL_drops_every_connection_mid_run_a_rerun_completes_with_every_form_once()
+    {
+        var (db, outDir) = await DemoAsync("sr_fault_pg");
+        await using var cleanup = db;
+        await using var smtp = new SmtpSink();
+        using var host = Host(db, smtp.Port, outDir);
+        var job = host.Services.GetRequiredService<MonthEndJob>();
+
+        // What a server restart looks like from here: every backend of the reporting database terminated
+        // once a few forms are out, while the others are being rendered and sent.
+        var admin = Environment.GetEnvironmentVariable("SALESREPORTING_TEST_PG")!;
+        var reportingDb = new NpgsqlConnectionStringBuilder(db.Reporting).Database;
+        var terminated = 0;
+        var run = job.RunInProcessAsync(October, false, null, _ => { }, default);
+        var killer = Task.Run(async () =>
+        {
+            while (smtp.Messages.Count < 3 && !run.IsCompleted) await Task.Delay(5);
+            await using var conn = new NpgsqlConnection(admin);
+            await conn.OpenAsync();
+            terminated = await conn.ExecuteScalarAsync<int>(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = @reportingDb and pid <> pg_backend_pid()",
+                new { reportingDb });
+        });
+        try { await run; }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TransientMailException) { /* the crash under test */ }
+        await killer;
+        Assert.True(terminated > 0, "the fault was not injected: no backend of the reporting database was running");
+
+        // As Hangfire's automatic retry would: a pooled connection the server dropped fails once, then is replaced.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await job.RunInProcessAsync(October, false, null, null, default); break; }
+            catch (NpgsqlException) when (attempt < 3) { }
+        }
+        db.Databases.Reporting.Clear(); // the test's own pool holds dropped connections too
+        await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
+        Directory.Delete(outDir, true);
+    }
+
+    [Fact]
+    public async Task A_worker_process_killed_mid_run_loses_no_form_and_a_rerun_sends_only_what_is_missing()
+    {
+        var (db, outDir) = await DemoAsync("sr_fault_kill");
+        await using var cleanup = db;
+        await using var smtp = new SmtpSink();
+        var worker = Path.Combine(RepoRoot(), "src", "Worker", "bin", "Release", "net10.0", "SalesReporting.Worker.dll");
+        Assert.True(File.Exists(worker), $"the worker is built by the solution build: {worker}");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { worker, "month-end", "--period", October.ToString() }) start.ArgumentList.Add(a);
+        start.Environment["ConnectionStrings__Crm"] = db.Crm;
+        start.Environment["ConnectionStrings__Finance"] = db.Finance;
+        start.Environment["ConnectionStrings__Reporting"] = db.Reporting;
+        start.Environment["Smtp__Host"] = "127.0.0.1";
+        start.Environment["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Forms__OutputDirectory"] = Path.Combine(outDir, "forms");
+        using (var process = Process.Start(start)!)
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (smtp.Messages.Count < 3 && !process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(5);
+            Assert.False(process.HasExited, $"the worker ended before it could be killed (exit code {(process.HasExited ? process.ExitCode : 0)})");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        var beforeRerun = smtp.Messages.Count;
+        Assert.InRange(beforeRerun, 3, 20);
+
+        using var host = Host(db, smtp.Port, outDir);
+        var rerun = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, null, default);
+        Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.AlreadySent);
+        Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.Sent);
+        await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
+        Directory.Delete(outDir, true);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SalesReporting.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("SalesReporting.sln not found above " + AppContext.BaseDirectory);
+    }
+}
