@@ -100,6 +100,11 @@ public static class Cli
         var r = result!;
         AnsiConsole.MarkupLine(Markup.Escape(r.Sync.ToString()));
         foreach (var c in r.Compute.Where(c => c.Errors.Count > 0)) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(c.ToString()) + "[/]");
+        if (r.Compute.Count > 0 && r.Compute[^1].Derived is { } derived)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"{period}: {derived.RepScores} rep scores, {derived.Anomalies} anomalies, {derived.TeamIssues} team-wide issues"));
+            foreach (var w in derived.Warnings) AnsiConsole.MarkupLine("[yellow]configuration warning: " + Markup.Escape(w.ToString()) + "[/]");
+        }
 
         var table = new Table().AddColumns("rep", "name", "revenue", "collection", "new cust.", "score", "delivery", "PDF");
         foreach (var d in r.Deliveries)

@@ -11,11 +11,12 @@ public sealed record IndicatorDefinition(string Code, string NameZhCn, string Na
 
 public sealed record IndicatorError(string Indicator, string Error);
 
-public sealed record ComputeResult(Period Period, int Indicators, long Values, IReadOnlyList<IndicatorError> Errors)
+/// <param name="Derived">rep scores, anomalies, team-wide issues and configuration warnings of the month</param>
+public sealed record ComputeResult(Period Period, int Indicators, long Values, IReadOnlyList<IndicatorError> Errors, DerivedResult? Derived = null)
 {
     public override string ToString() =>
         $"{Period}: {Indicators} indicators, {Values} values" + (Errors.Count == 0 ? "" : $", {Errors.Count} failed: " +
-            string.Join("; ", Errors.Select(e => $"{e.Indicator}: {e.Error}")));
+            string.Join("; ", Errors.Select(e => $"{e.Indicator}: {e.Error}"))) + (Derived is null ? "" : $"; {Derived}");
 }
 
 /// <summary>
@@ -77,8 +78,10 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                     new { period = period.Start, indicator = indicator.Code, error }, cancellationToken: ct));
             }
         }
+        var derived = await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
+        foreach (var warning in derived.Warnings) logger.LogWarning("Configuration warning for {Period}: {Warning}", period, warning);
         await new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
-        var result = new ComputeResult(period, catalog.Count, values, errors);
+        var result = new ComputeResult(period, catalog.Count, values, errors, derived);
         logger.LogInformation("Computed {Result}", result);
         return result;
     }

@@ -1,6 +1,6 @@
 namespace SalesReporting.Data.Indicators;
 
-/// <summary>Weighted score, tier and anomaly rules of SPEC §4.1–4.2, as pure functions.</summary>
+/// <summary>Weighted score and tier of SPEC §4.1, as pure functions (the anomaly rules are SQL in DerivedFigures).</summary>
 public static class Scoring
 {
     public const decimal DefaultCap = 120;
@@ -26,15 +26,6 @@ public static class Scoring
         < 80 => "improve",
         _ => "on_track",
     };
-
-    /// <summary>Completion below 80%, or a MoM move the wrong way of ≥ 10% (≥ 5 pp for % units).</summary>
-    public static bool IsAnomaly(decimal? completion, decimal? mom, string unit, string direction)
-    {
-        if (completion is < 80) return true;
-        if (mom is not { } m) return false;
-        var worse = direction == "lower" ? m : -m;
-        return worse >= (unit == "percent" ? 5 : 10);
-    }
 
     public static decimal Round1(decimal value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
 }

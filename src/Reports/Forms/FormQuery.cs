@@ -12,7 +12,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         string? ManagerEmail, string? Locale, DateOnly? HireDate, string Email);
     private sealed record ResultRow(string RepId, string Code, string Category, string NameZhCn, string NameZhTw, string NameEn,
         string Unit, string Direction, bool HasTarget, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
-        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason);
+        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason, bool IsAnomaly);
     private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
     private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
         DateTime OccurredAt, string? Progress, string? SupportNeeded);
@@ -20,6 +20,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     private sealed record RampRow(string RepId, int TenureMonth, decimal? TeamMedian, int TeamReps);
     private sealed record ActionRow(string RepId, DateOnly Period, string Problem, string RootCause, string CauseCategory, string Action,
         string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status);
+    private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
     private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
 
     /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
@@ -51,7 +52,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
             select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
                    x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
-                   coalesce(tw.weight, dw.weight) as weight, ar.reason
+                   coalesce(tw.weight, dw.weight) as weight, coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
             from reporting.indicator_result x
             join reporting.indicator i on i.code = x.indicator and i.enabled
             join staging.reps r on r.rep_id = x.rep_id
@@ -59,6 +60,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
                  and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
             left join reporting.anomaly_reason ar on ar.period = x.period and ar.rep_id = x.rep_id and ar.indicator = x.indicator
+            left join reporting.anomaly an on an.period = x.period and an.rep_id = x.rep_id and an.indicator = x.indicator
             where x.period = @period and x.rep_id = any(@reps)
             order by i.sort_order, i.code
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
@@ -96,6 +98,9 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             where rep_id = any(@reps) and period <= @period and (period = @period or status = 'open' or due_on >= @period)
             order by rep_id, period, due_on, id
             """, args, cancellationToken: ct))).ToLookup(a => a.RepId);
+        var scores = (await conn.QueryAsync<ScoreRow>(new CommandDefinition(
+            "select rep_id, score, tier from reporting.rep_score where period = @period and rep_id = any(@reps)",
+            args, cancellationToken: ct))).ToDictionary(s => s.RepId);
         var acks = (await conn.QueryAsync<AckRow>(new CommandDefinition(
             "select rep_id, acknowledged_at from reporting.acknowledgement where period = @period and rep_id = any(@reps)",
             args, cancellationToken: ct))).ToDictionary(a => a.RepId);
@@ -109,17 +114,17 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
                     .Select(p => trends[(rep.RepId, r.Code)].FirstOrDefault(t => t.Period == p)?.Actual).ToList();
                 var noValue = r.Completion is not null ? null : !r.HasTarget || r.Target is null or 0 ? "no_target" : "no_actual";
-                var anomaly = Scoring.IsAnomaly(r.Completion, r.Mom, r.Unit, r.Direction);
                 return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
-                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, anomaly, r.Reason, trend);
+                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, r.IsAnomaly, r.Reason, trend);
             }).ToList();
-            var score = Scoring.WeightedScore(results[rep.RepId].Select(r => (r.Weight ?? 0, r.Completion)));
+            // The score compute stored (weights and cap in force then) is the one answer the form, the summary and the follow-ups share.
+            scores.TryGetValue(rep.RepId, out var stored);
             var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
             var isNewHire = rep.HireDate is { } hd && hd > period.End.AddDays(-180);
             forms.Add(new FeedbackForm(locale, period, today,
                 new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure,
                     ramps.GetValueOrDefault(rep.RepId)?.TeamMedian, ramps.GetValueOrDefault(rep.RepId)?.TeamReps),
-                new ScoreSummary(score, Scoring.Tier(score)),
+                new ScoreSummary(stored?.Score, stored?.Tier),
                 lines,
                 activities[rep.RepId].Take(40).Select(a => new KeyActionLine(a.Customer, a.Industry, a.IsKey, a.Kind, a.Subject ?? a.Kind,
                     DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),

@@ -51,6 +51,7 @@ public static class Registration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SourceSync>();
         services.AddSingleton<IndicatorCompute>();
+        services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<TargetImport>();
         services.AddSingleton<FormQuery>();
         services.AddSingleton<FormHtml>();
