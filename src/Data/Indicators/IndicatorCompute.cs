@@ -80,6 +80,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         }
         var derived = await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
         foreach (var warning in derived.Warnings) logger.LogWarning("Configuration warning for {Period}: {Warning}", period, warning);
+        await new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
         var result = new ComputeResult(period, catalog.Count, values, errors, derived);
         logger.LogInformation("Computed {Result}", result);
         return result;

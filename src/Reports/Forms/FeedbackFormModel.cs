@@ -18,8 +18,11 @@ public sealed record FeedbackForm(
     IReadOnlyList<ActionPlanLine> Actions,
     DateTimeOffset? AcknowledgedAt);
 
+/// <param name="TeamMedianAtTenure">New hires: the team's median revenue (万元) at the same tenure month; null when
+/// none of the other reps has a value there (see TeamMedianReps) or the rep is no new hire.</param>
+/// <param name="TeamMedianReps">How many teammates the median is over; 0 = no history; null = not computed.</param>
 public sealed record RepHeader(string RepId, string RepName, string TeamName, string Region, string ManagerName,
-    DateOnly? HireDate, bool IsNewHire, int? TenureMonth);
+    DateOnly? HireDate, bool IsNewHire, int? TenureMonth, decimal? TeamMedianAtTenure = null, int? TeamMedianReps = null);
 
 /// <param name="Score">Weighted score 綜合得分, null when no weighted indicator has a completion.</param>
 /// <param name="Tier">"high" 高績效, "on_track" 達標中, "improve" 待提升, or null with no score.</param>

@@ -1,5 +1,6 @@
 using Dapper;
 using SalesReporting.Data;
+using SalesReporting.Data.Findings;
 using SalesReporting.Data.Indicators;
 
 namespace SalesReporting.Reports.Forms;
@@ -15,7 +16,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
     private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
         DateTime OccurredAt, string? Progress, string? SupportNeeded);
-    private sealed record RiskRow(string RepId, string Customer, DateOnly ContractEndDate);
+    private sealed record RiskRow(string RepId, string Customer, string? Locale, string Detail);
+    private sealed record RampRow(string RepId, int TenureMonth, decimal? TeamMedian, int TeamReps);
     private sealed record ActionRow(string RepId, DateOnly Period, string Problem, string RootCause, string CauseCategory, string Action,
         string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? Effectiveness = null);
     private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
@@ -75,15 +77,20 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
               and (a.progress is not null or a.support_needed is not null or a.kind in ('contract', 'negotiation'))
             order by a.rep_id, is_key desc, a.occurred_at
             """, args, cancellationToken: ct))).ToLookup(a => a.RepId);
+        // Key-account risks are concluded by compute (FindingsCompute) and read here as written, so the
+        // form and the manager's summary list the same risks.
         var risks = (await conn.QueryAsync<RiskRow>(new CommandDefinition("""
-            select c.owner_rep_id as rep_id, c.name as customer, c.contract_end_date
-            from staging.customers c
-            where c.owner_rep_id = any(@reps) and c.segment = 'key'
-              and c.contract_end_date between @period_end - 365 and @period_end + 90
-              and not exists (select 1 from staging.opportunities o
-                              where o.customer_id = c.customer_id and o.stage = 'open' and o.is_renewal)
-            order by c.contract_end_date
+            select f.rep_id, coalesce(c.name, f.subject) as customer, t.locale, f.detail
+            from reporting.finding f
+            left join staging.customers c on c.customer_id = f.subject
+            left join staging.teams t on t.team_id = f.team_id
+            where f.period = @period and f.kind = 'key_account_risk' and f.rep_id = any(@reps)
+            order by f.rep_id, f.id
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
+        var ramps = (await conn.QueryAsync<RampRow>(new CommandDefinition("""
+            select rep_id, tenure_month, team_median, team_reps from reporting.new_hire_ramp
+            where period = @period and indicator = 'revenue' and rep_id = any(@reps)
+            """, args, cancellationToken: ct))).ToDictionary(r => r.RepId);
         var actions = (await conn.QueryAsync<ActionRow>(new CommandDefinition("""
             select rep_id, period, problem, root_cause, cause_category, action, owner_name, due_on, checkpoint_on,
                    case when status = 'done' then 'done' when due_on < @today then 'overdue' else 'open' end as status,
@@ -117,23 +124,17 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
             var isNewHire = rep.HireDate is { } hd && hd > period.End.AddDays(-180);
             forms.Add(new FeedbackForm(locale, period, today,
-                new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure),
+                new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure,
+                    ramps.GetValueOrDefault(rep.RepId)?.TeamMedian, ramps.GetValueOrDefault(rep.RepId)?.TeamReps),
                 new ScoreSummary(stored?.Score, stored?.Tier),
                 lines,
                 activities[rep.RepId].Take(40).Select(a => new KeyActionLine(a.Customer, a.Industry, a.IsKey, a.Kind, a.Subject ?? a.Kind,
                     DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(a.OccurredAt, tz)), a.Progress, a.SupportNeeded)).ToList(),
-                risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, ContractRisk(locale, r.ContractEndDate))).ToList(),
+                risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, FindingText.WithoutCustomer(r.Detail, r.Customer, r.Locale))).ToList(),
                 actions[rep.RepId].Select(a => new ActionPlanLine(a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
                     a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, a.Effectiveness)).ToList(),
                 acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null));
         }
         return forms;
     }
-
-    private static string ContractRisk(string locale, DateOnly end) => locale switch
-    {
-        "zh-TW" => $"合約於 {end:yyyy-MM-dd} 到期，尚無續約商機",
-        "en" => $"Contract ends {end:yyyy-MM-dd}; no open renewal opportunity",
-        _ => $"合同于 {end:yyyy-MM-dd} 到期，尚无续约商机",
-    };
 }

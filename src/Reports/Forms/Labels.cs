@@ -39,6 +39,10 @@ public sealed class Labels
     public required string NewHire { get; init; }
     /// <summary>{0} = tenure month, 1 for the first month.</summary>
     public required string TenureMonthFormat { get; init; }
+    /// <summary>New-hire ramp: {0} = tenure month, {1} = the team's median revenue in 万元, {2} = reps it is over.</summary>
+    public required string RampMedianFormat { get; init; }
+    /// <summary>New-hire ramp without history: {0} = tenure month.</summary>
+    public required string RampNoHistoryFormat { get; init; }
 
     // 业绩指标跟踪表
     public required string ColCategory { get; init; }
@@ -191,6 +195,11 @@ public sealed class Labels
 
     public string Tenure(int month) => string.Format(CultureInfo.InvariantCulture, TenureMonthFormat, month);
 
+    /// <summary>The new hire's ramp line: the team's median revenue at the same tenure month, or that there is no history.</summary>
+    public string Ramp(int month, decimal? median, int reps) => median is { } m
+        ? string.Format(CultureInfo.InvariantCulture, RampMedianFormat, month, Format.Value(m, "wan_yuan"), reps)
+        : string.Format(CultureInfo.InvariantCulture, RampNoHistoryFormat, month);
+
     /// <summary>
     /// The unit shown after an indicator's name; counts take the measure word of what they count
     /// (个, 次, 份). Empty for English counts, whose names already say what is counted.
@@ -281,6 +290,8 @@ public sealed class Labels
         NoScore = "无得分（无可加权的完成率）",
         NewHire = "新人",
         TenureMonthFormat = "入职第{0}个月",
+        RampMedianFormat = "团队同期（入职第{0}个月）销售额中位数 {1} 万元（{2} 人）",
+        RampNoHistoryFormat = "团队同期（入职第{0}个月）暂无历史数据可比",
         ColCategory = "指标类别",
         ColIndicator = "指标名称",
         ColTarget = "目标值",
@@ -395,6 +406,8 @@ public sealed class Labels
         NoScore = "無得分（無可加權的完成率）",
         NewHire = "新人",
         TenureMonthFormat = "入職第{0}個月",
+        RampMedianFormat = "團隊同期（入職第{0}個月）銷售額中位數 {1} 萬元（{2} 人）",
+        RampNoHistoryFormat = "團隊同期（入職第{0}個月）暫無歷史數據可比",
         ColCategory = "指標類別",
         ColIndicator = "指標名稱",
         ColTarget = "目標值",
@@ -509,6 +522,8 @@ public sealed class Labels
         NoScore = "No score (no weighted completion)",
         NewHire = "New hire",
         TenureMonthFormat = "month {0}",
+        RampMedianFormat = "Team median revenue in month {0} since hire: CNY {1} 10k ({2} reps)",
+        RampNoHistoryFormat = "No team history for month {0} since hire",
         ColCategory = "Category",
         ColIndicator = "Indicator",
         ColTarget = "Target",

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SalesReporting.Data;
+using SalesReporting.Data.Sources;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Findings;
+
+/// <summary>The spot-check sample 抽查: three of the rep's visits of the month, drawn the same way every time.</summary>
+public sealed class SpotCheckTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private IHost host = null!;
+    private static readonly Period September = new(2026, 9);
+    private static readonly Period October = new(2026, 10);
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_find_sample");
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
+        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
+        await crm.ExecuteAsync("""
+            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
+              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'), ('T2', 'Team Two', 'North', 'Ms Lee', 'lee@x.example', 'en');
+            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
+              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
+              ('R2', 'T2', 'Bob', 'r2@x.example', '2020-01-01', true),
+              ('R3', 'T1', '丙', 'r3@x.example', '2020-01-01', true);
+            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
+              ('C1', '甲公司', '制造业', 'standard', 'R1'), ('C2', 'Acme', 'Retail', 'standard', 'R2');
+            """);
+        var rows = new List<string>();
+        for (var d = 1; d <= 10; d++)
+        {
+            rows.Add($"('O{d:D2}', 'R1', 'C1', 'visit', '2026-10-{d:D2} 09:{d:D2}+08', 30, '十月拜访{d}')");
+            rows.Add($"('S{d:D2}', 'R1', 'C1', 'visit', '2026-09-{d:D2} 09:{d:D2}+08', 30, '九月拜访{d}')");
+        }
+        rows.Add("('OCALL', 'R1', 'C1', 'call', '2026-10-11 09:00+08', 30, '电话')");
+        // 23:30 local on Oct 31 is October; R2's second visit has no subject.
+        rows.Add("('B1', 'R2', 'C2', 'visit', '2026-10-31 23:30+08', 30, 'Kick-off')");
+        rows.Add("('B2', 'R2', 'C2', 'visit', '2026-10-12 14:00+08', 30, null)");
+        await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, subject) values "
+                               + string.Join(",\n", rows));
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        host.Dispose();
+        await db.DisposeAsync();
+    }
+
+    /// <summary>The documented draw, worked out here without the database: md5 of "period/rep/activity", lowest first.</summary>
+    private static string[] Draw(Period period, string rep, IEnumerable<string> visits) =>
+        visits.OrderBy(v => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{period}/{rep}/{v}"))), StringComparer.Ordinal)
+            .Take(3).ToArray();
+
+    [Fact]
+    public async Task Three_visits_per_rep_of_that_month_drawn_by_period_and_rep_the_same_every_time()
+    {
+        await FindingRows.ComputeAsync(host, October);
+        var first = await FindingRows.ReadAsync(db, October, "spot_check");
+        await FindingRows.ComputeAsync(host, October);
+        var second = await FindingRows.ReadAsync(db, October, "spot_check");
+        Assert.Equal(first, second);
+
+        var october = Enumerable.Range(1, 10).Select(d => $"O{d:D2}").ToArray();
+        var expected = Draw(October, "R1", october);
+        Assert.Equal(expected, first.Where(f => f.RepId == "R1").Select(f => f.Subject));
+        Assert.All(first.Where(f => f.RepId == "R1"), f =>
+        {
+            var d = int.Parse(f.Subject![1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($"甲公司 · 2026-10-{d:D2} 09:{d:D2} · 十月拜访{d} · {f.Subject}", f.Detail);
+            Assert.Equal("T1", f.TeamId);
+        });
+        // Fewer than three visits: all of them. No visits: nothing.
+        Assert.Equal(
+            [new FindingRow("T2", "R2", "B1", "Acme · 2026-10-31 23:30 · Kick-off · B1"), new FindingRow("T2", "R2", "B2", "Acme · 2026-10-12 14:00 · (no subject) · B2")],
+            first.Where(f => f.RepId == "R2").OrderBy(f => f.Subject, StringComparer.Ordinal));
+        Assert.DoesNotContain(first, f => f.RepId == "R3");
+        Assert.Equal(5, first.Count);
+    }
+
+    [Fact]
+    public async Task Another_month_draws_from_its_own_visits_with_its_own_seed()
+    {
+        await FindingRows.ComputeAsync(host, September);
+        var september = await FindingRows.ReadAsync(db, September, "spot_check");
+        Assert.Equal(Draw(September, "R1", Enumerable.Range(1, 10).Select(d => $"S{d:D2}")), september.Select(f => f.Subject));
+        // The seed is the period: the same visits drawn under October's seed come out in another order.
+        Assert.NotEqual(Draw(September, "R1", Enumerable.Range(1, 10).Select(d => $"S{d:D2}")),
+            Draw(October, "R1", Enumerable.Range(1, 10).Select(d => $"S{d:D2}")));
+    }
+}
