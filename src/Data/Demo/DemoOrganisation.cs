@@ -21,6 +21,7 @@ public sealed class DemoOrganisation
     private readonly DemoRows rows = new();
     private readonly List<(string Rep, Period Period, string Indicator, decimal Target)> targets = [];
     private int seq;
+    private readonly Dictionary<(string Rep, DateOnly Day), TimeOnly> visitFree = [];
 
     private sealed record Team(string Id, string Name, string Region, string Manager, string ManagerEmail, string Locale);
     private sealed record Rep(string Id, Team Team, string Name, DateOnly HireDate, decimal Scale);
@@ -148,10 +149,47 @@ public sealed class DemoOrganisation
         Dictionary<string, decimal> t, double ramp, bool exampleSeptember)
     {
         var perf = Math.Clamp(Normal(0.95, 0.15) * ramp, 0.3, 1.5);
+        // Wins first: each is invoiced in the weeks after the win (as finance does), so the authenticity
+        // check "won without an invoice within 60 days" finds nothing on honest demo data.
+        var won = new List<(string Opportunity, string Customer, decimal Amount, DateOnly On)>();
+        var wins = Math.Max(0, (int)Math.Round((double)t["new_customers"] * perf + Normal(0, 1.5)));
+        for (var i = 0; i < wins; i++)
+        {
+            var id = Id("C");
+            var industry = Industries[rng.Next(Industries.Length)];
+            customers.Add((id, NameHeads[rng.Next(NameHeads.Length)] + NameTails[rng.Next(NameTails.Length)] + "有限公司", industry, false));
+            rows.Customers.Add([id, customers[^1].Name, industry, "standard", rep.Id, null]);
+            var on = DayIn(p);
+            var proposal = on.AddDays(-rng.Next(10, 50));
+            var opportunity = Id("O");
+            var amount = Money(rng.Next(30, 90) * 1000);
+            rows.Opportunities.Add([opportunity, rep.Id, id, amount, "won", Local(proposal, 10, 0), Local(on, 16, 0), false]);
+            won.Add((opportunity, id, amount, on));
+        }
+        for (var i = 0; i < rng.Next(1, 4); i++)
+        {
+            var c = customers[rng.Next(customers.Count)];
+            var on = DayIn(p);
+            var opportunity = Id("O");
+            var amount = Money(rng.Next(30, 120) * 1000);
+            rows.Opportunities.Add([opportunity, rep.Id, c.Id, amount, "won", Local(on.AddDays(-rng.Next(5, 40)), 10, 0), Local(on, 16, 0), rng.Next(3) == 0]);
+            won.Add((opportunity, c.Id, amount, on));
+        }
+        // The example rep's September is invoiced by hand below (it sets October's collection rate).
+        decimal invoicedForWins = 0;
+        if (!exampleSeptember)
+            foreach (var w in won)
+            {
+                // Issued within the month of the win, like the month's other invoices (due 30 days later).
+                var issued = DateOnly.FromDayNumber(Math.Min(w.On.AddDays(rng.Next(0, 21)).DayNumber, p.End.DayNumber));
+                AddInvoice(rep, w.Customer, issued, issued.AddDays(30), w.Amount, PaidShare(), w.Opportunity);
+                invoicedForWins += w.Amount;
+            }
+
         // Revenue: invoices issued this month; due 30 days later. The example rep's September is fixed
         // (96.6 万元, all due in October) so October's MoM and collection rate match the template.
-        var revenue = exampleSeptember ? 966_000m : Money((double)t["revenue"] * 10_000 * perf);
-        var invoices = exampleSeptember ? 6 : rng.Next(6, 12);
+        var revenue = exampleSeptember ? 966_000m : Math.Max(Money((double)t["revenue"] * 10_000 * perf) - invoicedForWins, 50_000m);
+        var invoices = exampleSeptember ? 6 : rng.Next(4, 9);
         var left = revenue;
         for (var i = 0; i < invoices; i++)
         {
@@ -166,24 +204,6 @@ public sealed class DemoOrganisation
             var issued = exampleSeptember ? DayIn(p, 2, 28) : DayIn(p);
             AddInvoice(rep, customer.Id, issued, issued.AddDays(30), amount, exampleSeptember ? (i == 0 ? 0 : 1) : PaidShare());
         }
-
-        var wins = Math.Max(0, (int)Math.Round((double)t["new_customers"] * perf + Normal(0, 1.5)));
-        for (var i = 0; i < wins; i++)
-        {
-            var id = Id("C");
-            var industry = Industries[rng.Next(Industries.Length)];
-            customers.Add((id, NameHeads[rng.Next(NameHeads.Length)] + NameTails[rng.Next(NameTails.Length)] + "有限公司", industry, false));
-            rows.Customers.Add([id, customers[^1].Name, industry, "standard", rep.Id, null]);
-            var won = DayIn(p);
-            var proposal = won.AddDays(-rng.Next(10, 50));
-            rows.Opportunities.Add([Id("O"), rep.Id, id, Money(rng.Next(30, 90) * 1000), "won", Local(proposal, 10, 0), Local(won, 16, 0), false]);
-        }
-        for (var i = 0; i < rng.Next(1, 4); i++)
-        {
-            var c = customers[rng.Next(customers.Count)];
-            var won = DayIn(p);
-            rows.Opportunities.Add([Id("O"), rep.Id, c.Id, Money(rng.Next(30, 120) * 1000), "won", Local(won.AddDays(-rng.Next(5, 40)), 10, 0), Local(won, 16, 0), rng.Next(3) == 0]);
-        }
         rows.Opportunities.Add([Id("O"), rep.Id, customers[rng.Next(customers.Count)].Id, Money(rng.Next(50, 300) * 1000), "open", Local(DayIn(p), 11, 0), null, false]);
 
         AddActivities(rep, p, customers, "visit", (int)Math.Round((double)t["visits"] * Math.Clamp(perf + 0.05, 0.4, 1.3)));
@@ -196,10 +216,10 @@ public sealed class DemoOrganisation
 
     private double PaidShare() => rng.NextDouble() switch { < 0.75 => 1, < 0.88 => 0.5, _ => 0 };
 
-    private void AddInvoice(Rep rep, string customer, DateOnly issued, DateOnly due, decimal amount, double paidShare)
+    private void AddInvoice(Rep rep, string customer, DateOnly issued, DateOnly due, decimal amount, double paidShare, string? opportunity = null)
     {
         var id = Id("I");
-        rows.Invoices.Add([id, customer, rep.Id, null, issued, due, amount, Math.Round(amount * (decimal)(0.6 + rng.NextDouble() * 0.15), 2), "issued"]);
+        rows.Invoices.Add([id, customer, rep.Id, opportunity, issued, due, amount, Math.Round(amount * (decimal)(0.6 + rng.NextDouble() * 0.15), 2), "issued"]);
         if (paidShare <= 0) return;
         var paid = Math.Round(amount * (decimal)paidShare, 2);
         rows.Payments.Add([Id("P"), id, due.AddDays(rng.Next(-20, 1)), paid]);
@@ -211,10 +231,28 @@ public sealed class DemoOrganisation
         {
             var c = customers[rng.Next(customers.Count)];
             var effective = rng.NextDouble() < 0.65;
-            rows.Activities.Add([Id("A"), rep.Id, c.Id, kind, Local(DayIn(p), rng.Next(9, 18), rng.Next(0, 60)),
-                kind == "visit" ? (effective ? rng.Next(15, 90) : rng.Next(3, 30)) : rng.Next(10, 60),
+            var minutes = kind == "visit" ? (effective ? rng.Next(15, 90) : rng.Next(3, 30)) : rng.Next(10, 60);
+            var at = kind == "visit" ? VisitSlot(rep.Id, p, minutes) : Local(DayIn(p), rng.Next(9, 18), rng.Next(0, 60));
+            rows.Activities.Add([Id("A"), rep.Id, c.Id, kind, at, minutes,
                 effective, effective || rng.NextDouble() < 0.3,
                 kind switch { "visit" => "客户拜访", "proposal" => "提交方案", _ => "电话跟进" }, null, null]);
+        }
+    }
+
+    /// <summary>A start time for a visit of the rep that overlaps none of their other visits: one after
+    /// another through the working day (09:00–19:00), with travel time between.</summary>
+    private DateTime VisitSlot(string rep, Period p, int minutes)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var day = DayIn(p);
+            var free = visitFree.TryGetValue((rep, day), out var f) ? f : new TimeOnly(9, 0);
+            var start = free.AddMinutes(rng.Next(10, 45));
+            if (start.AddMinutes(minutes) <= new TimeOnly(19, 0) && start > free || attempt > 50)
+            {
+                visitFree[(rep, day)] = start.AddMinutes(minutes);
+                return Local(day, start.Hour, start.Minute);
+            }
         }
     }
 
@@ -271,6 +309,7 @@ public sealed class DemoOrganisation
             "签订年度框架合同", "合同金额5万元，待交付", "协调生产部门优先排产"]);
         rows.Activities.Add([Id("A"), rep.Id, "CB", "proposal", Local(new DateOnly(2026, 10, 20), 14, 0), 90, true, true,
             "第二轮方案沟通", "客户反馈价格偏高，需优化报价", "提供成本拆解数据，申请总部折扣"]);
+        visitFree[(rep.Id, new DateOnly(2026, 10, 25))] = new TimeOnly(10, 45);
         rows.Activities.Add([Id("A"), rep.Id, "CC", "visit", Local(new DateOnly(2026, 10, 25), 9, 30), 75, true, true,
             "首次拜访，需求调研", "明确采购预算30万元，决策周期1个月", "安排技术部参与产品演示"]);
         AddActivities(rep, p, customers.Skip(3).ToList(), "visit", 99);
