@@ -8,8 +8,12 @@ public sealed record ChromiumOptions
     /// <summary>The installed Chromium; nothing is ever downloaded.</summary>
     public string ExecutablePath { get; init; } = "/usr/bin/chromium";
 
-    /// <summary>Pages printing at the same time in the one browser.</summary>
+    /// <summary>Pages (single documents or batches) printing at the same time in the one browser.</summary>
     public int MaxConcurrentPages { get; init; } = 4;
+
+    /// <summary>Documents printed in one Chromium print by RenderManyAsync. Larger batches print faster per
+    /// document but every document of a batch carries the batch's whole font subset.</summary>
+    public int BatchSize { get; init; } = 25;
 
     /// <summary>Upper bound for launching the browser, loading the document, and printing it, each.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
