@@ -21,7 +21,7 @@ internal static class BatchPdf
     public static IReadOnlyList<byte[]> Split(byte[] batchPdf, IReadOnlyList<BatchDocument> documents)
     {
         using var source = PdfDocument.Open(batchPdf);
-        var starts = FirstPages(source, documents.Count);
+        var (starts, widths) = FirstPages(source, documents.Count);
         var producer = source.Information.Producer;
         var creator = source.Information.Creator;
 
@@ -45,7 +45,8 @@ internal static class BatchPdf
                 var width = page.MeasureText(number, FooterFontSize, new PdfPoint(0, 0), font)
                     .Max(l => l.EndBaseLine.X);
                 page.SetTextAndFillColor(0x7b, 0x87, 0x94);
-                page.AddText(number, FooterFontSize, new PdfPoint((page.PageSize.Width - width) / 2, FooterBaseline), font);
+                // The builder does not know the size of a copied page; the page tree does.
+                page.AddText(number, FooterFontSize, new PdfPoint((widths[p] - width) / 2, FooterBaseline), font);
                 page.ResetColor();
             }
             result[i] = builder.Build();
@@ -57,12 +58,15 @@ internal static class BatchPdf
     /// the catalog's /Dests and the page tree alone: parsing every page's content to find its links would
     /// cost as much as the copying itself. Anything but one marker per document, in order, starting on
     /// page 1, is a broken print.</summary>
-    private static int[] FirstPages(PdfDocument source, int documents)
+    private static (int[] Starts, Dictionary<int, double> Widths) FirstPages(PdfDocument source, int documents)
     {
         var catalog = source.Structure.Catalog.CatalogDictionary;
         var pageNumbers = new Dictionary<IndirectReference, int>();
+        var widths = new Dictionary<int, double>();
         if (catalog.TryGet(NameToken.Pages, out var pagesToken) && pagesToken is IndirectReferenceToken pagesRef)
-            NumberPages(source, pagesRef.Data, pageNumbers);
+            NumberPages(source, pagesRef.Data, null, pageNumbers, widths);
+        if (pageNumbers.Count != source.NumberOfPages)
+            throw new InvalidOperationException($"The batch PDF's page tree lists {pageNumbers.Count} pages of {source.NumberOfPages}.");
         var dests = catalog.TryGet(NameToken.Dests, out var destsToken) ? Resolve(source, destsToken) as DictionaryToken : null;
 
         var starts = new int[documents];
@@ -78,20 +82,26 @@ internal static class BatchPdf
                 throw new InvalidOperationException(
                     $"Document {i + 1} of {documents} starts on page {starts[i]}, which does not follow the previous document; the batch cannot be cut safely.");
         }
-        return starts;
+        return (starts, widths);
     }
 
     private static IToken Resolve(PdfDocument source, IToken token) =>
         token is IndirectReferenceToken reference ? source.Structure.GetObject(reference.Data).Data : token;
 
-    private static void NumberPages(PdfDocument source, IndirectReference node, Dictionary<IndirectReference, int> numbers)
+    private static void NumberPages(PdfDocument source, IndirectReference node, ArrayToken? inheritedMediaBox,
+        Dictionary<IndirectReference, int> numbers, Dictionary<int, double> widths)
     {
         if (Resolve(source, new IndirectReferenceToken(node)) is not DictionaryToken dictionary) return;
+        var mediaBox = dictionary.TryGet(NameToken.MediaBox, out var box) && Resolve(source, box) is ArrayToken own ? own : inheritedMediaBox;
         if (dictionary.TryGet(NameToken.Kids, out var kidsToken) && Resolve(source, kidsToken) is ArrayToken kids)
         {
-            foreach (var kid in kids.Data.OfType<IndirectReferenceToken>()) NumberPages(source, kid.Data, numbers);
+            foreach (var kid in kids.Data.OfType<IndirectReferenceToken>()) NumberPages(source, kid.Data, mediaBox, numbers, widths);
             return;
         }
-        numbers[node] = numbers.Count + 1;
+        var number = numbers.Count + 1;
+        numbers[node] = number;
+        widths[number] = mediaBox is { Length: 4 } && mediaBox.Data[0] is NumericToken x0 && mediaBox.Data[2] is NumericToken x1
+            ? x1.Double - x0.Double
+            : throw new InvalidOperationException($"Page {number} of the batch PDF has no media box.");
     }
 }
