@@ -12,6 +12,10 @@ namespace SalesReporting.Reports.Rendering;
 /// </summary>
 internal sealed partial record BatchDocument(string Style, string Title, string Body)
 {
+    /// <summary>The distinct non-ASCII characters of the body: each is a glyph in the font subset that every
+    /// document of a batch carries, so a batch is packed to keep their union small.</summary>
+    public IReadOnlySet<char> Glyphs { get; } = Body.Where(c => c >= 0x80).ToHashSet();
+
     [GeneratedRegex(@"<a[\s>]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AnchorRegex();
     private static Regex AnchorTag => AnchorRegex();

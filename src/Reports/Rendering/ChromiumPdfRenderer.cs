@@ -57,6 +57,9 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         if (options.BatchSize < 1)
             throw new ArgumentException(
                 $"Chromium:BatchSize is {options.BatchSize}; it must be at least 1.", nameof(options));
+        if (options.BatchGlyphBudget < 0)
+            throw new ArgumentException(
+                $"Chromium:BatchGlyphBudget is {options.BatchGlyphBudget}; it must not be negative.", nameof(options));
         _options = options;
         _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
     }
@@ -69,7 +72,8 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 
     /// <summary>
     /// Prints documents that share a head (the same template and locale) together, up to
-    /// <see cref="ChromiumOptions.BatchSize"/> per Chromium print, and cuts the result into one PDF per
+    /// <see cref="ChromiumOptions.BatchSize"/> per Chromium print and within
+    /// <see cref="ChromiumOptions.BatchGlyphBudget"/> distinct characters, and cuts the result into one PDF per
     /// document with its own "x / y" page numbers. Each print costs a fixed ~200 ms whatever its length,
     /// so a batch costs little more than one form. A document that cannot join a batch prints alone.
     /// Any failure fails the whole call: no caller ever gets a missing or partial PDF.
@@ -86,7 +90,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         batches.AddRange(Enumerable.Range(0, documents.Count).Where(i => parsed[i] is null).Select(i => new[] { i }));
         foreach (var sameHead in Enumerable.Range(0, documents.Count).Where(i => parsed[i] is not null)
                      .GroupBy(i => parsed[i]!.Style, StringComparer.Ordinal))
-            batches.AddRange(EvenChunks(sameHead.ToArray(), _options.BatchSize));
+            batches.AddRange(Pack(sameHead.Select(i => (i, parsed[i]!.Glyphs)).ToList(), _options.BatchSize, _options.BatchGlyphBudget));
 
         var pdfs = new byte[documents.Count][];
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -115,17 +119,29 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         return pdfs;
     }
 
-    /// <summary>n items in ceil(n / size) chunks of near-equal length: 30 by 25 is 15 + 15, not 25 + 5,
-    /// so concurrent prints finish together.</summary>
-    private static IEnumerable<int[]> EvenChunks(int[] items, int size)
+    /// <summary>
+    /// Documents in order, in batches of at most <paramref name="size"/> (evened out: 60 by 50 is 30 + 30, not
+    /// 50 + 10, so concurrent prints finish together) whose characters together stay within the glyph budget.
+    /// A document over the budget on its own prints alone, no bigger than it would be anyway.
+    /// </summary>
+    internal static IEnumerable<int[]> Pack(IReadOnlyList<(int Index, IReadOnlySet<char> Glyphs)> documents, int size, int glyphBudget)
     {
-        var chunks = (items.Length + size - 1) / size;
-        for (var c = 0; c < chunks; c++)
+        var chunks = (documents.Count + size - 1) / size;
+        var target = chunks == 0 ? size : (documents.Count + chunks - 1) / chunks;
+        var batch = new List<int>();
+        var glyphs = new HashSet<char>();
+        foreach (var (index, own) in documents)
         {
-            var from = items.Length * c / chunks;
-            var to = items.Length * (c + 1) / chunks;
-            yield return items[from..to];
+            if (batch.Count > 0 && (batch.Count == target || glyphs.Count + own.Count(g => !glyphs.Contains(g)) > glyphBudget))
+            {
+                yield return batch.ToArray();
+                batch.Clear();
+                glyphs.Clear();
+            }
+            batch.Add(index);
+            glyphs.UnionWith(own);
         }
+        if (batch.Count > 0) yield return batch.ToArray();
     }
 
     private async Task<byte[]> PrintAsync(string html, bool pageNumbers, CancellationToken ct)

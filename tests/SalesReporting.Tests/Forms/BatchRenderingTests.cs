@@ -157,6 +157,43 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Forms_full_of_their_own_characters_are_batched_apart_so_none_carries_the_others_glyphs()
+    {
+        // 150 different characters in each form's notes: six such forms together would need ~1,100 glyphs,
+        // past the point where Chromium embeds the whole 9 MB font; within the budget each stays small.
+        var html = new List<string>();
+        var notes = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var note = new string(Enumerable.Range(0, 150).Select(k => (char)(0x4E00 + 37 * (i * 150 + k) % 20000)).ToArray());
+            notes.Add(note);
+            var form = Form("zh-CN", $"R9{i}", $"Rep9{i}");
+            html.Add(await fixture.Html.RenderAsync(form with { KeyActions = [form.KeyActions[0] with { Progress = note }] }));
+        }
+
+        var pdfs = await fixture.Pdf.RenderManyAsync(html, CancellationToken.None);
+
+        for (var i = 0; i < pdfs.Count; i++)
+        {
+            Assert.InRange(pdfs[i].Length, 1, 150 * 1024);
+            using var document = PdfDocument.Open(pdfs[i]);
+            Assert.Contains(notes[i], string.Concat(document.GetPage(1).Text.Where(c => !char.IsWhiteSpace(c))));
+        }
+    }
+
+    [Fact]
+    public void Packing_keeps_order_evens_out_batch_sizes_and_closes_a_batch_before_the_glyph_budget_is_passed()
+    {
+        static IReadOnlySet<char> G(string s) => s.ToHashSet();
+        var even = ChromiumPdfRenderer.Pack(Enumerable.Range(0, 12).Select(i => (i, G("甲乙"))).ToList(), size: 5, glyphBudget: 100).ToList();
+        var budget = ChromiumPdfRenderer.Pack([(0, G("甲乙丙")), (1, G("甲乙")), (2, G("丁戊")), (3, G("己庚辛壬癸子丑")), (4, G("丑"))], size: 10, glyphBudget: 5).ToList();
+
+        Assert.Equal([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], even);
+        // 0-2 share five glyphs; 3 alone is over the budget and prints alone; 4 would join it past the budget.
+        Assert.Equal([[0, 1, 2], [3], [4]], budget);
+    }
+
+    [Fact]
     public async Task A_batch_print_missing_a_forms_start_is_refused_instead_of_cut_wrong()
     {
         var documents = new List<BatchDocument>();
