@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using PuppeteerSharp;
 using PuppeteerSharp.Media;
 
@@ -94,7 +95,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 
         var pdfs = new byte[documents.Count][];
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await Task.WhenAll(batches.Select(async batch =>
+        var all = Task.WhenAll(batches.Select(async batch =>
         {
             try
             {
@@ -115,6 +116,15 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
                 throw;
             }
         }));
+        try
+        {
+            await all;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && all.Exception is { } aggregate)
+        {
+            // The batches stopped by the failure end in cancellations; the caller needs the failure itself.
+            ExceptionDispatchInfo.Throw(aggregate.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? aggregate.InnerExceptions[0]);
+        }
         ct.ThrowIfCancellationRequested();
         return pdfs;
     }

@@ -208,6 +208,19 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_document_that_swallows_the_next_ones_fails_the_whole_call_with_its_own_error()
+    {
+        var html = new List<string>();
+        for (var i = 0; i < 10; i++) html.Add(await fixture.Html.RenderAsync(Form("zh-CN", $"R7{i:D2}", $"Rep7{i:D2}")));
+        // An unclosed comment hides every later form of its batch, markers included.
+        html[1] = html[1].Replace("<body>", "<body><!--", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Pdf.RenderManyAsync(html, CancellationToken.None));
+
+        Assert.Contains("left no start marker", error.Message);
+    }
+
+    [Fact]
     public async Task A_document_with_links_of_its_own_prints_alone_and_keeps_them()
     {
         const string withLink = """<!DOCTYPE html><html><head><title>linked</title></head><body><p><a href="https://example.com/x">see</a></p></body></html>""";
