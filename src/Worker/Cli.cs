@@ -117,6 +117,13 @@ public static class Cli
                 Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath)));
         }
         AnsiConsole.Write(table);
+        foreach (var summary in r.Summaries ?? [])
+            AnsiConsole.MarkupLine($"team summary {Markup.Escape(summary.TeamId)} {Markup.Escape(summary.TeamName)}: " + summary.Outcome switch
+            {
+                DeliveryOutcome.Sent => "[green]sent[/]",
+                DeliveryOutcome.AlreadySent => "already sent",
+                _ => "[red]not sent[/]: " + Markup.Escape(summary.Error ?? ""),
+            });
         var options = sp.GetRequiredService<IOptions<FormsOptions>>().Value;
         var mail = sp.GetRequiredService<IOptions<MailOptions>>().Value;
         var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;

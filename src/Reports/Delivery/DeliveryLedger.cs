@@ -39,6 +39,26 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
             """, new { key.Kind, period = key.Period.Start, key.SubjectId, key.Recipient }, cancellationToken: ct));
     }
 
+    /// <summary>The subjects among these whose delivery of this kind and period to the given recipient is
+    /// already sent: <see cref="IsSentAsync"/> for a whole team in one query.</summary>
+    public async Task<IReadOnlySet<string>> SentAsync(string kind, Period period, IReadOnlyCollection<(string SubjectId, string Recipient)> subjects, CancellationToken ct)
+    {
+        if (subjects.Count == 0) return new HashSet<string>();
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<string>(new CommandDefinition("""
+            select d.subject_id
+            from reporting.delivery d
+            join unnest(@subjects, @recipients) as k(subject_id, recipient) on d.subject_id = k.subject_id and d.recipient = k.recipient
+            where d.kind = @kind and d.period = @period and d.status = 'sent'
+            """, new
+            {
+                kind,
+                period = period.Start,
+                subjects = subjects.Select(k => k.SubjectId).ToArray(),
+                recipients = subjects.Select(k => k.Recipient).ToArray(),
+            }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Sends unless already sent (or <paramref name="force"/>). Transient failures retry with backoff and
     /// then throw, so the job is retried; a permanent failure is recorded and returned, never retried.</summary>
     public async Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force, CancellationToken ct)

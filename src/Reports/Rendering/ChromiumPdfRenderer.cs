@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using PuppeteerSharp;
 using PuppeteerSharp.Media;
 
@@ -7,7 +8,8 @@ namespace SalesReporting.Reports.Rendering;
 /// Prints HTML to PDF with the installed headless Chromium. One browser per process, launched on first
 /// use and relaunched if it has died; a fresh page per document. The page runs no script and loads
 /// nothing: every request other than an inline <c>data:</c> URL is aborted, so a form cannot reach the
-/// network whatever its data contains.
+/// network whatever its data contains. Many documents print in one page as a batch and are cut apart
+/// afterwards (<see cref="RenderManyAsync"/>), because nearly all of a print's cost is fixed.
 /// </summary>
 public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 {
@@ -53,6 +55,12 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         if (options.MaxConcurrentPages < 1)
             throw new ArgumentException(
                 $"Chromium:MaxConcurrentPages is {options.MaxConcurrentPages}; it must be at least 1.", nameof(options));
+        if (options.BatchSize < 1)
+            throw new ArgumentException(
+                $"Chromium:BatchSize is {options.BatchSize}; it must be at least 1.", nameof(options));
+        if (options.BatchGlyphBudget < 0)
+            throw new ArgumentException(
+                $"Chromium:BatchGlyphBudget is {options.BatchGlyphBudget}; it must not be negative.", nameof(options));
         _options = options;
         _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
     }
@@ -60,21 +68,107 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     public async Task<byte[]> RenderAsync(string html, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(html);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (await RenderManyAsync([html], ct))[0];
+    }
 
+    /// <summary>
+    /// Prints documents that share a head (the same template and locale) together, up to
+    /// <see cref="ChromiumOptions.BatchSize"/> per Chromium print and within
+    /// <see cref="ChromiumOptions.BatchGlyphBudget"/> distinct characters, and cuts the result into one PDF per
+    /// document with its own "x / y" page numbers. Each print costs a fixed ~200 ms whatever its length,
+    /// so a batch costs little more than one form. A document that cannot join a batch prints alone.
+    /// Any failure fails the whole call: no caller ever gets a missing or partial PDF.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> RenderManyAsync(IReadOnlyList<string> documents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var parsed = new BatchDocument?[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+            parsed[i] = BatchDocument.TryParse(documents[i] ?? throw new ArgumentException($"Document {i + 1} is null.", nameof(documents)));
+
+        var batches = new List<int[]>();
+        batches.AddRange(Enumerable.Range(0, documents.Count).Where(i => parsed[i] is null).Select(i => new[] { i }));
+        foreach (var sameHead in Enumerable.Range(0, documents.Count).Where(i => parsed[i] is not null)
+                     .GroupBy(i => parsed[i]!.Style, StringComparer.Ordinal))
+            batches.AddRange(Pack(sameHead.Select(i => (i, parsed[i]!.Glyphs)).ToList(), _options.BatchSize, _options.BatchGlyphBudget));
+
+        var pdfs = new byte[documents.Count][];
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var all = Task.WhenAll(batches.Select(async batch =>
+        {
+            try
+            {
+                if (parsed[batch[0]] is null)
+                {
+                    pdfs[batch[0]] = await PrintAsync(documents[batch[0]], pageNumbers: true, failed.Token);
+                    return;
+                }
+                var members = batch.Select(i => parsed[i]!).ToList();
+                var printed = await PrintAsync(BatchDocument.Combine(members), pageNumbers: false, failed.Token);
+                var split = BatchPdf.Split(printed, members);
+                for (var k = 0; k < batch.Length; k++) pdfs[batch[k]] = split[k];
+            }
+            catch
+            {
+                // One failed batch fails the call; the others stop instead of printing for nothing.
+                await failed.CancelAsync();
+                throw;
+            }
+        }));
+        try
+        {
+            await all;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && all.Exception is { } aggregate)
+        {
+            // The batches stopped by the failure end in cancellations; the caller needs the failure itself.
+            ExceptionDispatchInfo.Throw(aggregate.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? aggregate.InnerExceptions[0]);
+        }
+        ct.ThrowIfCancellationRequested();
+        return pdfs;
+    }
+
+    /// <summary>
+    /// Documents in order, in batches of at most <paramref name="size"/> (evened out: 60 by 50 is 30 + 30, not
+    /// 50 + 10, so concurrent prints finish together) whose characters together stay within the glyph budget.
+    /// A document over the budget on its own prints alone, no bigger than it would be anyway.
+    /// </summary>
+    internal static IEnumerable<int[]> Pack(IReadOnlyList<(int Index, IReadOnlySet<char> Glyphs)> documents, int size, int glyphBudget)
+    {
+        var chunks = (documents.Count + size - 1) / size;
+        var target = chunks == 0 ? size : (documents.Count + chunks - 1) / chunks;
+        var batch = new List<int>();
+        var glyphs = new HashSet<char>();
+        foreach (var (index, own) in documents)
+        {
+            if (batch.Count > 0 && (batch.Count == target || glyphs.Count + own.Count(g => !glyphs.Contains(g)) > glyphBudget))
+            {
+                yield return batch.ToArray();
+                batch.Clear();
+                glyphs.Clear();
+            }
+            batch.Add(index);
+            glyphs.UnionWith(own);
+        }
+        if (batch.Count > 0) yield return batch.ToArray();
+    }
+
+    private async Task<byte[]> PrintAsync(string html, bool pageNumbers, CancellationToken ct)
+    {
         await _pages.WaitAsync(ct);
         try
         {
             var browser = await GetBrowserAsync(ct);
             try
             {
-                return await RenderOnAsync(browser, html, ct);
+                return await RenderOnAsync(browser, html, pageNumbers, ct);
             }
             catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
             {
-                // Chromium died under this render (or just before it, unnoticed): one retry on a fresh
+                // Chromium died under this print (or just before it, unnoticed): one retry on a fresh
                 // browser. A second failure is real and goes to the caller, whose job retries.
-                return await RenderOnAsync(await GetBrowserAsync(ct), html, ct);
+                return await RenderOnAsync(await GetBrowserAsync(ct), html, pageNumbers, ct);
             }
         }
         finally
@@ -89,12 +183,12 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     private static bool IsDead(IBrowser browser) =>
         browser.IsClosed || !browser.IsConnected || browser.Process is { HasExited: true };
 
-    private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, CancellationToken ct)
+    private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, bool pageNumbers, CancellationToken ct)
     {
         var page = await browser.NewPageAsync().WaitAsync(ct);
         try
         {
-            return await PrintAsync(page, html, ct);
+            return await PrintPageAsync(page, html, pageNumbers, ct);
         }
         finally
         {
@@ -102,7 +196,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         }
     }
 
-    private async Task<byte[]> PrintAsync(IPage page, string html, CancellationToken ct)
+    private async Task<byte[]> PrintPageAsync(IPage page, string html, bool pageNumbers, CancellationToken ct)
     {
         var timeoutMs = (int)_options.Timeout.TotalMilliseconds;
         await page.SetJavaScriptEnabledAsync(false).WaitAsync(ct);
@@ -120,7 +214,8 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         {
             Format = PaperFormat.A4,
             PrintBackground = true,
-            DisplayHeaderFooter = true,
+            // A batch is numbered per document while it is cut (BatchPdf); Chromium would count the whole batch.
+            DisplayHeaderFooter = pageNumbers,
             HeaderTemplate = HeaderTemplate,
             FooterTemplate = FooterTemplate,
             MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" },

@@ -6,6 +6,7 @@ using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
+using SalesReporting.Reports.Summary;
 using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Jobs;
 
@@ -17,8 +18,10 @@ public sealed class FormsOptions
     public const string Section = "Forms";
     /// <summary>When set, every rendered PDF is also kept here (period_rep.pdf).</summary>
     public string? OutputDirectory { get; set; }
-    /// <summary>Forms rendered at once by an in-process month-end.</summary>
+    /// <summary>Teams rendered at once by an in-process month-end.</summary>
     public int Parallelism { get; set; } = 4;
+    /// <summary>Forms of a team printed (in Chromium:BatchSize batches) before they are delivered; bounds the PDFs held in memory.</summary>
+    public int DeliveryChunk { get; set; } = 100;
 }
 
 public static class Registration
@@ -56,7 +59,9 @@ public static class Registration
         services.AddSingleton<TargetImport>();
         services.AddSingleton<FormQuery>();
         services.AddSingleton<FormHtml>();
-        services.AddSingleton(sp => new ChromiumOptions { ExecutablePath = builder.Configuration["Chromium:ExecutablePath"] ?? "/usr/bin/chromium" });
+        services.AddSingleton<SummaryQuery>();
+        services.AddSingleton<SummaryHtml>();
+        services.AddSingleton(sp => builder.Configuration.GetSection(ChromiumOptions.SectionName).Get<ChromiumOptions>() ?? new ChromiumOptions());
         services.AddSingleton<IPdfRenderer, ChromiumPdfRenderer>();
         services.AddSingleton<IMailTransport>(sp =>
         {

@@ -9,11 +9,13 @@ using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
 
-public sealed record MonthEndResult(Period Period, SyncResult Sync, IReadOnlyList<ComputeResult> Compute, IReadOnlyList<RepDelivery> Deliveries);
+public sealed record MonthEndResult(Period Period, SyncResult Sync, IReadOnlyList<ComputeResult> Compute, IReadOnlyList<RepDelivery> Deliveries,
+    IReadOnlyList<SummaryDelivery>? Summaries = null);
 
 /// <summary>
-/// month-end-close(period): sync → compute → one render-and-deliver per rep. Under the scheduler the
-/// per-rep work is fanned out as Hangfire jobs; from the command line the same job code runs in-process.
+/// month-end-close(period): sync → compute → per team, every rep's form (printed in batches) and then
+/// the manager's team summary. Under the scheduler each team is its own Hangfire job
+/// (render-and-deliver-team); from the command line the same job code runs in-process.
 /// </summary>
 public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQuery forms, RenderAndDeliverJob deliver,
     IOptions<CompanyOptions> company, IOptions<FormsOptions> formsOptions, TimeProvider clock, IBackgroundJobClient? jobs = null)
@@ -37,9 +39,10 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
         var computed = await compute.ComputeWithHistoryAsync(p, ct);
         var reps = await forms.ActiveRepsAsync(ct);
         var client = jobs ?? throw new InvalidOperationException("No Hangfire client: run month-end from the command line instead.");
-        foreach (var rep in reps)
-            client.Enqueue<RenderAndDeliverJob>(j => j.RunAsync(p.ToString(), rep.RepId, force, CancellationToken.None));
-        return $"{synced}; {computed[^1]}; {reps.Count} forms queued";
+        var teams = reps.Select(r => r.TeamId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var team in teams)
+            client.Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(p.ToString(), team, force, CancellationToken.None));
+        return $"{synced}; {computed[^1]}; {reps.Count} forms of {teams.Count} teams queued";
     }
 
     /// <summary>The same steps in this process, reporting each rep as it finishes.</summary>
@@ -52,13 +55,21 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
         var reps = await forms.ActiveRepsAsync(ct);
         stage?.Invoke($"forms:{reps.Count}");
         var results = new List<RepDelivery>();
-        await Parallel.ForEachAsync(reps, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
-            async (rep, token) =>
+        var summaries = new List<SummaryDelivery>();
+        // Teams in parallel, each team's forms in batches; a team's summary goes once all its reps are done.
+        await Parallel.ForEachAsync(reps.GroupBy(r => r.TeamId, StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
+            async (team, token) =>
             {
-                var r = await deliver.ExecuteAsync(period, rep.RepId, force, token);
-                lock (results) results.Add(r);
-                done?.Invoke(r);
+                await deliver.ExecuteManyAsync(period, team.Select(r => r.RepId).ToList(), force, r =>
+                {
+                    lock (results) results.Add(r);
+                    done?.Invoke(r);
+                }, token);
+                var summary = await deliver.DeliverSummaryAsync(period, team.Key, force, token);
+                lock (summaries) summaries.Add(summary);
             });
-        return new MonthEndResult(period, synced, computed, results.OrderBy(r => r.RepId, StringComparer.Ordinal).ToList());
+        return new MonthEndResult(period, synced, computed, results.OrderBy(r => r.RepId, StringComparer.Ordinal).ToList(),
+            summaries.OrderBy(s => s.TeamId, StringComparer.Ordinal).ToList());
     }
 }

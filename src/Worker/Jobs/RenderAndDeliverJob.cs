@@ -5,6 +5,7 @@ using SalesReporting.Data;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
+using SalesReporting.Reports.Summary;
 using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
@@ -12,9 +13,17 @@ namespace SalesReporting.Worker.Jobs;
 public sealed record RepDelivery(string RepId, string RepName, DeliveryOutcome Outcome, string? PdfPath, string? Error,
     IReadOnlyList<Reports.Forms.IndicatorLine> Indicators, decimal? Score);
 
-/// <summary>render-and-deliver(period, rep): build the form, print it, email it once.</summary>
+/// <param name="Outcome">null when the team has no manager email: nothing could be sent (see Error)</param>
+public sealed record SummaryDelivery(string TeamId, string TeamName, DeliveryOutcome? Outcome, string? PdfPath, string? Error);
+
+/// <summary>
+/// render-and-deliver: build forms, print them, email each once. A team's forms print in batches
+/// (IPdfRenderer.RenderManyAsync) and the manager's team summary follows once every rep of the team is
+/// done; a single rep is rerun on its own from the dashboard.
+/// </summary>
 public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRenderer pdf, DeliveryLedger ledger,
-    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger, Api.AcknowledgementLinks links)
+    SummaryQuery summaries, SummaryHtml summaryHtml, Api.AcknowledgementLinks links,
+    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger)
 {
     [DisplayName("render-and-deliver {0} {1}")]
     [AutomaticRetry(Attempts = 5)]
@@ -30,33 +39,128 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         };
     }
 
-    public async Task<RepDelivery> ExecuteAsync(Period period, string repId, bool force, CancellationToken ct)
+    /// <summary>Every active rep of one team in batches, then the team summary to the manager. Reentrant:
+    /// a retry after a crash prints and sends only what the ledger does not have as sent.</summary>
+    [DisplayName("render-and-deliver-team {0} {1}")]
+    [AutomaticRetry(Attempts = 5)]
+    [Queue("forms")]
+    public async Task<string> RunTeamAsync(string period, string teamId, bool force, CancellationToken ct)
     {
-        var found = await forms.LoadAsync(period, [repId], ct);
-        if (found.Count != 1) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
-        var form = found[0];
-        var recipient = (await forms.ActiveRepsAsync(ct)).FirstOrDefault(r => r.RepId == repId)
-            ?? throw new InvalidOperationException($"Rep {repId} is not active; no form is sent.");
+        var p = Period.Parse(period);
+        var reps = (await forms.ActiveRepsAsync(ct)).Where(r => r.TeamId == teamId).Select(r => r.RepId).ToList();
+        var delivered = await ExecuteManyAsync(p, reps, force, null, ct);
+        var summary = await DeliverSummaryAsync(p, teamId, force, ct);
+        var failed = delivered.Where(d => d.Outcome == DeliveryOutcome.Failed).Select(d => $"{d.RepId} ({d.Error})").ToList();
+        return $"{teamId}: {delivered.Count(d => d.Outcome == DeliveryOutcome.Sent)} sent, " +
+               $"{delivered.Count(d => d.Outcome == DeliveryOutcome.AlreadySent)} already sent, {failed.Count} failed permanently" +
+               (failed.Count > 0 ? ": " + string.Join(", ", failed) : "") +
+               $"; summary: {summary.Outcome?.ToString() ?? "not sent"}{(summary.Error is null ? "" : " (" + summary.Error + ")")}";
+    }
+
+    public async Task<RepDelivery> ExecuteAsync(Period period, string repId, bool force, CancellationToken ct) =>
+        (await ExecuteManyAsync(period, [repId], force, null, ct))[0];
+
+    /// <summary>
+    /// Forms of these reps: the ones not yet sent are printed together (the renderer batches them) a chunk
+    /// at a time and then delivered one by one through the ledger, exactly once each. Any rep that is
+    /// unknown or inactive, or any form that fails to print, fails the call (the job retries); a permanent
+    /// mail failure is recorded for that rep and the others go on.
+    /// </summary>
+    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<string> repIds, bool force,
+        Action<RepDelivery>? done, CancellationToken ct)
+    {
+        if (repIds.Count == 0) return [];
+        var found = (await forms.LoadAsync(period, repIds, ct)).ToDictionary(f => f.Rep.RepId, StringComparer.Ordinal);
+        var active = (await forms.ActiveRepsAsync(ct)).ToDictionary(r => r.RepId, StringComparer.Ordinal);
+        foreach (var repId in repIds)
+        {
+            if (!found.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
+            if (!active.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not active; no form is sent.");
+        }
+
+        var dir = formsOptions.Value.OutputDirectory;
+        string? PdfPath(FeedbackForm form) => string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, FormEmail.AttachmentName(form));
+        var sent = force ? new HashSet<string>()
+            : await ledger.SentAsync("rep_form", period, repIds.Select(id => (id, active[id].Email)).ToList(), ct);
+
+        var results = new List<RepDelivery>();
+        var pending = new List<FeedbackForm>();
+        foreach (var repId in repIds)
+        {
+            var form = found[repId];
+            var path = PdfPath(form);
+            if (sent.Contains(repId) && (path is null || File.Exists(path)))
+            {
+                var skipped = new RepDelivery(repId, form.Rep.RepName, DeliveryOutcome.AlreadySent, path, null, form.Indicators, form.Score.Score);
+                results.Add(skipped);
+                done?.Invoke(skipped);
+            }
+            else
+            {
+                pending.Add(form);
+            }
+        }
+
+        foreach (var chunk in pending.Chunk(Math.Max(1, formsOptions.Value.DeliveryChunk)))
+        {
+            var documents = new List<string>(chunk.Length);
+            foreach (var form in chunk) documents.Add(await html.RenderAsync(form));
+            var pdfs = await pdf.RenderManyAsync(documents, ct);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], pdfs[i], PdfPath(chunk[i]), force, ct);
+                results.Add(r);
+                done?.Invoke(r);
+            }
+        }
+        var order = repIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        return results.OrderBy(r => order[r.RepId]).ToList();
+    }
+
+    private async Task<RepDelivery> DeliverFormAsync(Period period, FeedbackForm form, FormQuery.Recipient recipient, byte[] bytes,
+        string? pdfPath, bool force, CancellationToken ct)
+    {
         // A rep receives only their own form: the recipient and the form come from the same rep id.
         if (form.Rep.RepId != recipient.RepId) throw new InvalidOperationException("Form and recipient differ; refusing to send.");
-
-        var key = new DeliveryKey("rep_form", period, repId, recipient.Email);
-        var dir = formsOptions.Value.OutputDirectory;
-        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, FormEmail.AttachmentName(form));
-        if (!force && await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
-            return new RepDelivery(repId, form.Rep.RepName, DeliveryOutcome.AlreadySent, pdfPath, null, form.Indicators, form.Score.Score);
-
-        var document = await html.RenderAsync(form);
-        var bytes = await pdf.RenderAsync(document, ct);
-        if (pdfPath is not null)
-        {
-            Directory.CreateDirectory(dir!);
-            await File.WriteAllBytesAsync(pdfPath + ".tmp", bytes, ct);
-            File.Move(pdfPath + ".tmp", pdfPath, overwrite: true);
-        }
+        await KeepAsync(pdfPath, bytes, ct);
+        var key = new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, repId)), force, ct);
-        logger.LogInformation("{Period} {Rep}: {Outcome}", period, repId, outcome);
-        return new RepDelivery(repId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
+            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force, ct);
+        logger.LogInformation("{Period} {Rep}: {Outcome}", period, recipient.RepId, outcome);
+        return new RepDelivery(recipient.RepId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
+    }
+
+    /// <summary>The team summary to the team's manager, once (ledger kind team_summary, subject = team id).</summary>
+    public async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, bool force, CancellationToken ct)
+    {
+        var team = (await summaries.TeamsAsync(ct)).FirstOrDefault(t => t.TeamId == teamId)
+            ?? throw new InvalidOperationException($"Team {teamId} has no active reps in the staged CRM data; no {period} summary.");
+        if (string.IsNullOrWhiteSpace(team.ManagerEmail))
+        {
+            logger.LogWarning("{Period} team {Team}: no manager_email in the CRM, the team summary is not sent", period, teamId);
+            return new SummaryDelivery(teamId, team.TeamName, null, null, $"team {teamId} has no manager_email in the CRM");
+        }
+
+        var key = new DeliveryKey("team_summary", period, teamId, team.ManagerEmail);
+        var dir = formsOptions.Value.OutputDirectory;
+        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, $"{period}_team_{teamId}.pdf");
+        if (!force && await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
+            return new SummaryDelivery(teamId, team.TeamName, DeliveryOutcome.AlreadySent, pdfPath, null);
+
+        var summary = await summaries.LoadAsync(period, teamId, ct);
+        var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
+        await KeepAsync(pdfPath, bytes, ct);
+        var (outcome, error) = await ledger.DeliverAsync(key,
+            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force, ct);
+        logger.LogInformation("{Period} team {Team} summary: {Outcome}", period, teamId, outcome);
+        return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
+    }
+
+    private static async Task KeepAsync(string? path, byte[] bytes, CancellationToken ct)
+    {
+        if (path is null) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path + ".tmp", bytes, ct);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

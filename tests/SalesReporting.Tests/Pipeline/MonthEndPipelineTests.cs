@@ -105,7 +105,9 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
         var reps = (await conn.QueryAsync<(string Id, string Name, string Email)>("select rep_id, name, email from staging.reps where active order by rep_id")).ToList();
         Assert.Equal(21, reps.Count);
-        Assert.Equal(reps.Count, f.FirstMessages.Count);
+        var forms = f.FirstMessages.Where(m => m.Attachments.OfType<MimePart>().Any(a => a.FileName?.StartsWith("2026-10_R", StringComparison.Ordinal) == true)).ToList();
+        Assert.Equal(reps.Count, forms.Count);
+        Assert.Equal(reps.Count + 3, f.FirstMessages.Count); // and one team summary per team
         foreach (var rep in reps)
         {
             var mine = f.FirstMessages.Where(m => m.To.Mailboxes.Any(a => a.Address == rep.Email)).ToList();
@@ -117,9 +119,47 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
             foreach (var other in reps.Where(o => o.Id != rep.Id))
                 Assert.DoesNotContain(other.Name, text);
         }
-        Assert.Equal(reps.Count, f.FirstMessages.Select(m => m.MessageId).Distinct().Count());
+        Assert.Equal(reps.Count, forms.Select(m => m.MessageId).Distinct().Count());
         Assert.All(f.First.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
-        Assert.Equal(reps.Count, Directory.GetFiles(Path.Combine(f.OutDir, "forms"), "*.pdf").Length);
+        Assert.Equal(reps.Count, Directory.GetFiles(Path.Combine(f.OutDir, "forms"), "2026-10_R*.pdf").Length);
+    }
+
+    [Fact]
+    public void Every_demo_form_printed_in_its_teams_batch_is_at_most_150_KB()
+    {
+        var pdfs = Directory.GetFiles(Path.Combine(f.OutDir, "forms"), "2026-10_R*.pdf");
+        Assert.Equal(21, pdfs.Length);
+        Assert.All(pdfs, path => Assert.InRange(new FileInfo(path).Length, 1, 150 * 1024));
+    }
+
+    [Fact]
+    public async Task Each_manager_gets_one_team_summary_after_the_teams_forms_naming_every_rep_of_the_team_only()
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var teams = (await conn.QueryAsync<(string Id, string Name, string Email)>("select team_id, name, manager_email from staging.teams order by team_id")).ToList();
+        var reps = (await conn.QueryAsync<(string Team, string Name)>("select team_id, name from staging.reps where active")).ToList();
+        Assert.Equal(3, teams.Count);
+        Assert.Equal(3, f.First.Summaries!.Count);
+        Assert.All(f.First.Summaries!, s => Assert.Equal(DeliveryOutcome.Sent, s.Outcome));
+        foreach (var team in teams)
+        {
+            var message = Assert.Single(f.FirstMessages, m => m.To.Mailboxes.Single().Address == team.Email);
+            Assert.Contains(team.Name, message.Subject);
+            Assert.Equal($"2026-10_team_{team.Id}.pdf", message.Attachments.OfType<MimePart>().Single().FileName);
+            var text = PdfText(Attachment(message));
+            foreach (var rep in reps)
+            {
+                if (rep.Team == team.Id) Assert.Contains(rep.Name, text);
+                else Assert.DoesNotContain(rep.Name, text);
+            }
+            // The summary leaves after every form of its team: the ledger marked it sent last.
+            var order = await conn.QuerySingleAsync<bool>("""
+                select max(d.sent_at) filter (where d.kind = 'rep_form') <= max(d.sent_at) filter (where d.kind = 'team_summary')
+                from reporting.delivery d left join staging.reps r on r.rep_id = d.subject_id
+                where d.period = '2026-10-01' and (r.team_id = @team or d.subject_id = @team)
+                """, new { team = team.Id });
+            Assert.True(order);
+        }
     }
 
     [Fact]
@@ -130,6 +170,8 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         Assert.All(again.Deliveries, d => Assert.Equal(DeliveryOutcome.AlreadySent, d.Outcome));
         Assert.Equal(f.FirstMessages.Count, f.Smtp.Messages.Count);
         await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
-        Assert.Equal(21L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent'"));
+        Assert.Equal(21L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent' and kind = 'rep_form'"));
+        Assert.Equal(3L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent' and kind = 'team_summary'"));
+        Assert.All(again.Summaries!, s => Assert.Equal(DeliveryOutcome.AlreadySent, s.Outcome));
     }
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using MimeKit;
+using SalesReporting.Reports.Forms;
+
+namespace SalesReporting.Reports.Summary;
+
+/// <summary>The month-end email to a team's manager: subject and body in the team's locale, the key figures
+/// and what needs attention in the body, the summary PDF attached.</summary>
+public static class SummaryEmail
+{
+    public static string AttachmentName(TeamSummary summary) => $"{summary.Period}_team_{summary.TeamId}.pdf";
+
+    public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf)
+    {
+        var l = Labels.For(summary.Locale);
+        var s = SummaryLabels.For(summary.Locale);
+        string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+        string E(string text) => WebUtility.HtmlEncode(text);
+        var period = l.FormatPeriod(summary.Period);
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(new MailboxAddress(toName, toEmail));
+        message.Subject = F(s.MailSubject, period, summary.TeamName);
+
+        var scores = summary.Reps.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
+        var average = scores.Count == 0 ? l.NoValue : Format.Score(scores.Average());
+        var tiers = $"{l.TierHigh} {summary.Reps.Count(r => r.Tier == "high")} · {l.TierOnTrack} {summary.Reps.Count(r => r.Tier == "on_track")} · {l.TierImprove} {summary.Reps.Count(r => r.Tier == "improve")}";
+        var acknowledged = $"{summary.Reps.Count(r => r.Acknowledged)} / {summary.Reps.Count}";
+        var attention = SummaryLabels.FindingKinds
+            .Select(k => (Title: s.FindingTitle(k), Count: summary.Findings.Count(f => f.Kind == k)))
+            .Prepend((Title: s.SectionOverdue, Count: summary.OverdueActions.Count))
+            .Where(x => x.Count > 0).ToList();
+        var quality = F(s.QuarantinedRowsNote, summary.QuarantinedRows);
+
+        var header = string.Concat(summary.KeyIndicators.Select(i => $"<th>{E(i.Name)}</th>"));
+        var rows = summary.Reps.Select(r =>
+            $"<tr><td style=\"text-align:right\">{r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue}</td><td>{E(r.RepName)}</td>" +
+            string.Concat(r.Completions.Select(c => $"<td style=\"text-align:right\">{Format.Completion(c)}</td>")) +
+            $"<td style=\"text-align:right\">{(r.Score is { } sc ? Format.Score(sc) : l.NoValue)}</td><td>{E(l.TierName(r.Tier) ?? "")}</td></tr>");
+        var html = $"""
+            <!DOCTYPE html><html><body style="font-family:sans-serif">
+            <p>{E(F(s.MailGreeting, summary.ManagerName))}</p>
+            <p>{E(F(s.MailIntro, period, summary.TeamName))}</p>
+            <p>{E(s.RepCount)}: <b>{summary.Reps.Count}</b> · {E(s.AverageScore)}: <b>{average}</b> · {E(s.TierCounts)}: {E(tiers)} · {E(s.Acknowledgements)}: {acknowledged}</p>
+            <table border="1" cellpadding="4" style="border-collapse:collapse">
+            <tr><th>{E(s.ColRank)}</th><th>{E(s.ColRep)}</th>{header}<th>{E(l.Score)}</th><th>{E(l.Tier)}</th></tr>
+            {string.Join("\n", rows)}
+            </table>
+            {(attention.Count == 0 ? "" : $"<p>{E(s.MailFindings)}:</p><ul>{string.Concat(attention.Select(a => $"<li>{E(a.Title)}: {a.Count}</li>"))}</ul>")}
+            <p>{E(s.QuarantinedRows)}: {E(quality)}</p>
+            </body></html>
+            """;
+        var text = F(s.MailGreeting, summary.ManagerName) + "\n\n" + F(s.MailIntro, period, summary.TeamName) + "\n" +
+                   $"{s.RepCount}: {summary.Reps.Count}; {s.AverageScore}: {average}; {s.TierCounts}: {tiers}; {s.Acknowledgements}: {acknowledged}\n" +
+                   string.Join("\n", summary.Reps.Select(r => $"{r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue}. {r.RepName}: {(r.Score is { } sc ? Format.Score(sc) : l.NoValue)} {l.TierName(r.Tier)}")) +
+                   (attention.Count == 0 ? "" : "\n\n" + s.MailFindings + ":\n" + string.Join("\n", attention.Select(a => $"- {a.Title}: {a.Count}"))) +
+                   $"\n\n{s.QuarantinedRows}: {quality}";
+        var body = new BodyBuilder { HtmlBody = html, TextBody = text };
+        body.Attachments.Add(AttachmentName(summary), pdf, new ContentType("application", "pdf"));
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+}

@@ -1,0 +1,121 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+
+namespace SalesReporting.Reports.Summary;
+
+/// <summary>SQL → TeamSummary: everything the manager's summary of one team for one month shows.</summary>
+public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<CompanyOptions> company)
+{
+    /// <summary>The indicators shown as columns of the rep table (and in the email), in this order, where enabled.</summary>
+    public static IReadOnlyList<string> KeyIndicatorCodes { get; } =
+        ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
+
+    /// <summary>Who receives a team's summary.</summary>
+    public sealed record Recipient(string TeamId, string TeamName, string? ManagerName, string? ManagerEmail, string Locale);
+
+    private sealed record TeamRow(string TeamId, string TeamName, string? Region, string? ManagerName, string? ManagerEmail, string? Locale);
+    private sealed record IndicatorRow(string Code, string NameZhCn, string NameZhTw, string NameEn, string Unit);
+    private sealed record RepRow(string RepId, string RepName, DateOnly? HireDate, decimal? StoredScore, string? StoredTier,
+        bool HasStoredScore, bool Acknowledged);
+    private sealed record ResultRow(string RepId, string Indicator, decimal? Completion, decimal? Weight);
+    private sealed record FindingRow(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail);
+    private sealed record ActionRow(string RepId, string RepName, string Problem, string Action, string OwnerName, DateOnly DueOn);
+
+    public async Task<IReadOnlyList<Recipient>> TeamsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<TeamRow>(new CommandDefinition("""
+            select t.team_id, t.name as team_name, t.region, t.manager_name, t.manager_email, t.locale
+            from staging.teams t
+            where exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active)
+            order by t.team_id
+            """, cancellationToken: ct)))
+            .Select(t => new Recipient(t.TeamId, t.TeamName, t.ManagerName, t.ManagerEmail, Locale(t.Locale))).ToList();
+    }
+
+    public async Task<TeamSummary> LoadAsync(Period period, string teamId, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
+        var args = new { team = teamId, period = period.Start, today, codes = KeyIndicatorCodes.ToArray() };
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+
+        var team = await conn.QuerySingleOrDefaultAsync<TeamRow>(new CommandDefinition("""
+            select team_id, name as team_name, region, manager_name, manager_email, locale from staging.teams where team_id = @team
+            """, args, cancellationToken: ct))
+            ?? throw new InvalidOperationException($"Team {teamId} is not in the staged CRM data; no summary for {period}.");
+        var locale = Locale(team.Locale);
+
+        var indicators = (await conn.QueryAsync<IndicatorRow>(new CommandDefinition("""
+            select code, name_zh_cn, name_zh_tw, name_en, unit from reporting.indicator
+            where enabled and code = any(@codes)
+            """, args, cancellationToken: ct))).OrderBy(i => Array.IndexOf(args.codes, i.Code)).ToList();
+
+        // The score and tier compute stored (reporting.rep_score) win; where compute has not stored one,
+        // the score is worked out the way the form works it out, so the summary never shows a gap the form fills.
+        var reps = (await conn.QueryAsync<RepRow>(new CommandDefinition("""
+            select r.rep_id, r.name as rep_name, r.hire_date, s.score as stored_score, s.tier as stored_tier,
+                   s.rep_id is not null as has_stored_score,
+                   exists (select 1 from reporting.acknowledgement a where a.period = @period and a.rep_id = r.rep_id) as acknowledged
+            from staging.reps r
+            left join reporting.rep_score s on s.period = @period and s.rep_id = r.rep_id
+            where r.team_id = @team and r.active
+            order by r.rep_id
+            """, args, cancellationToken: ct))).ToList();
+        var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
+            select x.rep_id, x.indicator, x.completion, coalesce(tw.weight, dw.weight) as weight
+            from reporting.indicator_result x
+            join reporting.indicator i on i.code = x.indicator and i.enabled
+            join staging.reps r on r.rep_id = x.rep_id
+            left join reporting.indicator_weight tw on tw.team_id = r.team_id and tw.indicator = i.code
+            left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
+                 and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
+            where x.period = @period and r.team_id = @team and r.active
+            """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
+        var findings = (await conn.QueryAsync<FindingRow>(new CommandDefinition("""
+            select f.kind, f.rep_id, r.name as rep_name, f.indicator, f.subject, f.detail
+            from reporting.finding f left join staging.reps r on r.rep_id = f.rep_id
+            where f.period = @period and f.team_id = @team
+            order by f.kind, f.rep_id nulls first, f.id
+            """, args, cancellationToken: ct))).ToList();
+        var overdue = (await conn.QueryAsync<ActionRow>(new CommandDefinition("""
+            select a.rep_id, r.name as rep_name, a.problem, a.action, a.owner_name, a.due_on
+            from reporting.improvement_action a join staging.reps r on r.rep_id = a.rep_id
+            where r.team_id = @team and a.status = 'open' and a.due_on < @today and a.period <= @period
+            order by a.due_on, a.rep_id, a.id
+            """, args, cancellationToken: ct))).ToList();
+        var quarantined = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select rows_quarantined from staging.sync_run where finished_at is not null order by id desc limit 1
+            """, cancellationToken: ct)) ?? 0;
+
+        var scored = reps.Select(r =>
+        {
+            var score = r.HasStoredScore ? r.StoredScore
+                : Scoring.WeightedScore(results[r.RepId].Select(x => (x.Weight ?? 0, x.Completion)));
+            var tier = r.HasStoredScore ? r.StoredTier : Scoring.Tier(score);
+            return (Rep: r, Score: score, Tier: tier);
+        }).ToList();
+        // Competition ranking (1, 2, 2, 4) on the score rounded as printed, so two reps shown with the same score share a rank.
+        var printed = scored.Where(s => s.Score is not null).Select(s => Scoring.Round1(s.Score!.Value)).ToList();
+        var rows = scored.Select(s =>
+        {
+            var tenure = s.Rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
+            var isNewHire = s.Rep.HireDate is { } hd && hd > period.End.AddDays(-180);
+            var completions = indicators.Select(i => results[s.Rep.RepId].FirstOrDefault(x => x.Indicator == i.Code)?.Completion).ToList();
+            int? rank = s.Score is { } score ? 1 + printed.Count(p => p > Scoring.Round1(score)) : null;
+            return new SummaryRepRow(s.Rep.RepId, s.Rep.RepName, isNewHire, isNewHire ? tenure : null, completions, s.Score, s.Tier, rank, s.Rep.Acknowledged);
+        })
+        .OrderBy(r => r.Rank ?? int.MaxValue).ThenBy(r => r.RepId, StringComparer.Ordinal).ToList();
+
+        return new TeamSummary(locale, period, today, team.TeamId, team.TeamName, team.Region ?? "", team.ManagerName ?? "",
+            indicators.Select(i => new SummaryIndicator(i.Code, locale switch { "zh-TW" => i.NameZhTw, "en" => i.NameEn, _ => i.NameZhCn },
+                i.Unit)).ToList(),
+            rows,
+            findings.Select(f => new SummaryFinding(f.Kind, f.RepId, f.RepName, f.Indicator, f.Subject, f.Detail)).ToList(),
+            overdue.Select(a => new OverdueAction(a.RepId, a.RepName, a.Problem, a.Action, a.OwnerName, a.DueOn, today.DayNumber - a.DueOn.DayNumber)).ToList(),
+            quarantined);
+    }
+
+    private static string Locale(string? locale) => locale is "zh-TW" or "en" ? locale : "zh-CN";
+}
