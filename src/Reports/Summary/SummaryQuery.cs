@@ -17,9 +17,8 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
 
     private sealed record TeamRow(string TeamId, string TeamName, string? Region, string? ManagerName, string? ManagerEmail, string? Locale);
     private sealed record IndicatorRow(string Code, string NameZhCn, string NameZhTw, string NameEn, string Unit);
-    private sealed record RepRow(string RepId, string RepName, DateOnly? HireDate, decimal? StoredScore, string? StoredTier,
-        bool HasStoredScore, bool Acknowledged);
-    private sealed record ResultRow(string RepId, string Indicator, decimal? Completion, decimal? Weight);
+    private sealed record RepRow(string RepId, string RepName, DateOnly? HireDate, decimal? StoredScore, string? StoredTier, bool Acknowledged);
+    private sealed record ResultRow(string RepId, string Indicator, decimal? Completion);
     private sealed record FindingRow(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail);
     private sealed record ActionRow(string RepId, string RepName, string Problem, string Action, string OwnerName, DateOnly DueOn);
 
@@ -52,11 +51,9 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             where enabled and code = any(@codes)
             """, args, cancellationToken: ct))).OrderBy(i => Array.IndexOf(args.codes, i.Code)).ToList();
 
-        // The score and tier compute stored (reporting.rep_score) win; where compute has not stored one,
-        // the score is worked out the way the form works it out, so the summary never shows a gap the form fills.
+        // The score and tier compute stored (reporting.rep_score): the one answer the form and the follow-ups use too.
         var reps = (await conn.QueryAsync<RepRow>(new CommandDefinition("""
             select r.rep_id, r.name as rep_name, r.hire_date, s.score as stored_score, s.tier as stored_tier,
-                   s.rep_id is not null as has_stored_score,
                    exists (select 1 from reporting.acknowledgement a where a.period = @period and a.rep_id = r.rep_id) as acknowledged
             from staging.reps r
             left join reporting.rep_score s on s.period = @period and s.rep_id = r.rep_id
@@ -64,19 +61,16 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             order by r.rep_id
             """, args, cancellationToken: ct))).ToList();
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
-            select x.rep_id, x.indicator, x.completion, coalesce(tw.weight, dw.weight) as weight
+            select x.rep_id, x.indicator, x.completion
             from reporting.indicator_result x
-            join reporting.indicator i on i.code = x.indicator and i.enabled
             join staging.reps r on r.rep_id = x.rep_id
-            left join reporting.indicator_weight tw on tw.team_id = r.team_id and tw.indicator = i.code
-            left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
-                 and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
-            where x.period = @period and r.team_id = @team and r.active
+            where x.period = @period and x.indicator = any(@codes) and r.team_id = @team and r.active
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var findings = (await conn.QueryAsync<FindingRow>(new CommandDefinition("""
             select f.kind, f.rep_id, r.name as rep_name, f.indicator, f.subject, f.detail
             from reporting.finding f left join staging.reps r on r.rep_id = f.rep_id
-            where f.period = @period and f.team_id = @team
+            -- '*': company-wide findings (an invoice whose rep and customer are both unknown), for every manager to see.
+            where f.period = @period and f.team_id in (@team, '*')
             order by f.kind, f.rep_id nulls first, f.id
             """, args, cancellationToken: ct))).ToList();
         var overdue = (await conn.QueryAsync<ActionRow>(new CommandDefinition("""
@@ -89,13 +83,7 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             select rows_quarantined from staging.sync_run where finished_at is not null order by id desc limit 1
             """, cancellationToken: ct)) ?? 0;
 
-        var scored = reps.Select(r =>
-        {
-            var score = r.HasStoredScore ? r.StoredScore
-                : Scoring.WeightedScore(results[r.RepId].Select(x => (x.Weight ?? 0, x.Completion)));
-            var tier = r.HasStoredScore ? r.StoredTier : Scoring.Tier(score);
-            return (Rep: r, Score: score, Tier: tier);
-        }).ToList();
+        var scored = reps.Select(r => (Rep: r, Score: r.StoredScore, Tier: r.StoredTier)).ToList();
         // Competition ranking (1, 2, 2, 4) on the score rounded as printed, so two reps shown with the same score share a rank.
         var printed = scored.Where(s => s.Score is not null).Select(s => Scoring.Round1(s.Score!.Value)).ToList();
         var rows = scored.Select(s =>

@@ -44,9 +44,16 @@ public sealed class MonthEndFaultTests
         ["Forms:OutputDirectory"] = Path.Combine(outDir, "forms"),
     }, Clock);
 
-    /// <summary>Every active rep: all their messages carry one Message-Id, and the ledger has them sent.</summary>
-    private static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> messages)
+    /// <summary>Every active rep: all their messages carry one Message-Id, and the ledger has them sent; the
+    /// same for each team's summary to its manager.</summary>
+    private static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> all)
     {
+        static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().Single().FileName!;
+        var messages = all.Where(m => Attachment(m).StartsWith("2026-10_R", StringComparison.Ordinal)).ToList();
+        var summaries = all.Where(m => Attachment(m).StartsWith("2026-10_team_", StringComparison.Ordinal)).ToList();
+        Assert.Equal(all.Count, messages.Count + summaries.Count);
+        Assert.Equal(["2026-10_team_T01.pdf", "2026-10_team_T02.pdf", "2026-10_team_T03.pdf"], summaries.Select(Attachment).Distinct().Order());
+        Assert.Equal(3, summaries.Select(m => m.MessageId).Distinct().Count());
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         var reps = (await conn.QueryAsync<string>("select email from staging.reps where active order by rep_id")).ToList();
         Assert.Equal(21, reps.Count);
@@ -82,7 +89,7 @@ public sealed class MonthEndFaultTests
         await using var smtp = new SmtpSink(port);
         var rerun = await job.RunInProcessAsync(October, false, null, null, default);
         Assert.All(rerun.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
-        Assert.Equal(21, smtp.Messages.Count);
+        Assert.Equal(21 + 3, smtp.Messages.Count); // every form and every team summary, once
         await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
         Directory.Delete(outDir, true);
     }

@@ -33,6 +33,8 @@ public sealed class MonthEndFixture : IAsyncLifetime
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Forms:OutputDirectory"] = Path.Combine(OutDir, "forms"),
+            ["Acknowledgement:Secret"] = "pipeline-test-secret-0123456789-abcdefghij",
+            ["Acknowledgement:PublicBaseUrl"] = "https://reports.example.test",
         }, new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))));
         var demo = await DemoOrganisation.GenerateAsync(Db.Databases, OutDir, default);
         await Host.Services.GetRequiredService<SourceSync>().RunAsync(default);
@@ -173,5 +175,26 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         Assert.Equal(21L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent' and kind = 'rep_form'"));
         Assert.Equal(3L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where period = '2026-10-01' and status = 'sent' and kind = 'team_summary'"));
         Assert.All(again.Summaries!, s => Assert.Equal(DeliveryOutcome.AlreadySent, s.Outcome));
+    }
+
+    [Fact]
+    public void Each_form_email_carries_a_signed_acknowledgement_link_for_its_own_rep_only()
+    {
+        var links = f.Host.Services.GetRequiredService<Worker.Api.AcknowledgementLinks>();
+        var forms = f.FirstMessages.Where(m => System.Text.RegularExpressions.Regex.IsMatch(m.Attachments.OfType<MimePart>().Single().FileName!, @"^2026-10_R\d{3}\.pdf$")).ToList();
+        Assert.Equal(21, forms.Count);
+        foreach (var message in forms)
+        {
+            var rep = message.To.Mailboxes.Single().Address.Split('@')[0].ToUpperInvariant();
+            var match = System.Text.RegularExpressions.Regex.Match(message.HtmlBody!,
+                @"href=""https://reports\.example\.test/ack/2026-10/(?<rep>[^?""]+)\?exp=(?<exp>\d+)&amp;sig=(?<sig>[A-Za-z0-9_-]+)""");
+            Assert.True(match.Success, $"no acknowledgement link in the email to {rep}");
+            Assert.Equal(rep, match.Groups["rep"].Value);
+            Assert.Contains($"https://reports.example.test/ack/2026-10/{rep}?exp={match.Groups["exp"].Value}&sig={match.Groups["sig"].Value}", message.TextBody, StringComparison.Ordinal);
+            Assert.Equal(Worker.Api.LinkCheck.Valid, links.Check("2026-10", rep, match.Groups["exp"].Value, match.Groups["sig"].Value));
+            // The same signature does not confirm for another rep or another month.
+            Assert.Equal(Worker.Api.LinkCheck.Invalid, links.Check("2026-10", rep == "R001" ? "R002" : "R001", match.Groups["exp"].Value, match.Groups["sig"].Value));
+            Assert.Equal(Worker.Api.LinkCheck.Invalid, links.Check("2026-09", rep, match.Groups["exp"].Value, match.Groups["sig"].Value));
+        }
     }
 }
