@@ -90,6 +90,8 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
                 Assert.DoesNotContain(other.Rep.RepName, text);
             // Every form counts its own sections from 1: the section counter does not run on across the batch.
             Assert.Contains("1. 基本信息", text);
+            Assert.Contains("2. " + Labels.For("zh-TW").SectionIndicators, text);
+            Assert.Contains("5. " + Labels.For("zh-TW").SectionFeedback, text);
             Assert.DoesNotContain("6. 基本信息", text);
             // The marker links that locate each form in the batch do not travel into the form.
             Assert.All(pages, p => Assert.Empty(p.GetAnnotations()));
