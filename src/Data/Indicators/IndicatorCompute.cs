@@ -49,7 +49,15 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return results;
     }
 
+    /// <summary>Everything month-end computes for one month: the indicators, then what is derived from them.</summary>
     public async Task<ComputeResult> ComputeAsync(Period period, CancellationToken ct)
+    {
+        var result = await ComputeIndicatorsAsync(period, ct);
+        return result;
+    }
+
+    /// <summary>The catalog's indicators alone, for every active rep of the month.</summary>
+    public async Task<ComputeResult> ComputeIndicatorsAsync(Period period, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var catalog = await LoadCatalogAsync(conn, ct);
