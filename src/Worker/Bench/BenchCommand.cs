@@ -76,12 +76,15 @@ public static class BenchCommand
         AnsiConsole.MarkupLine(string.Create(c, $"[bold]bench organisation[/]: {report.Size.Reps:N0} reps in {report.Size.Teams} teams, {report.Size.Months} months to {BenchSizePeriod}, {report.Source.Total:N0} source rows")
             + (report.Generated is { } g ? string.Create(c, $" (generated in {g.TotalSeconds:N0} s)") : ""));
         AnsiConsole.MarkupLine(Markup.Escape(string.Join(", ", report.Source.Tables.Select(t => string.Create(c, $"{t.Table} {t.Rows:N0}")))));
-        var table = new Table().AddColumns("stage", "items", "time", "throughput", "floor", "floor time", "floor throughput", "ratio", "detail");
+        // Redirected to a file the console reports 80 columns, which would fold every cell.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        var table = new Table().AddColumns("stage", "items", "time", "throughput", "floor", "floor items", "floor time", "floor throughput", "ratio");
         foreach (var f in report.Figures)
             table.AddRow(Markup.Escape(f.Stage), string.Create(c, $"{f.Items:N0} {f.Unit}"), Seconds(f.Time), Rate(f.Rate, f.Unit),
-                Markup.Escape(f.Floor), Seconds(f.FloorTime), Rate(f.FloorRate, f.Unit), string.Create(c, $"{f.Ratio:N2}×"), Markup.Escape(f.Note ?? ""));
+                Markup.Escape(f.Floor), string.Create(c, $"{f.FloorItems:N0}"), Seconds(f.FloorTime), Rate(f.FloorRate, f.Unit), string.Create(c, $"{f.Ratio:N2}×"));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("ratio = time per item ÷ the floor's time per item (1.00× is as fast as the floor).");
+        foreach (var f in report.Figures.Where(f => f.Note is not null)) AnsiConsole.MarkupLine(Markup.Escape($"{f.Stage.Trim()}: {f.Note}"));
         foreach (var n in report.Notes) AnsiConsole.MarkupLine("[grey]" + Markup.Escape(n) + "[/]");
     }
 
