@@ -120,8 +120,10 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             // JIT compiling a month's query costs more than it saves: the queries read one month through an index.
+            // The indicators already run side by side, one per connection; parallel workers per query would only
+            // compete with them for the same cores.
             await conn.ExecuteAsync(new CommandDefinition(
-                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off",
+                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0",
                 transaction: tx, cancellationToken: ct));
             string[] columns;
             await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(

@@ -242,44 +242,55 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         return (sw.Elapsed, rows);
     }
 
+    /// <summary>Rounds of the compute stage; each figure is the best round, which on a shared machine is the one least disturbed.</summary>
+    private const int ComputeRounds = 3;
+
     private async Task ComputeStageAsync(CancellationToken ct)
     {
         var compute = services.GetRequiredService<IndicatorCompute>();
-        var task = progress.Start($"compute {period}: floor (GROUP BY rep_id scans)", 4);
+        var task = progress.Start($"compute {period}: floor and ComputeAsync, best of {ComputeRounds}", ComputeRounds * 3);
         await FloorAsync(ct); // the first pass only brings the month's pages into memory, for both sides alike
-        var (floorTime, floorRows) = await FloorAsync(ct);
-        task.Increment(1);
         int reps;
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-        {
             reps = await conn.ExecuteScalarAsync<int>(new CommandDefinition("select count(*) from staging.reps where active", cancellationToken: ct));
-            // A month computed for the first time: nothing to replace.
-            await conn.ExecuteAsync(new CommandDefinition("delete from reporting.indicator_value where period = @p", new { p = period.Start }, cancellationToken: ct));
-            // Earlier runs' replaced values are dead rows until autovacuum passes; pass now, so each run starts alike.
-            await conn.ExecuteAsync(new CommandDefinition("vacuum analyze reporting.indicator_value", commandTimeout: 0, cancellationToken: ct));
+        TimeSpan floorTime = TimeSpan.MaxValue, whole = TimeSpan.MaxValue, indicators = TimeSpan.MaxValue, again = TimeSpan.MaxValue;
+        long floorRows = 0;
+        ComputeResult alone = null!;
+        for (var round = 0; round < ComputeRounds; round++)
+        {
+            await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            {
+                // A month computed for the first time: nothing to replace. The values earlier rounds replaced
+                // are dead rows until autovacuum passes; pass now, so every round starts alike.
+                await conn.ExecuteAsync(new CommandDefinition("delete from reporting.indicator_value where period = @p", new { p = period.Start }, cancellationToken: ct));
+                await conn.ExecuteAsync(new CommandDefinition("vacuum analyze reporting.indicator_value", commandTimeout: 0, cancellationToken: ct));
+            }
+            var (f, rows) = await FloorAsync(ct);
+            floorRows = rows;
+            floorTime = Min(floorTime, f);
+            var sw = Stopwatch.StartNew();
+            computed = await compute.ComputeAsync(period, ct);
+            whole = Min(whole, sw.Elapsed);
+            task.Increment(1);
+            sw.Restart();
+            alone = await compute.ComputeIndicatorsAsync(period, ct);
+            indicators = Min(indicators, sw.Elapsed);
+            task.Increment(1);
+            sw.Restart();
+            await compute.ComputeAsync(period, ct);
+            again = Min(again, sw.Elapsed);
+            task.Increment(1);
         }
-        task.Description = $"compute {period}: ComputeAsync";
-        var sw = Stopwatch.StartNew();
-        computed = await compute.ComputeAsync(period, ct);
-        var whole = sw.Elapsed;
-        task.Increment(1);
-        task.Description = $"compute {period}: indicators alone";
-        sw.Restart();
-        var alone = await compute.ComputeIndicatorsAsync(period, ct);
-        var indicators = sw.Elapsed;
-        task.Increment(1);
-        task.Description = $"compute {period}: recompute";
-        sw.Restart();
-        await compute.ComputeAsync(period, ct);
-        var again = sw.Elapsed;
-        task.Complete($"compute {period}: {computed.Values:N0} values in {whole.TotalSeconds:N2} s (floor {floorTime.TotalSeconds:N2} s)");
+        task.Complete($"compute {period}: {computed!.Values:N0} values in {whole.TotalSeconds:N2} s (floor {floorTime.TotalSeconds:N2} s), best of {ComputeRounds}");
 
         var failed = computed.Errors.Count == 0 ? "" : $"; {computed.Errors.Count} indicator(s) failed: {string.Join(", ", computed.Errors.Select(e => e.Indicator))}";
         figures.Add(new BenchFigure($"compute {period} (ComputeAsync)", "reps", reps, whole, "GROUP BY rep_id scans", reps, floorTime,
-            $"{computed.Indicators} indicators, {computed.Values:N0} values; floor read {floorRows:N0} rows" + failed));
+            $"{computed.Indicators} indicators, {computed.Values:N0} values, month computed for the first time; floor read {floorRows:N0} rows; best of {ComputeRounds}" + failed));
         figures.Add(new BenchFigure("  indicators alone (replacing)", "reps", reps, indicators, "GROUP BY rep_id scans", reps, floorTime, $"{alone.Values:N0} values"));
         figures.Add(new BenchFigure("  ComputeAsync again (replacing)", "reps", reps, again, "GROUP BY rep_id scans", reps, floorTime));
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     // ---------------------------------------------------------------- render
 
