@@ -49,7 +49,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return results;
     }
 
-    /// <summary>Everything month-end computes for one month: the indicators, then what is derived from them.</summary>
+    /// <summary>Everything computed for one month: the catalog's indicators first; steps derived from them follow them here.</summary>
     public async Task<ComputeResult> ComputeAsync(Period period, CancellationToken ct)
     {
         var result = await ComputeIndicatorsAsync(period, ct);
