@@ -40,6 +40,10 @@ public sealed class IndicatorOptions
     [Range(1, 3600)]
     public int QueryTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>Indicator queries run at the same time, each on its own connection.</summary>
+    [Range(1, 32)]
+    public int Parallelism { get; set; } = 4;
+
     /// <summary>Months of history kept computed behind the reported month, for MoM, trends and YoY.</summary>
     [Range(1, 24)]
     public int HistoryMonths { get; set; } = 12;

@@ -70,6 +70,8 @@ public static class Cli
         monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
         root.Subcommands.Add(monthEnd);
 
+        root.Subcommands.Add(Bench.BenchCommand.Create());
+
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((_, ct) => Serve.RunAsync(args, ct));
         return await root.Parse(args).InvokeAsync();

@@ -50,54 +50,90 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return results;
     }
 
+    /// <summary>Everything computed for one month: the catalog's indicators first; steps derived from them follow them here.</summary>
     public async Task<ComputeResult> ComputeAsync(Period period, CancellationToken ct)
     {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var catalog = await LoadCatalogAsync(conn, ct);
-        await conn.ExecuteAsync(new CommandDefinition("""
-            create temp table if not exists indicator_buffer(rep_id text, value numeric, numerator numeric, denominator numeric);
-            delete from reporting.compute_error where period = @period;
-            """, new { period = period.Start }, cancellationToken: ct));
-        var errors = new List<IndicatorError>();
-        long values = 0;
-        foreach (var indicator in catalog)
-        {
-            try
-            {
-                values += await ComputeOneAsync(conn, indicator, period, ct);
-            }
-            catch (PostgresException ex)
-            {
-                var error = ex.SqlState == PostgresErrorCodes.QueryCanceled
-                    ? $"query exceeded {options.Value.QueryTimeoutSeconds} s and was cancelled"
-                    : ex.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction ? "query tried to write; indicator queries are read-only" : ex.MessageText;
-                errors.Add(new IndicatorError(indicator.Code, error));
-                logger.LogError("Indicator {Indicator} failed for {Period}: {Error}", indicator.Code, period, error);
-                await conn.ExecuteAsync(new CommandDefinition(
-                    "insert into reporting.compute_error(period, indicator, error) values (@period, @indicator, @error) on conflict (period, indicator) do update set error = excluded.error, occurred_at = now()",
-                    new { period = period.Start, indicator = indicator.Code, error }, cancellationToken: ct));
-            }
-        }
-        var derived = await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
+        var indicators = await ComputeIndicatorsAsync(period, ct);
+        DerivedResult derived;
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            derived = await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
         foreach (var warning in derived.Warnings) logger.LogWarning("Configuration warning for {Period}: {Warning}", period, warning);
         await new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
-        var result = new ComputeResult(period, catalog.Count, values, errors, derived);
+        var result = indicators with { Derived = derived };
         logger.LogInformation("Computed {Result}", result);
         return result;
     }
 
-    [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
-    private async Task<long> ComputeOneAsync(NpgsqlConnection conn, IndicatorDefinition indicator, Period period, CancellationToken ct)
+    /// <summary>
+    /// The catalog's indicators alone, for every active rep of the month. Indicators are computed side by
+    /// side, each on its own connection (Indicators:Parallelism): the query runs read-only under the
+    /// statement timeout into a temporary table, then the indicator's values for the month are replaced
+    /// in one statement. A query that fails, times out, writes, or returns a rep twice fails alone.
+    /// </summary>
+    public async Task<ComputeResult> ComputeIndicatorsAsync(Period period, CancellationToken ct)
     {
-        var parameters = new { period_start = period.Start, period_end = period.End, tz = company.Value.TimeZone };
-        await conn.ExecuteAsync(new CommandDefinition("truncate indicator_buffer", cancellationToken: ct));
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        IReadOnlyList<IndicatorDefinition> catalog;
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            catalog = await LoadCatalogAsync(conn, ct);
+
+        var outcomes = new (long Values, string? Error)[catalog.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, catalog.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (i, token) =>
+            {
+                try
+                {
+                    outcomes[i] = (await ComputeOneAsync(catalog[i], period, token), null);
+                }
+                catch (PostgresException ex)
+                {
+                    outcomes[i] = (0, ex.SqlState == PostgresErrorCodes.QueryCanceled
+                        ? $"query exceeded {options.Value.QueryTimeoutSeconds} s and was cancelled"
+                        : ex.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction ? "query tried to write; indicator queries are read-only" : ex.MessageText);
+                }
+            });
+
+        var errors = new List<IndicatorError>();
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
         {
             await conn.ExecuteAsync(new CommandDefinition(
-                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}", transaction: tx, cancellationToken: ct));
+                "delete from reporting.compute_error where period = @period", new { period = period.Start }, cancellationToken: ct));
+            for (var i = 0; i < catalog.Count; i++)
+            {
+                if (outcomes[i].Error is not { } error) continue;
+                errors.Add(new IndicatorError(catalog[i].Code, error));
+                logger.LogError("Indicator {Indicator} failed for {Period}: {Error}", catalog[i].Code, period, error);
+                await conn.ExecuteAsync(new CommandDefinition(
+                    "insert into reporting.compute_error(period, indicator, error) values (@period, @indicator, @error) on conflict (period, indicator) do update set error = excluded.error, occurred_at = now()",
+                    new { period = period.Start, indicator = catalog[i].Code, error }, cancellationToken: ct));
+            }
+        }
+        return new ComputeResult(period, catalog.Count, outcomes.Sum(o => o.Values), errors);
+    }
+
+    [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
+    private async Task<long> ComputeOneAsync(IndicatorDefinition indicator, Period period, CancellationToken ct)
+    {
+        var parameters = new { period_start = period.Start, period_end = period.End, tz = company.Value.TimeZone };
+        // The server's statement timeout cancels first and says so; the client's only guards a lost connection.
+        var clientTimeout = options.Value.QueryTimeoutSeconds + 30;
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        // A read-only transaction may insert into a temporary table, but not create or truncate one.
+        await conn.ExecuteAsync(new CommandDefinition("""
+            create temp table if not exists indicator_buffer(rep_id text, value numeric, numerator numeric, denominator numeric);
+            truncate indicator_buffer;
+            """, cancellationToken: ct));
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            // JIT compiling a month's query costs more than it saves: the queries read one month through an index.
+            // The indicators already run side by side, one per connection; parallel workers per query would only
+            // compete with them for the same cores.
+            await conn.ExecuteAsync(new CommandDefinition(
+                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0",
+                transaction: tx, cancellationToken: ct));
             string[] columns;
             await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
-                             $"select * from ({indicator.Query}) q limit 0", parameters, tx, cancellationToken: ct)))
+                             $"select * from ({indicator.Query}) q limit 0", parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))
             {
                 columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
             }
@@ -107,20 +143,32 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
             var denominator = columns.Contains("denominator") ? "q.denominator::numeric" : "null";
             await conn.ExecuteAsync(new CommandDefinition(
                 $"insert into indicator_buffer select q.rep_id::text, q.value::numeric, {numerator}, {denominator} from ({indicator.Query}) q",
-                parameters, tx, cancellationToken: ct));
+                parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct));
             await tx.CommitAsync(ct);
         }
-        await conn.ExecuteAsync(new CommandDefinition(
-            "delete from reporting.indicator_value where period = @period and indicator = @code",
-            new { period = period.Start, code = indicator.Code }, cancellationToken: ct));
-        return await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator)
-            select @period, r.rep_id, @code,
-                   case when b.rep_id is null and @zero then 0 else b.value end,
-                   case when b.rep_id is null and @zero then 0 else b.numerator end,
-                   b.denominator
-            from staging.reps r left join indicator_buffer b on b.rep_id = r.rep_id
-            where r.active;
-            """, new { period = period.Start, code = indicator.Code, zero = indicator.MissingAs == "zero" }, cancellationToken: ct));
+
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            var twice = await conn.QueryFirstOrDefaultAsync<(string RepId, long Times)?>(new CommandDefinition(
+                "select rep_id, count(*) from indicator_buffer where rep_id is not null group by rep_id having count(*) > 1 limit 1",
+                transaction: tx, cancellationToken: ct));
+            if (twice is { } t)
+                throw new PostgresException($"query returned rep {t.RepId} {t.Times} times; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+            var args = new { period = period.Start, code = indicator.Code, zero = indicator.MissingAs == "zero" };
+            await conn.ExecuteAsync(new CommandDefinition(
+                "delete from reporting.indicator_value where period = @period and indicator = @code", args, tx, commandTimeout: 0, cancellationToken: ct));
+            var values = await conn.ExecuteAsync(new CommandDefinition("""
+                insert into reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator)
+                select @period, r.rep_id, @code,
+                       case when b.rep_id is null and @zero then 0 else b.value end,
+                       case when b.rep_id is null and @zero then 0 else b.numerator end,
+                       b.denominator
+                from staging.reps r left join indicator_buffer b on b.rep_id = r.rep_id
+                where r.active
+                order by r.rep_id
+                """, args, tx, commandTimeout: 0, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return values;
+        }
     }
 }

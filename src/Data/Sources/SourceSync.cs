@@ -55,6 +55,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
             "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
             new { overlap = options.Value.OverlapMinutes, source = table.Source }, cancellationToken: ct));
 
+        // A first pull of a large organisation runs for minutes; Npgsql's default 30 s command timeout would cancel it.
         await using var tx = await conn.BeginTransactionAsync(ct);
         var load = "load_" + table.Name;
         await conn.ExecuteAsync(new CommandDefinition(
@@ -63,7 +64,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
         long read;
         await using (var source = await db.Source(table.System).OpenConnectionAsync(ct))
         await using (var reader = await source.ExecuteReaderAsync(new CommandDefinition(query,
-                         new { since = since ?? DateTime.MinValue.ToUniversalTime() }, cancellationToken: ct)))
+                         new { since = since ?? DateTime.MinValue.ToUniversalTime() }, commandTimeout: 0, cancellationToken: ct)))
         {
             read = await CopyAsync(conn, load, table, reader, ct);
         }
@@ -84,13 +85,13 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
               from checked where reason is not null
               returning source_key)
             delete from {load} l using bad where l.{table.Key} is not distinct from bad.source_key
-            """, new { runId, source = table.Source }, tx, cancellationToken: ct));
+            """, new { runId, source = table.Source }, tx, commandTimeout: 0, cancellationToken: ct));
 
         var updates = string.Join(", ", table.Columns.Where(c => c.Name != table.Key).Select(c => $"{c.Name} = excluded.{c.Name}"));
         var upserted = await conn.ExecuteAsync(new CommandDefinition($"""
             insert into {table.Staging}({columns}) select {columns} from {load}
             on conflict ({table.Key}) do update set {updates}
-            """, transaction: tx, cancellationToken: ct));
+            """, transaction: tx, commandTimeout: 0, cancellationToken: ct));
 
         if (read > 0)
         {
@@ -100,7 +101,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
                   select (raw->>'updated_at')::timestamptz from staging.quarantine where sync_run_id = @runId and source = @source) u
                 having max(updated_at) is not null
                 on conflict (source) do update set high_water = greatest(staging.watermark.high_water, excluded.high_water), synced_at = now()
-                """, new { source = table.Source, runId }, tx, cancellationToken: ct));
+                """, new { source = table.Source, runId }, tx, commandTimeout: 0, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
         return new TableSyncResult(table.Source, read, upserted, quarantined);

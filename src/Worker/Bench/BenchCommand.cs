@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using SalesReporting.Worker.Hosting;
+using Spectre.Console;
+
+namespace SalesReporting.Worker.Bench;
+
+/// <summary>`bench`: generates the bench organisation and prints each stage's figures next to its floor.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var reps = new Option<int>("--reps") { Description = "Reps in the bench organisation", DefaultValueFactory = _ => 10_000 };
+        var months = new Option<int>("--months") { Description = "Months of history, ending 2026-10", DefaultValueFactory = _ => 12 };
+        var regenerate = new Option<bool>("--regenerate") { Description = "Generate the bench data again even if present with the same size" };
+        var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
+        var forms = new Option<int>("--forms") { Description = "Forms printed by the render stage (and delivered)", DefaultValueFactory = _ => 500 };
+        var naive = new Option<int>("--naive-forms") { Description = "Forms printed one call each for the naive rate", DefaultValueFactory = _ => 20 };
+        var command = new Command("bench", "Measure sync, compute, render and delivery on a generated 10,000-rep organisation against each stage's floor.")
+            { reps, months, regenerate, stages, forms, naive };
+        command.SetAction(async (parse, ct) =>
+        {
+            var chosen = parse.GetValue(stages)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = chosen.Where(s => !BenchSettings.AllStages.Contains(s, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (unknown.Count > 0)
+            {
+                Console.Error.WriteLine($"error: --stages: unknown stage(s) {string.Join(", ", unknown)}; expected some of {string.Join(",", BenchSettings.AllStages)}");
+                return 1;
+            }
+            var settings = new BenchSettings
+            {
+                Reps = parse.GetValue(reps), Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
+                Stages = chosen, Forms = parse.GetValue(forms), NaiveForms = parse.GetValue(naive),
+            };
+            if (settings.Reps < 1 || settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1)
+            {
+                Console.Error.WriteLine("error: --reps, --forms and --naive-forms must be at least 1, --months between 1 and 120");
+                return 1;
+            }
+            return await RunAsync(settings, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(BenchSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            await using var smtp = new BenchSmtpServer();
+            using var host = await BenchHost.BuildAsync(null, settings, smtp, null, ct);
+            await host.StartAsync(ct); // the ValidateOnStart checks
+            BenchReport? report = null;
+            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .StartAsync(async ctx => report = await new BenchRunner(host.Services, settings, new SpectreProgress(ctx)).RunAsync(ct));
+            await host.StopAsync(CancellationToken.None);
+            Print(report!);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var f in ex.Failures) Console.Error.WriteLine("configuration error: " + f);
+            return 3;
+        }
+        catch (Exception ex) when (ex is FormatException or FileNotFoundException or InvalidOperationException or Npgsql.NpgsqlException or PuppeteerSharp.PuppeteerException)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static void Print(BenchReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        AnsiConsole.MarkupLine(string.Create(c, $"[bold]bench organisation[/]: {report.Size.Reps:N0} reps in {report.Size.Teams} teams, {report.Size.Months} months to {BenchSizePeriod}, {report.Source.Total:N0} source rows")
+            + (report.Generated is { } g ? string.Create(c, $" (generated in {g.TotalSeconds:N0} s)") : ""));
+        AnsiConsole.MarkupLine(Markup.Escape(string.Join(", ", report.Source.Tables.Select(t => string.Create(c, $"{t.Table} {t.Rows:N0}")))));
+        // Redirected to a file the console reports 80 columns, which would fold every cell.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        var table = new Table().AddColumns("stage", "items", "time", "throughput", "floor", "floor items", "floor time", "floor throughput", "ratio");
+        foreach (var f in report.Figures)
+            table.AddRow(Markup.Escape(f.Stage), string.Create(c, $"{f.Items:N0} {f.Unit}"), Seconds(f.Time), Rate(f.Rate, f.Unit),
+                Markup.Escape(f.Floor), string.Create(c, $"{f.FloorItems:N0}"), Seconds(f.FloorTime), Rate(f.FloorRate, f.Unit), string.Create(c, $"{f.Ratio:N2}×"));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("ratio = time per item ÷ the floor's time per item (1.00× is as fast as the floor).");
+        foreach (var f in report.Figures.Where(f => f.Note is not null)) AnsiConsole.MarkupLine(Markup.Escape($"{f.Stage.Trim()}: {f.Note}"));
+        foreach (var n in report.Notes) AnsiConsole.MarkupLine("[grey]" + Markup.Escape(n) + "[/]");
+    }
+
+    private static readonly string BenchSizePeriod = BenchSize.LastPeriod.ToString();
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(t.TotalSeconds < 10 ? "N3" : "N1", CultureInfo.InvariantCulture) + " s";
+
+    private static string Rate(double perSecond, string unit) => perSecond.ToString(perSecond < 100 ? "N1" : "N0", CultureInfo.InvariantCulture) + $" {unit}/s";
+
+    private sealed class SpectreProgress(ProgressContext ctx) : IBenchProgress
+    {
+        public IBenchTask Start(string description, double maxValue) => new SpectreTask(ctx.AddTask(Markup.Escape(description), maxValue: Math.Max(maxValue, 1)));
+
+        private sealed class SpectreTask(ProgressTask task) : IBenchTask
+        {
+            public string Description { get => task.Description; set => task.Description = Markup.Escape(value); }
+            public double Value { get => task.Value; set => task.Value = value; }
+            public double MaxValue { get => task.MaxValue; set => task.MaxValue = Math.Max(value, 1); }
+            public void Increment(double by) => task.Increment(by);
+            public void Complete(string description)
+            {
+                task.Description = Markup.Escape(description);
+                task.Value = task.MaxValue;
+                task.StopTask();
+            }
+        }
+    }
+}
+
+/// <summary>The worker's services over the bench databases, mail going to the in-process SMTP server.</summary>
+public static class BenchHost
+{
+    /// <summary><paramref name="serverConnectionString"/>: any database on the server; default the configured ConnectionStrings:Reporting.</summary>
+    public static async Task<IHost> BuildAsync(string? serverConnectionString, BenchSettings settings, BenchSmtpServer smtp,
+        IDictionary<string, string?>? extra, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var server = serverConnectionString ?? builder.Configuration.GetConnectionString("Reporting");
+        if (string.IsNullOrWhiteSpace(server))
+            throw new OptionsValidationException("Reporting", typeof(string),
+                ["ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting); the bench creates its databases on that server."]);
+        var (crm, finance, reporting) = await BenchRunner.EnsureDatabasesAsync(server, settings.Prefix, ct);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:SalesReporting"] = "Warning",
+            ["ConnectionStrings:Crm"] = crm,
+            ["ConnectionStrings:Finance"] = finance,
+            ["ConnectionStrings:Reporting"] = reporting,
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp:User"] = "",
+            ["Smtp:UseTls"] = "false",
+            ["Forms:OutputDirectory"] = "",
+        });
+        if (extra is not null) builder.Configuration.AddInMemoryCollection(extra);
+        builder.AddSalesReporting();
+        builder.Services.AddSingleton(smtp);
+        return builder.Build();
+    }
+}

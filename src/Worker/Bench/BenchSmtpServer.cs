@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Net;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using SmtpServer;
+using SmtpServer.IO;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace SalesReporting.Worker.Bench;
+
+/// <summary>
+/// A real SMTP server on 127.0.0.1 in this process that accepts and counts every message. Both the
+/// delivery pipeline and the bare MailKit loop send to it, so they pay the same server cost.
+/// </summary>
+public sealed class BenchSmtpServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task running;
+    private long messages;
+    private long bytes;
+
+    public int Port { get; }
+    public long Messages => Interlocked.Read(ref messages);
+    public long Bytes => Interlocked.Read(ref bytes);
+
+    public BenchSmtpServer()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var options = new SmtpServerOptionsBuilder().ServerName("localhost")
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).MaxMessageSize(64 * 1024 * 1024).Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new CountingStore(this));
+        services.Add(new NoDelayListenerFactory());
+        running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
+    }
+
+    private sealed class CountingStore(BenchSmtpServer server) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref server.messages);
+            Interlocked.Add(ref server.bytes, buffer.Length);
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+
+    /// <summary>
+    /// The library's listener leaves Nagle's algorithm on; with MailKit's small command writes every reply
+    /// then waits for the delayed ACK (about 40 ms on Linux), which would measure the kernel, not the code.
+    /// </summary>
+    private sealed class NoDelayListenerFactory : IEndpointListenerFactory
+    {
+        public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+        {
+            var listener = new TcpListener(endpointDefinition.Endpoint);
+            listener.Start();
+            return new Listener(listener);
+        }
+
+        private sealed class Listener(TcpListener listener) : IEndpointListener
+        {
+            public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+            {
+                var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                client.NoDelay = true;
+                return new PlainPipe(client);
+            }
+
+            public void Dispose() => listener.Stop();
+        }
+
+        private sealed class PlainPipe(TcpClient client) : ISecurableDuplexPipe
+        {
+            private readonly NetworkStream stream = client.GetStream();
+            public PipeReader Input => field ??= PipeReader.Create(stream);
+            public PipeWriter Output => field ??= PipeWriter.Create(stream);
+            public bool IsSecure => false;
+            public SslProtocols SslProtocol => SslProtocols.None;
+
+            public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The bench SMTP server offers no TLS.");
+
+            public void Dispose() => client.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try { await running; } catch (OperationCanceledException) { }
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,109 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using SalesReporting.Data;
+using SalesReporting.Worker.Bench;
+
+namespace SalesReporting.Tests.Bench;
+
+/// <summary>The bench machinery at a tiny size: what it generates and what each stage processed, never how long it took.</summary>
+public sealed class BenchTests : IAsyncLifetime
+{
+    private static readonly BenchSettings Tiny = new() { Reps = 30, Months = 2, Forms = 6, NaiveForms = 2, Prefix = "sr_bench", Regenerate = true };
+    private readonly string admin = Environment.GetEnvironmentVariable("SALESREPORTING_TEST_PG")
+        ?? throw new InvalidOperationException("SALESREPORTING_TEST_PG is not set: run the tests with scripts/test, which starts PostgreSQL and sets it.");
+    private readonly BenchSmtpServer smtp = new();
+    private IHost host = null!;
+
+    public async Task InitializeAsync()
+    {
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync();
+            foreach (var name in new[] { "sr_bench_crm", "sr_bench_finance", "sr_bench_reporting" })
+                await conn.ExecuteAsync($"drop database if exists {name} with (force)");
+        }
+        host = await BenchHost.BuildAsync(admin, Tiny, smtp, null, default);
+        await host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+        await smtp.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task A_tiny_bench_generates_the_same_rows_every_time_and_every_stage_handles_every_item()
+    {
+        var report = await new BenchRunner(host.Services, Tiny, IBenchProgress.None).RunAsync(default);
+        var db = host.Services.GetRequiredService<Databases>();
+
+        // Generated: 3 teams (one per locale) round-robin, 30 customers per rep, the same counts on every run.
+        Assert.NotNull(report.Generated);
+        Assert.Equal(3, report.Source["crm.teams"]);
+        Assert.Equal(30, report.Source["crm.reps"]);
+        Assert.Equal(900, report.Source["crm.customers"]);
+        Assert.Equal(
+            [("crm.teams", 3L), ("crm.reps", 30L), ("crm.customers", 900L), ("crm.leads", 884L), ("crm.activities", 2_681L),
+             ("crm.opportunities", 384L), ("crm.surveys", 188L), ("finance.invoices", 383L), ("finance.payments", 303L)],
+            report.Source.Tables);
+        await using (var crm = await db.Crm.OpenConnectionAsync())
+        {
+            Assert.Equal(["en", "zh-CN", "zh-TW"], (await crm.QueryAsync<string>("select distinct locale from crm.teams order by 1")).ToList());
+            // Each rep-month has 30..60 activities, 10..20 leads, 4..8 opportunities, 1..5 surveys.
+            var activity = await crm.QuerySingleAsync<(long Min, long Max)>("""
+                select min(n), max(n) from (select count(*) n from crm.activities group by rep_id, date_trunc('month', occurred_at at time zone 'Asia/Shanghai')) x
+                """);
+            Assert.InRange(activity.Min, 30, 60);
+            Assert.InRange(activity.Max, 30, 60);
+            Assert.Equal(0L, await crm.ExecuteScalarAsync<long>("select count(*) from crm.opportunities where stage = 'won' and won_at is null"));
+        }
+
+        var sync = report.Figures.Single(f => f.Stage.StartsWith("sync", StringComparison.Ordinal));
+        Assert.Equal(report.Source.Total, sync.Items);      // every source row staged, none quarantined
+        Assert.Equal(report.Source.Total, sync.FloorItems); // and the floor copied the same rows
+
+        var compute = report.Figures.Single(f => f.Stage.Contains("ComputeAsync)", StringComparison.Ordinal));
+        Assert.Equal(30, compute.Items);
+        Assert.NotNull(report.Compute);
+        Assert.Empty(report.Compute!.Errors);
+        Assert.Equal(30 * 12, report.Compute.Values);
+        await using (var reporting = await db.Reporting.OpenConnectionAsync())
+        {
+            Assert.Equal(360L, await reporting.ExecuteScalarAsync<long>("select count(*) from reporting.indicator_value where period = '2026-10-01'"));
+            // The floor reads the month's rows of each table the indicators read, once.
+            var expected = await reporting.ExecuteScalarAsync<long>("""
+                select (select count(*) from staging.activities where occurred_at >= '2026-10-01 00:00+08' and occurred_at < '2026-11-01 00:00+08')
+                     + (select count(*) from staging.leads where (qualified_at >= '2026-10-01 00:00+08' and qualified_at < '2026-11-01 00:00+08')
+                                                          or (converted_at >= '2026-10-01 00:00+08' and converted_at < '2026-11-01 00:00+08'))
+                     + (select count(*) from staging.opportunities where won_at >= '2026-10-01 00:00+08' and won_at < '2026-11-01 00:00+08')
+                     + (select count(*) from staging.invoices where issued_on between '2026-10-01' and '2026-10-31' or due_on between '2026-10-01' and '2026-10-31')
+                     + (select count(*) from staging.surveys where answered_at >= '2026-10-01 00:00+08' and answered_at < '2026-11-01 00:00+08')
+                """);
+            Assert.Contains($"floor read {expected:N0} rows", compute.Note, StringComparison.Ordinal);
+        }
+
+        var render = report.Figures.Single(f => f.Stage.StartsWith("render (", StringComparison.Ordinal));
+        Assert.Equal(6, render.Items);
+        Assert.Equal(6, render.FloorItems);
+        Assert.Equal(6, report.PdfCount);
+        Assert.True(report.FloorPdfPages >= 6, $"the floor printed {report.FloorPdfPages} pages for 6 forms");
+        Assert.Equal(2, report.Figures.Single(f => f.Stage.StartsWith("render naive", StringComparison.Ordinal)).Items);
+
+        var deliver = report.Figures.Single(f => f.Stage.StartsWith("deliver", StringComparison.Ordinal));
+        Assert.Equal(6, deliver.Items);
+        Assert.Equal(6, report.SmtpLedgerMessages);
+        Assert.Equal(6, report.SmtpBareMessages);
+        Assert.Equal(12, smtp.Messages);
+
+        // A second run with the same size reuses the data and stages it again.
+        var again = await new BenchRunner(host.Services, Tiny with { Regenerate = false, Stages = ["sync"] }, IBenchProgress.None).RunAsync(default);
+        Assert.Null(again.Generated);
+        Assert.Equal(report.Source.Tables, again.Source.Tables);
+        Assert.Equal(report.Source.Total, again.Figures.Single().Items);
+    }
+}

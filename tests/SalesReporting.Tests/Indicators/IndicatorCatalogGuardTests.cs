@@ -1,0 +1,79 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using SalesReporting.Data;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Indicators;
+
+/// <summary>What the parallel compute keeps from the one-by-one one: a bad catalog query fails alone, values stay tied to the catalog.</summary>
+public sealed class IndicatorCatalogGuardTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private IHost host = null!;
+    private static readonly Period October = new(2026, 10);
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_catalog_guard");
+        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Indicators:Parallelism"] = "3" });
+        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
+            await crm.ExecuteAsync("""
+                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
+                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
+                  ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
+                insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
+                  ('A1', 'R1', 'C1', 'visit', '2026-10-03 10:00+08', 30, true, true, 'visit'),
+                  ('A2', 'R1', 'C1', 'visit', '2026-10-04 10:00+08', 30, true, true, 'visit');
+                """);
+        await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        await conn.ExecuteAsync("""
+            insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
+            ('twice', '重复', '重複', 'Twice', 'process', 'count', 'higher', 'zero', 300,
+             'select rep_id, 1 as value from staging.activities'),
+            ('no_value', '无值', '無值', 'No value', 'process', 'count', 'higher', 'zero', 310,
+             'select rep_id, 1 as amount from staging.reps');
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        host.Dispose();
+        await db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_query_returning_a_rep_twice_or_without_a_value_column_fails_alone_and_names_the_reason()
+    {
+        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
+
+        Assert.Equal(["no_value", "twice"], result.Errors.Select(e => e.Indicator).Order());
+        Assert.Equal("query returned rep R1 2 times; it must return one row per rep", result.Errors.Single(e => e.Indicator == "twice").Error);
+        Assert.Equal("query must return the columns rep_id and value (it returns rep_id, amount)", result.Errors.Single(e => e.Indicator == "no_value").Error);
+        Assert.Equal(12 * 2, result.Values); // the twelve default indicators for both reps
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(2m, await conn.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where period = '2026-10-01' and indicator = 'visits' and rep_id = 'R1'"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.indicator_value where indicator in ('twice', 'no_value')"));
+        Assert.Equal(["no_value", "twice"], (await conn.QueryAsync<string>("select indicator from reporting.compute_error where period = '2026-10-01' order by 1")).ToList());
+    }
+
+    [Fact]
+    public async Task An_indicator_with_computed_values_cannot_be_deleted_or_renamed_but_one_without_can()
+    {
+        await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+
+        var delete = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("delete from reporting.indicator where code = 'visits'"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, delete.SqlState);
+        Assert.Contains("indicator visits has computed values", delete.MessageText, StringComparison.Ordinal);
+        var rename = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("update reporting.indicator set code = 'visits_2' where code = 'visits'"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, rename.SqlState);
+
+        Assert.Equal(1, await conn.ExecuteAsync("update reporting.indicator set name_en = 'Visits (all)' where code = 'visits'"));
+        Assert.Equal(1, await conn.ExecuteAsync("delete from reporting.indicator where code = 'no_value'"));
+    }
+}
