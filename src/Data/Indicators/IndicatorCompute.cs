@@ -54,11 +54,18 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
     public async Task<ComputeResult> ComputeAsync(Period period, CancellationToken ct)
     {
         var indicators = await ComputeIndicatorsAsync(period, ct);
-        DerivedResult derived;
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-            derived = await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
+        // Scores/anomalies and the findings both read only the indicator values and staging, and write
+        // rows of their own: side by side, each in its own transaction.
+        async Task<DerivedResult> DerivedAsync()
+        {
+            await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+            return await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
+        }
+        var derivedTask = DerivedAsync();
+        var findingsTask = new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
+        await Task.WhenAll(derivedTask, findingsTask);
+        var derived = await derivedTask;
         foreach (var warning in derived.Warnings) logger.LogWarning("Configuration warning for {Period}: {Warning}", period, warning);
-        await new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
         var result = indicators with { Derived = derived };
         logger.LogInformation("Computed {Result}", result);
         return result;

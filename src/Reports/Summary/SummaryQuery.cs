@@ -8,10 +8,6 @@ namespace SalesReporting.Reports.Summary;
 /// <summary>SQL → TeamSummary: everything the manager's summary of one team for one month shows.</summary>
 public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<CompanyOptions> company)
 {
-    /// <summary>The indicators shown as columns of the rep table (and in the email), in this order, where enabled.</summary>
-    public static IReadOnlyList<string> KeyIndicatorCodes { get; } =
-        ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
-
     /// <summary>Who receives a team's summary.</summary>
     public sealed record Recipient(string TeamId, string TeamName, string? ManagerName, string? ManagerEmail, string Locale);
 
@@ -37,19 +33,19 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
     public async Task<TeamSummary> LoadAsync(Period period, string teamId, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
-        var args = new { team = teamId, period = period.Start, today, codes = KeyIndicatorCodes.ToArray() };
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        // The rep table's columns: the catalog's summary indicators (reporting.indicator.summary_order), custom ones included.
+        var indicators = (await conn.QueryAsync<IndicatorRow>(new CommandDefinition("""
+            select code, name_zh_cn, name_zh_tw, name_en, unit from reporting.indicator
+            where enabled and summary_order is not null order by summary_order, code
+            """, cancellationToken: ct))).ToList();
+        var args = new { team = teamId, period = period.Start, today, codes = indicators.Select(i => i.Code).ToArray() };
 
         var team = await conn.QuerySingleOrDefaultAsync<TeamRow>(new CommandDefinition("""
             select team_id, name as team_name, region, manager_name, manager_email, locale from staging.teams where team_id = @team
             """, args, cancellationToken: ct))
             ?? throw new InvalidOperationException($"Team {teamId} is not in the staged CRM data; no summary for {period}.");
         var locale = Locale(team.Locale);
-
-        var indicators = (await conn.QueryAsync<IndicatorRow>(new CommandDefinition("""
-            select code, name_zh_cn, name_zh_tw, name_en, unit from reporting.indicator
-            where enabled and code = any(@codes)
-            """, args, cancellationToken: ct))).OrderBy(i => Array.IndexOf(args.codes, i.Code)).ToList();
 
         // The score and tier compute stored (reporting.rep_score): the one answer the form and the follow-ups use too.
         var reps = (await conn.QueryAsync<RepRow>(new CommandDefinition("""

@@ -131,6 +131,9 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
                 ('broken', '坏的', '壞的', 'Broken', 'process', 'count', 'higher', 'zero', 210, 'select rep_id, count(*) as value from staging.no_such_table group by rep_id'),
                 ('sneaky', '写入', '寫入', 'Writes', 'process', 'count', 'higher', 'zero', 220,
                  'select rep_id, 1 as value from staging.reps where (select count(*) from (delete from staging.reps returning 1) d) > 0');
+                -- Shown on the summary too, as its last column, and given a target: still no code.
+                update reporting.indicator set summary_order = 70 where code = 'demo_count';
+                insert into reporting.target(rep_id, period, indicator, target) values ('R1', '2026-10-01', 'demo_count', 4);
                 """);
         }
         var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
@@ -142,6 +145,15 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
         Assert.Equal(2L, await check.ExecuteScalarAsync<long>("select count(*) from staging.reps"));
         Assert.Equal(30m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'revenue' and rep_id = 'R1'"));
         Assert.Equal(2L, await check.ExecuteScalarAsync<long>("select count(*) from reporting.compute_error where period = '2026-10-01'"));
+
+        // The forms and the manager's summary pick it up from the catalog.
+        var form = (await host.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(October, ["R1"], default)).Single();
+        var line = form.Indicators.Single(i => i.Code == "demo_count");
+        Assert.Equal(("演示次数", 1m, 4m, 25m), (line.Name, line.Actual, line.Target, line.Completion));
+        Assert.DoesNotContain(form.Indicators, i => i.Code is "broken" or "sneaky");
+        var summary = await host.Services.GetRequiredService<SalesReporting.Reports.Summary.SummaryQuery>().LoadAsync(October, "T1", default);
+        Assert.Equal(["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals", "demo_count"], summary.KeyIndicators.Select(i => i.Code));
+        Assert.Equal(25m, summary.Reps.Single(r => r.RepId == "R1").Completions[^1]);
     }
 
     [Theory]
