@@ -39,6 +39,19 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
             """, new { key.Kind, period = key.Period.Start, key.SubjectId, key.Recipient }, cancellationToken: ct));
     }
 
+    /// <summary>A forced resend: the period's deliveries of these kinds, sent or failed, go back to pending, so
+    /// the next run sends them again (same Message-Ids) — and a retry of that run sends nothing twice.</summary>
+    public async Task<int> ReopenAsync(Period period, IReadOnlyCollection<string> kinds, CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        var reopened = await conn.ExecuteAsync(new CommandDefinition("""
+            update reporting.delivery set status = 'pending', last_error = null
+            where period = @period and kind = any(@kinds) and status <> 'pending'
+            """, new { period = period.Start, kinds = kinds.ToArray() }, cancellationToken: ct));
+        logger.LogInformation("Resend of {Period}: {Count} deliveries reopened", period, reopened);
+        return reopened;
+    }
+
     /// <summary>The subjects among these whose delivery of this kind and period to the given recipient is
     /// already sent: <see cref="IsSentAsync"/> for a whole team in one query.</summary>
     public async Task<IReadOnlySet<string>> SentAsync(string kind, Period period, IReadOnlyCollection<(string SubjectId, string Recipient)> subjects, CancellationToken ct)

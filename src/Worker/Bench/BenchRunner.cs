@@ -362,7 +362,8 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         task.Complete($"render floor: {documents.Count} forms ({pages} pages) in {floorTime.TotalSeconds:N1} s");
 
         figures.Add(new BenchFigure("render (RenderManyAsync)", "forms", forms.Count, total, "bare Chromium, one print", documents.Count, floorTime,
-            $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s; floor {pages} pages"));
+            $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s; " +
+            $"PDF size {pdfs.Average(p => p.Length) / 1024:N0} KB on average, {pdfs.Max(p => p.Length) / 1024:N0} KB at most; floor {pages} pages"));
         figures.Add(new BenchFigure("render naive (RenderAsync each)", "forms", naive, naiveTime, "bare Chromium, one print", documents.Count, floorTime, "HTML ready; printing only"));
     }
 

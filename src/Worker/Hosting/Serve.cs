@@ -61,6 +61,8 @@ public static class Serve
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<SyncSourcesJob>("sync-sources", j => j.RunAsync(CancellationToken.None), Cron.Hourly(), new RecurringJobOptions { TimeZone = tz });
         recurring.AddOrUpdate<MonthEndJob>("month-end-close", j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", new RecurringJobOptions { TimeZone = tz });
+        // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.
+        recurring.AddOrUpdate<MonthEndJob>("month-end-resend", j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), new RecurringJobOptions { TimeZone = tz });
 
         await app.RunAsync(ct);
         return 0;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SalesReporting.Data;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
+using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Worker.Hosting;
 
@@ -18,16 +19,23 @@ public sealed record MonthEndResult(Period Period, SyncResult Sync, IReadOnlyLis
 /// (render-and-deliver-team); from the command line the same job code runs in-process.
 /// </summary>
 public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQuery forms, RenderAndDeliverJob deliver,
-    IOptions<CompanyOptions> company, IOptions<FormsOptions> formsOptions, TimeProvider clock, IBackgroundJobClient? jobs = null)
+    DeliveryLedger ledger, IOptions<CompanyOptions> company, IOptions<FormsOptions> formsOptions, TimeProvider clock, IBackgroundJobClient? jobs = null)
 {
+    private static readonly string[] ResendKinds = ["rep_form", "team_summary"];
+
     /// <summary>The recurring entry point: closes the month before today (company time).</summary>
     [DisplayName("month-end-close (previous month)")]
     [AutomaticRetry(Attempts = 3)]
-    public Task<string> CloseLastMonthAsync(CancellationToken ct)
-    {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
-        return RunAsync(Period.FromDate(today).Previous.ToString(), false, ct);
-    }
+    public Task<string> CloseLastMonthAsync(CancellationToken ct) => RunAsync(LastMonth().ToString(), false, ct);
+
+    /// <summary>The dashboard's forced rerun (Recurring jobs → month-end-resend → Trigger now): the month
+    /// before today again, sending every form and summary again with the same Message-Ids.</summary>
+    [DisplayName("month-end-resend (previous month)")]
+    [AutomaticRetry(Attempts = 3)]
+    public Task<string> ResendLastMonthAsync(CancellationToken ct) => RunAsync(LastMonth().ToString(), true, ct);
+
+    private Period LastMonth() =>
+        Period.FromDate(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime)).Previous;
 
     [DisplayName("month-end-close {0}")]
     [AutomaticRetry(Attempts = 3)]
@@ -40,8 +48,11 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
         var reps = await forms.ActiveRepsAsync(ct);
         var client = jobs ?? throw new InvalidOperationException("No Hangfire client: run month-end from the command line instead.");
         var teams = reps.Select(r => r.TeamId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // A resend is applied here, once: the team jobs then run as a plain run, so their own retries
+        // (Hangfire's, after a failure half-way through a team) send nothing twice.
+        if (force) await ledger.ReopenAsync(p, ResendKinds, ct);
         foreach (var team in teams)
-            client.Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(p.ToString(), team, force, CancellationToken.None));
+            client.Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(p.ToString(), team, false, CancellationToken.None));
         return $"{synced}; {computed[^1]}; {reps.Count} forms of {teams.Count} teams queued";
     }
 
@@ -53,6 +64,8 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
         stage?.Invoke("compute");
         var computed = await compute.ComputeWithHistoryAsync(period, ct);
         var reps = await forms.ActiveRepsAsync(ct);
+        // A resend reopens the ledger once; the run itself is then a plain one.
+        if (force) await ledger.ReopenAsync(period, ResendKinds, ct);
         stage?.Invoke($"forms:{reps.Count}");
         var results = new List<RepDelivery>();
         var summaries = new List<SummaryDelivery>();
@@ -61,12 +74,12 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
             async (team, token) =>
             {
-                await deliver.ExecuteManyAsync(period, team.Select(r => r.RepId).ToList(), force, r =>
+                await deliver.ExecuteManyAsync(period, team.Select(r => r.RepId).ToList(), false, r =>
                 {
                     lock (results) results.Add(r);
                     done?.Invoke(r);
                 }, token);
-                var summary = await deliver.DeliverSummaryAsync(period, team.Key, force, token);
+                var summary = await deliver.DeliverSummaryAsync(period, team.Key, false, token);
                 lock (summaries) summaries.Add(summary);
             });
         return new MonthEndResult(period, synced, computed, results.OrderBy(r => r.RepId, StringComparer.Ordinal).ToList(),

@@ -101,20 +101,53 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             }
         }
 
+        var unprinted = new List<string>();
         foreach (var chunk in pending.Chunk(Math.Max(1, formsOptions.Value.DeliveryChunk)))
         {
             var documents = new List<string>(chunk.Length);
             foreach (var form in chunk) documents.Add(await html.RenderAsync(form));
-            var pdfs = await pdf.RenderManyAsync(documents, ct);
+            var pdfs = await PrintAsync(documents, chunk, unprinted, ct);
             for (var i = 0; i < chunk.Length; i++)
             {
-                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], pdfs[i], PdfPath(chunk[i]), force, ct);
+                if (pdfs[i] is not { } bytes) continue;
+                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], bytes, PdfPath(chunk[i]), force, ct);
                 results.Add(r);
                 done?.Invoke(r);
             }
         }
+        // The others are out; the job fails for these, and its retry prints and sends only them.
+        if (unprinted.Count > 0)
+            throw new InvalidOperationException($"{unprinted.Count} {period} form(s) could not be printed; the others were delivered: {string.Join("; ", unprinted)}");
         var order = repIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         return results.OrderBy(r => order[r.RepId]).ToList();
+    }
+
+    /// <summary>The chunk printed together; if that fails, form by form, so one form that cannot be printed
+    /// costs only itself (null, and its rep and error in <paramref name="unprinted"/>), never a half PDF.</summary>
+    private async Task<byte[]?[]> PrintAsync(List<string> documents, FeedbackForm[] chunk, List<string> unprinted, CancellationToken ct)
+    {
+        try
+        {
+            return [.. await pdf.RenderManyAsync(documents, ct)];
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && documents.Count > 1)
+        {
+            logger.LogWarning("A batch of {Count} forms failed to print ({Error}); printing them one by one", documents.Count, ex.Message);
+        }
+        var pdfs = new byte[]?[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+        {
+            try
+            {
+                pdfs[i] = await pdf.RenderAsync(documents[i], ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError("The form of {Rep} could not be printed: {Error}", chunk[i].Rep.RepId, ex.Message);
+                unprinted.Add($"{chunk[i].Rep.RepId}: {ex.Message}");
+            }
+        }
+        return pdfs;
     }
 
     private async Task<RepDelivery> DeliverFormAsync(Period period, FeedbackForm form, FormQuery.Recipient recipient, byte[] bytes,

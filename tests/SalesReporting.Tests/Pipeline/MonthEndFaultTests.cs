@@ -7,6 +7,7 @@ using MimeKit;
 using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Data.Demo;
+using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
@@ -169,6 +170,76 @@ public sealed class MonthEndFaultTests
         Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.AlreadySent);
         Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.Sent);
         await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
+        Directory.Delete(outDir, true);
+    }
+
+    [Fact]
+    public async Task A_forced_resend_that_fails_half_way_is_finished_by_its_retry_without_sending_anything_twice()
+    {
+        var (db, outDir) = await DemoAsync("sr_fault_resend");
+        await using var cleanup = db;
+        await using var smtp = new SmtpSink();
+        using var host = Host(db, smtp.Port, outDir);
+        var job = host.Services.GetRequiredService<MonthEndJob>();
+        await job.RunInProcessAsync(October, false, null, null, default);
+        Assert.Equal(24, smtp.Messages.Count);
+        var firstIds = smtp.Messages.ToDictionary(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName, m => m.MessageId);
+
+        // The resend meets a server that defers one rep's mail every time: the run fails part-way.
+        smtp.Answer = m => m.To.Mailboxes.Single().Address == "r010@demo.example" ? new SmtpServer.Protocol.SmtpResponse((SmtpServer.Protocol.SmtpReplyCode)451, "try later") : null;
+        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, true, null, null, default));
+        var afterFailure = smtp.Messages.Count;
+        Assert.InRange(afterFailure, 25, 24 + 23);
+
+        // The retry is a plain run (the resend was applied once): it sends what is still missing, nothing more.
+        smtp.Answer = _ => null;
+        await job.RunInProcessAsync(October, false, null, null, default);
+        var all = smtp.Messages.ToList();
+        Assert.Equal(48, all.Count);
+        foreach (var group in all.GroupBy(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName))
+        {
+            Assert.Equal(2, group.Count());
+            Assert.All(group, m => Assert.Equal(firstIds[group.Key], m.MessageId));
+        }
+        Directory.Delete(outDir, true);
+    }
+
+    /// <summary>The real Chromium renderer, refusing the documents that contain a marker: a form that cannot be printed.</summary>
+    private sealed class RefusingRenderer(Reports.Rendering.IPdfRenderer inner, string marker) : Reports.Rendering.IPdfRenderer
+    {
+        public Task<byte[]> RenderAsync(string html, CancellationToken ct) =>
+            html.Contains(marker, StringComparison.Ordinal) ? throw new InvalidOperationException("the printer refused this form") : inner.RenderAsync(html, ct);
+
+        public async Task<IReadOnlyList<byte[]>> RenderManyAsync(IReadOnlyList<string> documents, CancellationToken ct) =>
+            documents.Any(d => d.Contains(marker, StringComparison.Ordinal))
+                ? throw new InvalidOperationException("the printer refused this batch")
+                : await inner.RenderManyAsync(documents, ct);
+    }
+
+    [Fact]
+    public async Task A_form_that_cannot_be_printed_costs_only_its_own_rep_and_fails_the_team_job_for_a_retry()
+    {
+        var (db, outDir) = await DemoAsync("sr_fault_print");
+        await using var cleanup = db;
+        await using var smtp = new SmtpSink();
+        using var host = Host(db, smtp.Port, outDir);
+        var chromium = host.Services.GetRequiredService<Reports.Rendering.IPdfRenderer>();
+        var refusing = ActivatorUtilities.CreateInstance<RenderAndDeliverJob>(host.Services,
+            (Reports.Rendering.IPdfRenderer)new RefusingRenderer(chromium, "吴敏")); // R009's name, team T02
+
+        await host.Services.GetRequiredService<IndicatorCompute>().ComputeWithHistoryAsync(October, default);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => refusing.RunTeamAsync("2026-10", "T02", false, default));
+        Assert.Contains("1 2026-10 form(s) could not be printed", ex.Message);
+        Assert.Contains("R009: the printer refused this form", ex.Message);
+        // Every other rep of the team has their form; the summary waits for the whole team.
+        var sent = smtp.Messages.Select(m => m.Attachments.OfType<MimePart>().Single().FileName).Order().ToList();
+        Assert.Equal(["2026-10_R008.pdf", "2026-10_R010.pdf", "2026-10_R011.pdf", "2026-10_R012.pdf", "2026-10_R013.pdf", "2026-10_R014.pdf"], sent);
+
+        // Hangfire's retry, the printer working again: R009 and then the summary, nobody twice.
+        var retry = host.Services.GetRequiredService<RenderAndDeliverJob>();
+        Assert.StartsWith("T02: 1 sent, 6 already sent, 0 failed permanently; summary: Sent", await retry.RunTeamAsync("2026-10", "T02", false, default));
+        Assert.Equal(8, smtp.Messages.Count);
+        Assert.Equal(8, smtp.Messages.Select(m => m.MessageId).Distinct().Count());
         Directory.Delete(outDir, true);
     }
 

@@ -37,6 +37,25 @@ public sealed class MonthEndFanOutTests
             Assert.Equal(["T01", "T02", "T03"], queued.Select(j => (string)j.Args[1]).Order(StringComparer.Ordinal));
             Assert.All(queued, j => Assert.Equal("2026-10", j.Args[0]));
             Assert.All(queued, j => Assert.Equal(false, j.Args[2]));
+
+            // The dashboard's month-end-resend: the month before the clock's (2026-11-01 → October). The resend is
+            // applied once, to the ledger; the team jobs are plain ones, so their retries send nothing twice.
+            await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+                await Dapper.SqlMapper.ExecuteAsync(conn, """
+                    insert into reporting.delivery(kind, period, subject_id, recipient, message_id, status, last_error) values
+                      ('rep_form', '2026-10-01', 'R001', 'r001@demo.example', 'm1', 'sent', null),
+                      ('rep_form', '2026-10-01', 'R002', 'bad@demo.example', 'm2', 'failed', '550 no such user'),
+                      ('team_summary', '2026-10-01', 'T01', 'wang.jianguo@demo.example', 'm3', 'sent', null),
+                      ('rep_form', '2026-09-01', 'R001', 'r001@demo.example', 'm4', 'sent', null)
+                    """);
+            var resend = await month.ResendLastMonthAsync(default);
+            Assert.EndsWith("21 forms of 3 teams queued", resend);
+            var again = storage.GetMonitoringApi().EnqueuedJobs("forms", 0, 100).Select(j => j.Value.Job).ToList();
+            Assert.Equal(6, again.Count);
+            Assert.All(again, j => Assert.Equal(false, j.Args[2]));
+            await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+                Assert.Equal([("m1", "pending"), ("m2", "pending"), ("m3", "pending"), ("m4", "sent")],
+                    await Dapper.SqlMapper.QueryAsync<(string, string)>(conn, "select message_id, status from reporting.delivery order by message_id"));
         }
         finally
         {
