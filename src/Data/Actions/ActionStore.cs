@@ -136,7 +136,9 @@ public sealed class ActionStore(Databases db)
                 owner_name = excluded.owner_name, owner_email = excluded.owner_email, due_on = excluded.due_on,
                 checkpoint_on = excluded.checkpoint_on, support_needed = excluded.support_needed,
                 indicator = coalesce(excluded.indicator, a.indicator),
-                effectiveness = case when a.due_on = excluded.due_on then a.effectiveness end,
+                -- a verdict belongs to the dates and indicator it was drawn from
+                effectiveness = case when a.due_on = excluded.due_on
+                                      and a.indicator is not distinct from coalesce(excluded.indicator, a.indicator) then a.effectiveness end,
                 updated_at = now()
             returning {Columns}
             """, new

@@ -5,48 +5,72 @@ using SalesReporting.Data;
 
 namespace SalesReporting.Worker.Api;
 
-/// <summary>GET /ack/{period}/{rep}?exp&amp;sig: records the rep's confirmation of receipt (反饋與確認) and says so in the team's locale.</summary>
+/// <summary>
+/// /ack/{period}/{rep}?exp&amp;sig, the link in the month-end email (反饋與確認). GET checks the link and shows
+/// a confirm button; only the POST that button sends records the confirmation. Mail scanners that open
+/// every link in a message (Safe Links and the like) therefore confirm nothing on the rep's behalf.
+/// </summary>
 public static class AcknowledgementPage
 {
     public static void MapAcknowledgement(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ack/{period}/{rep_id}", async (string period, string rep_id, string? exp, string? sig, AcknowledgementLinks links, Databases db, CancellationToken ct) =>
-        {
-            var check = links.Check(period, rep_id, exp, sig);
-            if (check == LinkCheck.Invalid || !Period.TryParse(period, out var p)) return Page(403, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
-            await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-            var locale = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
-                select case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end
-                from staging.reps r join staging.teams t using (team_id) where r.rep_id = @rep_id
-                """, new { rep_id }, cancellationToken: ct));
-            if (locale is null) return Page(404, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
-            var t = Texts(locale);
-            if (check == LinkCheck.Expired) return Page(410, t.Expired);
-            // The first confirmation counts; opening the link again shows when it was given.
-            var at = await conn.ExecuteScalarAsync<DateTime>(new CommandDefinition("""
+        app.MapGet("/ack/{period}/{rep_id}", (string period, string rep_id, string? exp, string? sig, AcknowledgementLinks links, Databases db, CancellationToken ct) =>
+            Answer(app, period, rep_id, exp, sig, links, db, record: false, ct));
+        app.MapPost("/ack/{period}/{rep_id}", (string period, string rep_id, string? exp, string? sig, AcknowledgementLinks links, Databases db, CancellationToken ct) =>
+            Answer(app, period, rep_id, exp, sig, links, db, record: true, ct));
+    }
+
+    private static async Task<IResult> Answer(IEndpointRouteBuilder app, string period, string rep_id, string? exp, string? sig,
+        AcknowledgementLinks links, Databases db, bool record, CancellationToken ct)
+    {
+        var check = links.Check(period, rep_id, exp, sig);
+        if (check == LinkCheck.Invalid || !Period.TryParse(period, out var p)) return Page(403, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        var locale = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            select case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end
+            from staging.reps r join staging.teams t using (team_id) where r.rep_id = @rep_id
+            """, new { rep_id }, cancellationToken: ct));
+        if (locale is null) return Page(404, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
+        var t = Texts(locale);
+        if (check == LinkCheck.Expired) return Page(410, t.Expired);
+        // The first confirmation counts; opening the link again shows when it was given.
+        var at = record
+            ? await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition("""
                 with ins as (
                     insert into reporting.acknowledgement(period, rep_id, acknowledged_at) values (@period, @rep_id, now())
                     on conflict (period, rep_id) do nothing returning acknowledged_at)
                 select acknowledged_at from ins
                 union all select acknowledged_at from reporting.acknowledgement where period = @period and rep_id = @rep_id
                 limit 1
-                """, new { period = p.Start, rep_id }, cancellationToken: ct));
-            var tz = TimeZoneInfo.FindSystemTimeZoneById(app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.TimeZone);
-            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), tz);
-            return Page(200, string.Format(CultureInfo.InvariantCulture, t.Confirmed, p, local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), locale);
-        });
+                """, new { period = p.Start, rep_id }, cancellationToken: ct))
+            : await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+                "select acknowledged_at from reporting.acknowledgement where period = @period and rep_id = @rep_id",
+                new { period = p.Start, rep_id }, cancellationToken: ct));
+        if (at is null)
+        {
+            // The button posts back to the same signed address; the signature is the whole credential.
+            var action = $"/ack/{Uri.EscapeDataString(period)}/{Uri.EscapeDataString(rep_id)}?exp={Uri.EscapeDataString(exp!)}&sig={Uri.EscapeDataString(sig!)}";
+            return Page(200, string.Format(CultureInfo.InvariantCulture, t.Prompt, p), locale,
+                $"""<form method="post" action="{WebUtility.HtmlEncode(action)}"><button type="submit" style="font-size:1.1em;padding:.4em 1.2em">{WebUtility.HtmlEncode(t.Button)}</button></form>""");
+        }
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at.Value, DateTimeKind.Utc), tz);
+        return Page(200, string.Format(CultureInfo.InvariantCulture, t.Confirmed, p, local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), locale);
     }
 
-    private static IResult Page(int status, string message, string locale = "zh-CN") => Results.Content(
-        $"""<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8"><title>SalesReporting</title></head><body style="font-family:sans-serif"><p>{WebUtility.HtmlEncode(message)}</p></body></html>""",
+    private static IResult Page(int status, string message, string locale = "zh-CN", string form = "") => Results.Content(
+        $"""<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8"><title>SalesReporting</title></head><body style="font-family:sans-serif"><p>{WebUtility.HtmlEncode(message)}</p>{form}</body></html>""",
         "text/html; charset=utf-8", statusCode: status);
 
-    private sealed record T(string Confirmed, string Expired, string Invalid);
+    private sealed record T(string Confirmed, string Expired, string Invalid, string Prompt, string Button);
 
     private static T Texts(string locale) => locale switch
     {
-        "zh-TW" => new("已確認收到 {0} 的業績跟蹤與反饋表（{1}）。謝謝！", "此確認連結已過期，請聯絡您的銷售經理。", "此確認連結無效。"),
-        "en" => new("Receipt of your {0} performance feedback form is confirmed ({1}). Thank you!", "This confirmation link has expired; please contact your sales manager.", "This confirmation link is not valid."),
-        _ => new("已确认收到 {0} 的业绩跟踪与反馈表（{1}）。谢谢！", "此确认链接已过期，请联系您的销售经理。", "此确认链接无效。"),
+        "zh-TW" => new("已確認收到 {0} 的業績跟蹤與反饋表（{1}）。謝謝！", "此確認連結已過期，請聯絡您的銷售經理。", "此確認連結無效。",
+            "請確認您已收到 {0} 的業績跟蹤與反饋表。", "確認已收到"),
+        "en" => new("Receipt of your {0} performance feedback form is confirmed ({1}). Thank you!", "This confirmation link has expired; please contact your sales manager.", "This confirmation link is not valid.",
+            "Please confirm that you have received your {0} performance feedback form.", "Confirm receipt"),
+        _ => new("已确认收到 {0} 的业绩跟踪与反馈表（{1}）。谢谢！", "此确认链接已过期，请联系您的销售经理。", "此确认链接无效。",
+            "请确认您已收到 {0} 的业绩跟踪与反馈表。", "确认已收到"),
     };
 }

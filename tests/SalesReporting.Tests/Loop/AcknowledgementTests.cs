@@ -36,9 +36,17 @@ public sealed class AcknowledgementTests : IAsyncLifetime
 
     private string Link(string rep) => app.Services.GetRequiredService<AcknowledgementLinks>().UrlFor(October, rep)!;
 
+    /// <summary>Opening the link (what a mail scanner does too): records nothing.</summary>
     private async Task<(HttpStatusCode, string)> Open(string url)
     {
         var response = await client.GetAsync(new Uri(url).PathAndQuery);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Pressing the page's confirm button: a POST to the same signed address.</summary>
+    private async Task<(HttpStatusCode, string)> Confirm(string url)
+    {
+        var response = await client.PostAsync(new Uri(url).PathAndQuery, null);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -53,14 +61,22 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     {
         var link = Link("R3");
         Assert.StartsWith("https://reports.example.com/ack/2026-10/R3?exp=", link, StringComparison.Ordinal);
-        var (status, page) = await Open(link);
+        // Opening the link asks; it records nothing, so a mail scanner following every link confirms nothing.
+        var (asked, question) = await Open(link);
+        Assert.Equal(HttpStatusCode.OK, asked);
+        Assert.Contains("請確認您已收到 2026-10 的業績跟蹤與反饋表", question, StringComparison.Ordinal);
+        Assert.Contains($"<form method=\"post\" action=\"{System.Net.WebUtility.HtmlEncode(new Uri(link).PathAndQuery)}\">", question, StringComparison.Ordinal);
+        Assert.Empty(await Acknowledgements());
+
+        var (status, page) = await Confirm(link);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("已確認收到 2026-10 的業績跟蹤與反饋表", page, StringComparison.Ordinal);
         var first = Assert.Single(await Acknowledgements());
         Assert.Equal("R3", first.Item1);
 
-        // Opening it again keeps the first confirmation time.
-        Assert.Equal(HttpStatusCode.OK, (await Open(link)).Item1);
+        // Confirming or opening it again keeps the first confirmation time, and says so.
+        Assert.Equal(HttpStatusCode.OK, (await Confirm(link)).Item1);
+        Assert.Contains("已確認收到", (await Open(link)).Item2, StringComparison.Ordinal);
         Assert.Equal([first], await Acknowledgements());
 
         var form = (await app.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(October, ["R3"], default)).Single();
@@ -81,6 +97,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await Open(good.Replace(sig, new string('A', sig.Length), StringComparison.Ordinal))).Item1);
         Assert.Equal(HttpStatusCode.Forbidden, (await Open(good.Replace(sig, "%%%", StringComparison.Ordinal))).Item1);
         Assert.Equal(HttpStatusCode.Forbidden, (await Open(good[..good.IndexOf("&sig", StringComparison.Ordinal)])).Item1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Confirm(good.Replace("/R1?", "/R2?", StringComparison.Ordinal))).Item1);
         // Signed with another secret.
         var other = new AcknowledgementLinks(Options.Create(new AcknowledgementOptions
         {
@@ -95,8 +112,11 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         Assert.Contains("此确认链接已过期", page, StringComparison.Ordinal);
         Assert.Empty(await Acknowledgements());
 
+        Assert.Equal(HttpStatusCode.Gone, (await Confirm(good)).Item1);
+        Assert.Empty(await Acknowledgements());
+
         clock.Now = clock.Now.AddDays(-1);
-        Assert.Equal(HttpStatusCode.OK, (await Open(good)).Item1);
+        Assert.Equal(HttpStatusCode.OK, (await Confirm(good)).Item1);
         Assert.Equal(["R1"], (await Acknowledgements()).Select(a => a.Item1));
     }
 

@@ -87,6 +87,15 @@ public sealed class ActionImportTests : IAsyncLifetime
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal([(first[0].Id, "checkpoint", new DateOnly(2026, 11, 12)), (first[0].Id, "due", new DateOnly(2026, 11, 20)), (first[1].Id, "due", new DateOnly(2026, 11, 30))],
             await conn.QueryAsync<(long, string, DateOnly)>("select action_id, kind, scheduled_for from reporting.follow_up_job order by action_id, kind"));
+
+        // A verdict belongs to the due date and indicator it was drawn from: the same row again keeps it,
+        // another indicator drops it.
+        await conn.ExecuteAsync("update reporting.improvement_action set effectiveness = 'improved' where id = @id", new { id = first[0].Id });
+        const string row = "R1,2026-10,回款慢,客户B 审批慢,market,请客户B 提前审批,李明,r1@x.example,2026-11-20,2026-11-12,,";
+        await Import(Write("c.csv", Header + ",indicator", row + "collection_rate"));
+        Assert.Equal("improved", await conn.ExecuteScalarAsync<string>("select effectiveness from reporting.improvement_action where id = @id", new { id = first[0].Id }));
+        await Import(Write("d.csv", Header + ",indicator", row + "revenue"));
+        Assert.Null(await conn.ExecuteScalarAsync<string?>("select effectiveness from reporting.improvement_action where id = @id", new { id = first[0].Id }));
     }
 
     [Fact]
