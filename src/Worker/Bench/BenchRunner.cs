@@ -286,11 +286,11 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
 
         var failed = computed.Errors.Count == 0 ? "" : $"; {computed.Errors.Count} indicator(s) failed: {string.Join(", ", computed.Errors.Select(e => e.Indicator))}";
         figures.Add(new BenchFigure($"compute {period} (ComputeAsync)", "reps", reps, whole, "GROUP BY rep_id scans", reps, floorTime,
-            $"{computed.Indicators} indicators, {computed.Values:N0} values, month computed for the first time; floor read {floorRows:N0} rows; best of {ComputeRounds}" + failed));
+            $"{computed.Indicators} indicators, {computed.Values:N0} values, then scores, anomalies with their drafts and the findings; month computed for the first time; floor read {floorRows:N0} rows; best of {ComputeRounds}" + failed));
         figures.Add(new BenchFigure("  indicators alone (replacing)", "reps", reps, indicators, "GROUP BY rep_id scans", reps, floorTime, $"{alone.Values:N0} values"));
         figures.Add(new BenchFigure("  ComputeAsync again (replacing)", "reps", reps, again, "GROUP BY rep_id scans", reps, floorTime));
         figures.Add(new BenchFigure("  catalog queries only (no write)", "reps", reps, reads, "GROUP BY rep_id scans", reps, floorTime,
-            "every catalog query run as compute runs it, its rows counted instead of written: the rest of ComputeAsync is writing the values"));
+            "every catalog query run as compute runs it, its rows counted instead of written: the rest of 'indicators alone' is writing the values"));
     }
 
     /// <summary>The catalog queries alone, side by side as ComputeAsync runs them, their rows counted and not written.</summary>
