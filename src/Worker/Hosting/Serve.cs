@@ -11,12 +11,15 @@ using SalesReporting.Worker.Jobs;
 
 namespace SalesReporting.Worker.Hosting;
 
-/// <summary>Section "Dashboard": the admin login for /hangfire when it is reached from another machine.</summary>
+/// <summary>Section "Dashboard": the logins for /hangfire when it is reached from another machine: an admin
+/// (rerun, delete, trigger) and, optionally, a read-only one (watch only).</summary>
 public sealed class DashboardOptions
 {
     public const string Section = "Dashboard";
     public string? User { get; set; }
     public string? Password { get; set; }
+    public string? ReadOnlyUser { get; set; }
+    public string? ReadOnlyPassword { get; set; }
 }
 
 /// <summary>`serve`: the Hangfire server, its dashboard, /health and the recurring jobs.</summary>
@@ -28,6 +31,8 @@ public static class Serve
         builder.AddSalesReporting();
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.User) == string.IsNullOrEmpty(o.Password), "Dashboard:User and Dashboard:Password are set together or not at all.")
+            .Validate(o => string.IsNullOrEmpty(o.ReadOnlyUser) == string.IsNullOrEmpty(o.ReadOnlyPassword), "Dashboard:ReadOnlyUser and Dashboard:ReadOnlyPassword are set together or not at all.")
+            .Validate(o => string.IsNullOrEmpty(o.User) || o.User != o.ReadOnlyUser, "Dashboard:ReadOnlyUser must differ from Dashboard:User.")
             .ValidateOnStart();
         var reporting = builder.Configuration.GetConnectionString("Reporting")
             ?? throw new InvalidOperationException("ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting).");
@@ -41,11 +46,11 @@ public static class Serve
 
         var app = builder.Build();
         Migrator.Migrate(reporting);
-        var dashboard = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DashboardOptions>>().Value;
+        var dashboard = new LocalOrBasicAuthorization(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DashboardOptions>>().Value);
         app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
         {
-            Authorization = [new LocalOrBasicAuthorization(dashboard)],
-            IsReadOnlyFunc = _ => false,
+            Authorization = [dashboard],
+            IsReadOnlyFunc = dashboard.IsReadOnly,
             DashboardTitle = "SalesReporting jobs",
         });
         app.MapGet("/health", async (Databases db, CancellationToken token) =>
@@ -68,27 +73,40 @@ public static class Serve
         return 0;
     }
 
-    /// <summary>Anonymous from this machine; from anywhere else only with the configured admin login (HTTP Basic).</summary>
+    /// <summary>Anonymous (as admin) from this machine; from anywhere else only with a configured login (HTTP
+    /// Basic): the admin one, or the read-only one, which sees every page but cannot rerun or delete.</summary>
     public sealed class LocalOrBasicAuthorization(DashboardOptions options) : IDashboardAuthorizationFilter
     {
+        public enum Access { None, ReadOnly, Admin }
+
         public bool Authorize(DashboardContext context)
         {
             var http = context.GetHttpContext();
-            var remote = http.Connection.RemoteIpAddress;
-            if (remote is not null && IPAddress.IsLoopback(remote)) return true;
-            if (Allowed(http.Request.Headers.Authorization.ToString())) return true;
+            if (AccessOf(http) != Access.None) return true;
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"SalesReporting\"";
             return false;
         }
 
-        private bool Allowed(string header)
+        public bool IsReadOnly(DashboardContext context) => AccessOf(context.GetHttpContext()) != Access.Admin;
+
+        public Access AccessOf(HttpContext http)
         {
-            if (string.IsNullOrEmpty(options.User) || string.IsNullOrEmpty(options.Password)) return false;
+            var remote = http.Connection.RemoteIpAddress;
+            if (remote is not null && IPAddress.IsLoopback(remote)) return Access.Admin;
+            var header = http.Request.Headers.Authorization.ToString();
+            if (Matches(header, options.User, options.Password)) return Access.Admin;
+            if (Matches(header, options.ReadOnlyUser, options.ReadOnlyPassword)) return Access.ReadOnly;
+            return Access.None;
+        }
+
+        private static bool Matches(string header, string? user, string? password)
+        {
+            if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(password)) return false;
             if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return false;
             string decoded;
             try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())); }
             catch (FormatException) { return false; }
-            var expected = Encoding.UTF8.GetBytes($"{options.User}:{options.Password}");
+            var expected = Encoding.UTF8.GetBytes($"{user}:{password}");
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(decoded), expected);
         }
     }
