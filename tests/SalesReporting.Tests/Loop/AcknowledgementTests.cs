@@ -80,7 +80,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         Assert.Equal([first], await Acknowledgements());
 
         var form = (await app.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(October, ["R3"], default)).Single();
-        Assert.NotNull(form.AcknowledgedAt);
+        Assert.Equal(new DateTimeOffset(DateTime.SpecifyKind(first.Item2, DateTimeKind.Utc)), form.AcknowledgedAt);
     }
 
     [Fact]
