@@ -12,6 +12,9 @@ public sealed class CompanyOptions
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
     public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>Today's date in the company time zone, by the given clock.</summary>
+    public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), ResolveTimeZone()).DateTime);
 }
 
 /// <summary>Section "Sources": where the extraction queries live.</summary>

@@ -9,9 +9,6 @@ namespace SalesReporting.Data.Findings;
 /// </summary>
 public static class FindingText
 {
-    /// <summary>zh-TW and en as given; anything else (null, unknown) is zh-CN, as on the form.</summary>
-    public static string Locale(string? locale) => locale is "zh-TW" or "en" ? locale : "zh-CN";
-
     /// <summary>What separates the customer from the risk in a key-account risk's detail.</summary>
     public static string Colon(string locale) => locale == "en" ? ": " : "：";
 
@@ -21,7 +18,7 @@ public static class FindingText
     /// </summary>
     public static string WithoutCustomer(string detail, string customer, string? locale)
     {
-        var prefix = customer + Colon(Locale(locale));
+        var prefix = customer + Colon(TeamLocale.Of(locale));
         return detail.StartsWith(prefix, StringComparison.Ordinal) ? detail[prefix.Length..] : detail;
     }
 

@@ -44,7 +44,6 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     public const int InvoiceWithinDays = 60;
     public const int MaxVisitsPerDay = 12;
     public const int SpotCheckSize = 3;
-    public const int NewHireDays = 180;
 
     private sealed record Args(DateOnly period_start, DateOnly period_end, DateOnly trailing_start, string tz, string period_key,
         string[] indicators);
@@ -155,11 +154,11 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
 
         const string kind = "key_account_risk";
         return contracts.Select(x => (x.CustomerId, Order: 0, F: new Finding(x.TeamId, kind, x.RepId, null, x.CustomerId,
-                    FindingText.ContractEnding(FindingText.Locale(x.Locale), x.Customer, x.EndsOn, x.Days))))
+                    FindingText.ContractEnding(TeamLocale.Of(x.Locale), x.Customer, x.EndsOn, x.Days))))
             .Concat(revenue.Select(x => (x.CustomerId, Order: 1, F: new Finding(x.TeamId, kind, x.RepId, "revenue", x.CustomerId,
-                    FindingText.RevenueDrop(FindingText.Locale(x.Locale), x.Customer, x.ThisMonth, x.TrailingMean)))))
+                    FindingText.RevenueDrop(TeamLocale.Of(x.Locale), x.Customer, x.ThisMonth, x.TrailingMean)))))
             .Concat(unpaid.Select(x => (x.CustomerId, Order: 2, F: new Finding(x.TeamId, kind, x.RepId, "collection_rate", x.CustomerId,
-                    FindingText.UnpaidInvoices(FindingText.Locale(x.Locale), x.Customer, x.Invoices, x.Outstanding, x.DaysLate)))))
+                    FindingText.UnpaidInvoices(TeamLocale.Of(x.Locale), x.Customer, x.Invoices, x.Outstanding, x.DaysLate)))))
             .OrderBy(x => x.F.RepId, StringComparer.Ordinal).ThenBy(x => x.CustomerId, StringComparer.Ordinal).ThenBy(x => x.Order)
             .Select(x => x.F);
     }
@@ -282,7 +281,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             """, args, cancellationToken: ct));
 
         const string kind = "authenticity";
-        string L(string? locale) => FindingText.Locale(locale);
+        string L(string? locale) => TeamLocale.Of(locale);
         return won.Select(x => new Finding(x.TeamId, kind, x.RepId, "revenue", x.OpportunityId,
                 FindingText.WonWithoutInvoice(L(x.Locale), x.OpportunityId, x.Customer, x.Amount ?? 0, x.WonOn)))
             .Concat(invoices.Select(x => new Finding(x.TeamId, kind, x.KnownRep, "revenue", x.InvoiceId,
@@ -320,7 +319,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             order by s.rep_id, s.draw
             """, args, cancellationToken: ct));
         return sample.Select(x => new Finding(x.TeamId, "spot_check", x.RepId, "visits", x.ActivityId,
-            FindingText.SpotCheck(FindingText.Locale(x.Locale), x.Customer, x.Local, x.Subject, x.ActivityId)));
+            FindingText.SpotCheck(TeamLocale.Of(x.Locale), x.Customer, x.Local, x.Subject, x.ActivityId)));
     }
 
     // ---- 新人爬坡 ----
@@ -342,7 +341,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
                      ((extract(year from @period_start) - extract(year from r.hire_date)) * 12
                        + extract(month from @period_start) - extract(month from r.hire_date) + 1)::int as tenure
               from staging.reps r
-              where r.active and r.hire_date > @period_end - {NewHireDays} and r.hire_date <= @period_end),
+              where r.active and r.hire_date > @period_end - {NewHire.Days} and r.hire_date <= @period_end),
             peers as (
               select h.rep_id, v.indicator, v.actual,
                      row_number() over (partition by h.rep_id, v.indicator order by v.actual) as n,
@@ -370,7 +369,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
         {
             var first = g.First();
             return new Finding(first.TeamId, "new_hire_ramp", first.RepId, "revenue", null,
-                FindingText.NewHireRamp(FindingText.Locale(first.Locale), first.Tenure,
+                FindingText.NewHireRamp(TeamLocale.Of(first.Locale), first.Tenure,
                     g.Select(r => new FindingText.RampFigure(r.Indicator, r.Actual, r.TeamMedian, r.TeamReps))));
         }).ToList();
         return (findings, rows);

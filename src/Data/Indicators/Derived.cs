@@ -38,7 +38,6 @@ public static class DerivedFigures
     private sealed record TeamIssueRow(string TeamId, string Locale, string Indicator, string NameZhCn, string NameZhTw, string NameEn,
         long Reps, long Below);
 
-    private const string LocaleOf = "case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end";
 
     public static async Task<DerivedResult> ComputeAsync(NpgsqlConnection conn, Period period, string tz, CancellationToken ct)
     {
@@ -112,7 +111,7 @@ public static class DerivedFigures
     {
         var sets = await conn.QueryAsync<WeightSetRow>(new CommandDefinition($"""
             with teams as (
-              select t.team_id, {LocaleOf} as locale,
+              select t.team_id, {TeamLocale.Sql} as locale,
                      case when exists (select 1 from reporting.indicator_weight w where w.team_id = t.team_id) then t.team_id else '*' end as weight_set
               from staging.teams t
               where exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active))
@@ -159,7 +158,7 @@ public static class DerivedFigures
             with cur as (
               select x.rep_id, x.indicator, x.unit, x.direction, x.actual, x.target, x.completion, x.mom, x.previous_actual,
                      i.anomaly_completion_below, i.anomaly_mom_drop_percent, i.anomaly_mom_drop_points,
-                     i.anomaly_z, i.anomaly_z_months, i.anomaly_z_min_months, {LocaleOf} as locale
+                     i.anomaly_z, i.anomaly_z_months, i.anomaly_z_min_months, {TeamLocale.Sql} as locale
               from reporting.indicator_result x
               join reporting.indicator i on i.code = x.indicator and i.enabled
               join staging.reps r on r.rep_id = x.rep_id and r.active
@@ -208,7 +207,7 @@ public static class DerivedFigures
         decimal share, CancellationToken ct)
     {
         var issues = (await conn.QueryAsync<TeamIssueRow>(new CommandDefinition($"""
-            select r.team_id, {LocaleOf} as locale, i.code as indicator, i.name_zh_cn, i.name_zh_tw, i.name_en,
+            select r.team_id, {TeamLocale.Sql} as locale, i.code as indicator, i.name_zh_cn, i.name_zh_tw, i.name_en,
                    count(*) as reps, count(*) filter (where x.completion < @threshold) as below
             from reporting.indicator_result x
             join reporting.indicator i on i.code = x.indicator and i.enabled

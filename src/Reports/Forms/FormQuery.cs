@@ -39,7 +39,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     public async Task<IReadOnlyList<FeedbackForm>> LoadAsync(Period period, IReadOnlyCollection<string> repIds, CancellationToken ct)
     {
         var tz = company.Value.ResolveTimeZone();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), tz).DateTime);
+        var today = company.Value.Today(clock);
         var args = new { reps = repIds.ToArray(), period = period.Start, period_end = period.End, tz = company.Value.TimeZone,
                          trend_from = period.Add(-5).Start, today };
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -110,7 +110,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var forms = new List<FeedbackForm>();
         foreach (var rep in reps.OrderBy(r => r.RepId, StringComparer.Ordinal))
         {
-            var locale = rep.Locale is "zh-TW" or "en" ? rep.Locale : "zh-CN";
+            var locale = TeamLocale.Of(rep.Locale);
             var lines = results[rep.RepId].Select(r =>
             {
                 var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
@@ -121,8 +121,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             }).ToList();
             // The score compute stored (weights and cap in force then) is the one answer the form, the summary and the follow-ups share.
             scores.TryGetValue(rep.RepId, out var stored);
-            var tenure = rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
-            var isNewHire = rep.HireDate is { } hd && hd > period.End.AddDays(-180);
+            var tenure = NewHire.TenureMonth(rep.HireDate, period);
+            var isNewHire = NewHire.Is(rep.HireDate, period);
             forms.Add(new FeedbackForm(locale, period, today,
                 new RepHeader(rep.RepId, rep.RepName, rep.TeamName, rep.Region ?? "", rep.ManagerName ?? "", rep.HireDate, isNewHire, tenure,
                     ramps.GetValueOrDefault(rep.RepId)?.TeamMedian, ramps.GetValueOrDefault(rep.RepId)?.TeamReps),

@@ -8,7 +8,7 @@ namespace SalesReporting.Reports.Forms;
 /// </summary>
 public sealed class Labels
 {
-    public const string DefaultLocale = "zh-CN";
+    public const string DefaultLocale = Data.TeamLocale.Default;
     public static IReadOnlyList<string> Locales { get; } = ["zh-CN", "zh-TW", "en"];
 
     public required string Locale { get; init; }

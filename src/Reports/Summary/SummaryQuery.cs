@@ -27,12 +27,12 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             where exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active)
             order by t.team_id
             """, cancellationToken: ct)))
-            .Select(t => new Recipient(t.TeamId, t.TeamName, t.ManagerName, t.ManagerEmail, Locale(t.Locale))).ToList();
+            .Select(t => new Recipient(t.TeamId, t.TeamName, t.ManagerName, t.ManagerEmail, TeamLocale.Of(t.Locale))).ToList();
     }
 
     public async Task<TeamSummary> LoadAsync(Period period, string teamId, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
+        var today = company.Value.Today(clock);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         // The rep table's columns: the catalog's summary indicators (reporting.indicator.summary_order), custom ones included.
         var indicators = (await conn.QueryAsync<IndicatorRow>(new CommandDefinition("""
@@ -45,7 +45,7 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             select team_id, name as team_name, region, manager_name, manager_email, locale from staging.teams where team_id = @team
             """, args, cancellationToken: ct))
             ?? throw new InvalidOperationException($"Team {teamId} is not in the staged CRM data; no summary for {period}.");
-        var locale = Locale(team.Locale);
+        var locale = TeamLocale.Of(team.Locale);
 
         // The score and tier compute stored (reporting.rep_score): the one answer the form and the follow-ups use too.
         var reps = (await conn.QueryAsync<RepRow>(new CommandDefinition("""
@@ -84,8 +84,8 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
         var printed = scored.Where(s => s.Score is not null).Select(s => Scoring.Round1(s.Score!.Value)).ToList();
         var rows = scored.Select(s =>
         {
-            var tenure = s.Rep.HireDate is { } h ? (period.Year - h.Year) * 12 + period.Month - h.Month + 1 : (int?)null;
-            var isNewHire = s.Rep.HireDate is { } hd && hd > period.End.AddDays(-180);
+            var tenure = NewHire.TenureMonth(s.Rep.HireDate, period);
+            var isNewHire = NewHire.Is(s.Rep.HireDate, period);
             var completions = indicators.Select(i => results[s.Rep.RepId].FirstOrDefault(x => x.Indicator == i.Code)?.Completion).ToList();
             int? rank = s.Score is { } score ? 1 + printed.Count(p => p > Scoring.Round1(score)) : null;
             return new SummaryRepRow(s.Rep.RepId, s.Rep.RepName, isNewHire, isNewHire ? tenure : null, completions, s.Score, s.Tier, rank, s.Rep.Acknowledged);
@@ -101,5 +101,4 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             quarantined);
     }
 
-    private static string Locale(string? locale) => locale is "zh-TW" or "en" ? locale : "zh-CN";
 }

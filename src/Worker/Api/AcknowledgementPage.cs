@@ -26,8 +26,8 @@ public static class AcknowledgementPage
         var check = links.Check(period, rep_id, exp, sig);
         if (check == LinkCheck.Invalid || !Period.TryParse(period, out var p)) return Page(403, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var locale = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
-            select case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end
+        var locale = await conn.ExecuteScalarAsync<string?>(new CommandDefinition($"""
+            select {TeamLocale.Sql}
             from staging.reps r join staging.teams t using (team_id) where r.rep_id = @rep_id
             """, new { rep_id }, cancellationToken: ct));
         if (locale is null) return Page(404, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);

@@ -58,9 +58,6 @@ public static class Registration
         services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<TargetImport>();
         services.AddSingleton<FormQuery>();
-        // The forms' HTML keeps CJK text as characters, not &#x…; entities: smaller documents, and the batch
-        // printer counts each form's distinct characters (its font subset) from the text.
-        services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<FormHtml>();
         services.AddSingleton<SummaryQuery>();
         services.AddSingleton<SummaryHtml>();

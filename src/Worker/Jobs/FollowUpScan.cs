@@ -20,10 +20,10 @@ public sealed record FollowUpResult(DateOnly Day, IReadOnlyDictionary<string, in
 internal sealed record ActionToRemind(long Id, string RepId, string RepName, string Problem, string Action, string OwnerName, string? OwnerEmail,
     DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? ManagerName, string? ManagerEmail, string Locale)
 {
-    public const string Select = """
+    public const string Select = $"""
         select a.id, a.rep_id, coalesce(r.name, a.rep_id) as rep_name, a.problem, a.action, a.owner_name, a.owner_email,
                a.due_on, a.checkpoint_on, a.status, t.manager_name, t.manager_email,
-               case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end as locale
+               {TeamLocale.Sql} as locale
         from reporting.improvement_action a
         left join staging.reps r on r.rep_id = a.rep_id
         left join staging.teams t on t.team_id = r.team_id
@@ -53,7 +53,7 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task<string> RunTodayAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime);
+        var today = company.Value.Today(clock);
         return (await RunAsync(today, ct)).ToString();
     }
 
@@ -95,9 +95,9 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
             if (day >= firstDay)
             {
                 var slot = firstDay.AddDays((day.DayNumber - firstDay.DayNumber) / 7 * 7);
-                var lowTier = await conn.QueryAsync<LowTierRow>(new CommandDefinition("""
+                var lowTier = await conn.QueryAsync<LowTierRow>(new CommandDefinition($"""
                     select s.rep_id, r.name as rep_name, s.score, t.manager_name, t.manager_email,
-                           case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end as locale
+                           {TeamLocale.Sql} as locale
                     from reporting.rep_score s
                     join staging.reps r on r.rep_id = s.rep_id and r.active
                     join staging.teams t on t.team_id = r.team_id

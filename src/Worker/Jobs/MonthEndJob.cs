@@ -35,7 +35,7 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
     public Task<string> ResendLastMonthAsync(CancellationToken ct) => RunAsync(LastMonth().ToString(), true, ct);
 
     private Period LastMonth() =>
-        Period.FromDate(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), company.Value.ResolveTimeZone()).DateTime)).Previous;
+        Period.FromDate(company.Value.Today(clock)).Previous;
 
     [DisplayName("month-end-close {0}")]
     [AutomaticRetry(Attempts = 3)]
