@@ -12,7 +12,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         string? ManagerEmail, string? Locale, DateOnly? HireDate, string Email);
     private sealed record ResultRow(string RepId, string Code, string Category, string NameZhCn, string NameZhTw, string NameEn,
         string Unit, string Direction, bool HasTarget, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
-        decimal? Mom, decimal? Yoy, decimal? Weight, string? Reason, bool IsAnomaly);
+        decimal? Mom, decimal? Yoy, string? Reason, bool IsAnomaly);
     private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
     private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
         DateTime OccurredAt, string? Progress, string? SupportNeeded);
@@ -52,13 +52,9 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
             select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
                    x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
-                   coalesce(tw.weight, dw.weight) as weight, coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
+                   coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
             from reporting.indicator_result x
             join reporting.indicator i on i.code = x.indicator and i.enabled
-            join staging.reps r on r.rep_id = x.rep_id
-            left join reporting.indicator_weight tw on tw.team_id = r.team_id and tw.indicator = i.code
-            left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
-                 and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
             left join reporting.anomaly_reason ar on ar.period = x.period and ar.rep_id = x.rep_id and ar.indicator = x.indicator
             left join reporting.anomaly an on an.period = x.period and an.rep_id = x.rep_id and an.indicator = x.indicator
             where x.period = @period and x.rep_id = any(@reps)

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Hangfire;
 using Hangfire.Dashboard;
-using Hangfire.PostgreSql;
 using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Worker.Api;
@@ -36,12 +35,8 @@ public static class Serve
             .ValidateOnStart();
         var reporting = builder.Configuration.GetConnectionString("Reporting")
             ?? throw new InvalidOperationException("ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting).");
-        builder.Services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(reporting),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        // The same storage and serializer settings the one-shot commands use to schedule follow-ups.
+        builder.Services.AddHangfire(config => config.UseStorage(ClosedLoop.Storage(reporting)));
         builder.Services.AddHangfireServer(o => o.Queues = ["forms", "default"]);
 
         var app = builder.Build();
