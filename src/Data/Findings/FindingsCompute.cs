@@ -45,18 +45,22 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     public const int MaxVisitsPerDay = 12;
     public const int SpotCheckSize = 3;
 
-    private sealed record Args(DateOnly period_start, DateOnly period_end, DateOnly trailing_start, string tz, string period_key,
+    private sealed record Args(DateOnly period_start, DateOnly period_end, DateOnly trailing_start, string tz,
         string[] indicators);
 
     public async Task<int> ComputeAsync(Period period, CancellationToken ct)
     {
-        var args = new Args(period.Start, period.End, period.Add(-3).Start, company.Value.TimeZone, period.ToString(), RampIndicators);
+        var args = new Args(period.Start, period.End, period.Add(-3).Start, company.Value.TimeZone, RampIndicators);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
 
         var findings = new List<Finding>();
         findings.AddRange(await KeyAccountRisksAsync(conn, args, ct));
         findings.AddRange(await AuthenticityAsync(conn, args, ct));
-        findings.AddRange(await SpotChecksAsync(conn, args, ct));
+        var visits = await VisitScan.RunAsync(conn, period, company.Value.TimeZone, ct);
+        findings.AddRange(visits.NoDuration);
+        findings.AddRange(visits.BusyDays);
+        findings.AddRange(visits.Overlaps);
+        findings.AddRange(visits.SpotChecks);
         var (rampFindings, ramp) = await NewHireRampAsync(conn, args, ct);
         findings.AddRange(rampFindings);
 
@@ -168,21 +172,6 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     private sealed record WonRow(string OpportunityId, string RepId, string TeamId, string? Locale, string Customer, decimal? Amount, DateOnly WonOn);
     private sealed record InvoiceRow(string InvoiceId, string? RepId, string? CustomerId, DateOnly IssuedOn, decimal Amount,
         bool RepUnknown, bool CustomerUnknown, string? KnownRep, string TeamId, string? Locale);
-    // Examples come joined by the unit separator (U+001F): Dapper builds records from scalar columns only.
-    private sealed record NoDurationRow(string RepId, string TeamId, string? Locale, int Visits, string Examples)
-    {
-        public string[] ExampleIds => Examples.Split('\u001f');
-    }
-    private sealed record BusyDayRow(string RepId, string TeamId, string? Locale, DateOnly Day, int Visits, string FirstVisit);
-    private sealed record OverlapRow(string RepId, string TeamId, string? Locale, string ActivityId, string Customer, DateTime Starts,
-        string EarlierId, string EarlierCustomer, DateTime EarlierStarts, int EarlierMinutes);
-
-    /// <summary>A visit of the month, local month bounds in the company time zone.</summary>
-    private const string InMonth = """
-        a.kind = 'visit' and a.occurred_at >= @period_start::timestamp at time zone @tz
-        and a.occurred_at < (@period_end + 1)::timestamp at time zone @tz
-        """;
-
     private static async Task<IEnumerable<Finding>> AuthenticityAsync(NpgsqlConnection conn, Args args, CancellationToken ct)
     {
         var won = await conn.QueryAsync<WonRow>(new CommandDefinition($"""
@@ -230,96 +219,12 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             left join staging.teams t on t.team_id = coalesce(r.team_id, o.team_id)
             order by x.issued_on, x.invoice_id
             """, args, cancellationToken: ct));
-        var noDuration = await conn.QueryAsync<NoDurationRow>(new CommandDefinition($"""
-            select a.rep_id, r.team_id, t.locale, count(*)::int as visits,
-                   array_to_string((array_agg(a.activity_id order by a.occurred_at, a.activity_id))[1:5], chr(31)) as examples
-            from staging.activities a
-            join staging.reps r on r.rep_id = a.rep_id
-            join staging.teams t on t.team_id = r.team_id
-            where {InMonth} and coalesce(a.duration_minutes, 0) = 0
-            group by a.rep_id, r.team_id, t.locale
-            """, args, cancellationToken: ct));
-        var busy = await conn.QueryAsync<BusyDayRow>(new CommandDefinition($"""
-            select a.rep_id, r.team_id, t.locale, (a.occurred_at at time zone @tz)::date as day, count(*)::int as visits,
-                   (array_agg(a.activity_id order by a.occurred_at, a.activity_id))[1] as first_visit
-            from staging.activities a
-            join staging.reps r on r.rep_id = a.rep_id
-            join staging.teams t on t.team_id = r.team_id
-            where {InMonth}
-            group by a.rep_id, r.team_id, t.locale, day
-            having count(*) > {MaxVisitsPerDay}
-            """, args, cancellationToken: ct));
-        // A running maximum of the earlier visits' end times finds every visit that starts inside an
-        // earlier one in one pass; only those few look up which earlier visit it was (index on rep, time).
-        var overlaps = await conn.QueryAsync<OverlapRow>(new CommandDefinition($"""
-            with v as (
-              select a.activity_id, a.rep_id, a.customer_id, a.occurred_at,
-                     max(a.occurred_at + make_interval(mins => a.duration_minutes)) over (
-                       partition by a.rep_id order by a.occurred_at, a.activity_id
-                       rows between unbounded preceding and 1 preceding) as earlier_end
-              from staging.activities a
-              where {InMonth} and a.duration_minutes > 0)
-            select v.rep_id, r.team_id, t.locale, v.activity_id, coalesce(cv.name, v.customer_id, '—') as customer,
-                   v.occurred_at at time zone @tz as starts,
-                   e.activity_id as earlier_id, coalesce(ce.name, e.customer_id, '—') as earlier_customer,
-                   e.occurred_at at time zone @tz as earlier_starts, e.duration_minutes as earlier_minutes
-            from v
-            cross join lateral (
-              select a.activity_id, a.customer_id, a.occurred_at, a.duration_minutes
-              from staging.activities a
-              where a.rep_id = v.rep_id and {InMonth} and a.duration_minutes > 0
-                and a.occurred_at <= v.occurred_at and (a.occurred_at, a.activity_id) < (v.occurred_at, v.activity_id)
-                and a.occurred_at + make_interval(mins => a.duration_minutes) > v.occurred_at
-              order by a.occurred_at desc, a.activity_id desc
-              limit 1) e
-            join staging.reps r on r.rep_id = v.rep_id
-            join staging.teams t on t.team_id = r.team_id
-            left join staging.customers cv on cv.customer_id = v.customer_id
-            left join staging.customers ce on ce.customer_id = e.customer_id
-            where v.earlier_end > v.occurred_at
-            order by v.rep_id, v.occurred_at, v.activity_id
-            """, args, cancellationToken: ct));
-
         const string kind = "authenticity";
         string L(string? locale) => TeamLocale.Of(locale);
         return won.Select(x => new Finding(x.TeamId, kind, x.RepId, "revenue", x.OpportunityId,
                 FindingText.WonWithoutInvoice(L(x.Locale), x.OpportunityId, x.Customer, x.Amount ?? 0, x.WonOn)))
             .Concat(invoices.Select(x => new Finding(x.TeamId, kind, x.KnownRep, "revenue", x.InvoiceId,
-                FindingText.UnknownInvoiceParty(L(x.Locale), x.InvoiceId, x.IssuedOn, x.Amount, x.RepId, x.RepUnknown, x.CustomerId, x.CustomerUnknown))))
-            .Concat(noDuration.Select(x => new Finding(x.TeamId, kind, x.RepId, "effective_visits", x.ExampleIds[0],
-                FindingText.VisitsWithoutDuration(L(x.Locale), x.Visits, x.ExampleIds))))
-            .Concat(busy.OrderBy(x => x.RepId, StringComparer.Ordinal).ThenBy(x => x.Day).Select(x => new Finding(x.TeamId, kind, x.RepId, "visits", x.FirstVisit,
-                FindingText.TooManyVisits(L(x.Locale), x.Day, x.Visits))))
-            .Concat(overlaps.Select(x => new Finding(x.TeamId, kind, x.RepId, "visits", x.ActivityId,
-                FindingText.OverlappingVisits(L(x.Locale), x.ActivityId, x.Customer, x.Starts, x.EarlierId, x.EarlierCustomer, x.EarlierStarts, x.EarlierMinutes))));
-    }
-
-    // ---- 抽查 ----
-
-    private sealed record SampleRow(string RepId, string TeamId, string? Locale, string ActivityId, string Customer, DateTime Local, string? Subject);
-
-    /// <summary>
-    /// The same period and rep always draw the same visits (md5 of period, rep and activity id orders
-    /// them), another period draws others, and nobody can steer the draw by choosing when to look.
-    /// </summary>
-    private static async Task<IEnumerable<Finding>> SpotChecksAsync(NpgsqlConnection conn, Args args, CancellationToken ct)
-    {
-        var sample = await conn.QueryAsync<SampleRow>(new CommandDefinition($"""
-            select s.rep_id, r.team_id, t.locale, s.activity_id, coalesce(c.name, s.customer_id, '—') as customer,
-                   s.occurred_at at time zone @tz as local, s.subject
-            from (select a.*, row_number() over (
-                           partition by a.rep_id
-                           order by md5(@period_key || '/' || a.rep_id || '/' || a.activity_id) collate "C", a.activity_id) as draw
-                  from staging.activities a
-                  where {InMonth}) s
-            join staging.reps r on r.rep_id = s.rep_id and r.active
-            join staging.teams t on t.team_id = r.team_id
-            left join staging.customers c on c.customer_id = s.customer_id
-            where s.draw <= {SpotCheckSize}
-            order by s.rep_id, s.draw
-            """, args, cancellationToken: ct));
-        return sample.Select(x => new Finding(x.TeamId, "spot_check", x.RepId, "visits", x.ActivityId,
-            FindingText.SpotCheck(TeamLocale.Of(x.Locale), x.Customer, x.Local, x.Subject, x.ActivityId)));
+                FindingText.UnknownInvoiceParty(L(x.Locale), x.InvoiceId, x.IssuedOn, x.Amount, x.RepId, x.RepUnknown, x.CustomerId, x.CustomerUnknown))));
     }
 
     // ---- 新人爬坡 ----

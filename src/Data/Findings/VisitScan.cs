@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace SalesReporting.Data.Findings;
+
+/// <summary>
+/// The four checks that look at one rep's visits of the month in time order — visits without duration,
+/// more than 12 visits in a local day, visits that start inside an earlier one, and the spot-check draw —
+/// from one read of the month's visits. Each check used to sort or group the same rows on its own; read
+/// once and grouped by rep, the visits fit in memory (a rep has tens a month) and each check is a walk
+/// over a short list.
+/// </summary>
+internal static class VisitScan
+{
+    public sealed record Result(List<Finding> NoDuration, List<Finding> BusyDays, List<Finding> Overlaps, List<Finding> SpotChecks);
+
+    private sealed record Rep(string RepId, string TeamId, string Locale, bool Active);
+
+    private readonly record struct Visit(string ActivityId, string? CustomerId, DateTime Starts, int? Minutes, string? Subject)
+    {
+        public DateTime Ends => Starts.AddMinutes(Minutes ?? 0);
+    }
+
+    /// <summary>Start, then activity id: the order every check walks (and the order the findings are listed in).</summary>
+    private static int InOrder(Visit a, Visit b)
+    {
+        var c = a.Starts.CompareTo(b.Starts);
+        return c != 0 ? c : string.CompareOrdinal(a.ActivityId, b.ActivityId);
+    }
+
+    public static async Task<Result> RunAsync(NpgsqlConnection conn, Period period, string tzName, CancellationToken ct)
+    {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(tzName);
+        // Reps with a team row, as the checks' joins had it; the spot check draws for active reps only.
+        var reps = (await conn.QueryAsync<(string RepId, string TeamId, string? Locale, bool Active)>(new CommandDefinition("""
+                select r.rep_id, r.team_id, t.locale, r.active from staging.reps r join staging.teams t on t.team_id = r.team_id
+                """, cancellationToken: ct)))
+            .ToDictionary(r => r.RepId, r => new Rep(r.RepId, r.TeamId, TeamLocale.Of(r.Locale), r.Active), StringComparer.Ordinal);
+
+        var visits = new Dictionary<string, List<Visit>>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand("""
+                         select a.rep_id, a.activity_id, a.customer_id, a.occurred_at, a.duration_minutes, a.subject
+                         from staging.activities a
+                         where a.kind = 'visit' and a.occurred_at >= @start::timestamp at time zone @tz
+                           and a.occurred_at < (@end + 1)::timestamp at time zone @tz
+                         """, conn))
+        {
+            // The month's bounds are turned into instants by the server, as the catalog queries do.
+            cmd.Parameters.AddWithValue("start", period.Start);
+            cmd.Parameters.AddWithValue("end", period.End);
+            cmd.Parameters.AddWithValue("tz", tzName);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var repId = reader.GetString(0);
+                if (!reps.ContainsKey(repId)) continue;
+                if (!visits.TryGetValue(repId, out var list)) visits[repId] = list = [];
+                list.Add(new Visit(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetFieldValue<DateTime>(3), reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, tz);
+        var noDuration = new List<(Rep Rep, int Count, List<string> Examples)>();
+        var busy = new List<(Rep Rep, DateOnly Day, int Count, string First)>();
+        var overlaps = new List<(Rep Rep, Visit Visit, Visit Earlier)>();
+        var drawn = new List<(Rep Rep, Visit Visit)>();
+        var periodKey = period.ToString();
+        foreach (var repId in visits.Keys.Order(StringComparer.Ordinal))
+        {
+            var rep = reps[repId];
+            var list = visits[repId];
+            list.Sort(InOrder);
+
+            var blank = list.Where(v => (v.Minutes ?? 0) == 0).ToList();
+            if (blank.Count > 0) noDuration.Add((rep, blank.Count, blank.Take(5).Select(v => v.ActivityId).ToList()));
+
+            foreach (var day in list.GroupBy(v => DateOnly.FromDateTime(Local(v.Starts))).Where(d => d.Count() > FindingsCompute.MaxVisitsPerDay))
+                busy.Add((rep, day.Key, day.Count(), day.First().ActivityId));
+
+            // A visit overlaps when it starts before the latest end among the earlier visits; the earlier
+            // visit it names is the last-starting one still running at that moment.
+            var timed = list.Where(v => v.Minutes > 0).ToList();
+            var latestEnd = DateTime.MinValue;
+            for (var i = 0; i < timed.Count; i++)
+            {
+                var v = timed[i];
+                if (latestEnd > v.Starts)
+                {
+                    for (var j = i - 1; j >= 0; j--)
+                        if (timed[j].Ends > v.Starts)
+                        {
+                            overlaps.Add((rep, v, timed[j]));
+                            break;
+                        }
+                }
+                if (v.Ends > latestEnd) latestEnd = v.Ends;
+            }
+
+            if (rep.Active) drawn.AddRange(Draw(periodKey, repId, list).Select(v => (rep, v)));
+        }
+
+        var customerIds = overlaps.SelectMany(o => new[] { o.Visit.CustomerId, o.Earlier.CustomerId })
+            .Concat(drawn.Select(d => d.Visit.CustomerId)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var names = (await conn.QueryAsync<(string Id, string Name)>(new CommandDefinition(
+                "select customer_id, name from staging.customers where customer_id = any(@ids)", new { ids = customerIds }, cancellationToken: ct)))
+            .ToDictionary(c => c.Id, c => c.Name, StringComparer.Ordinal);
+        string Customer(Visit v) => v.CustomerId is null ? "—" : names.GetValueOrDefault(v.CustomerId, v.CustomerId);
+
+        const string authenticity = "authenticity";
+        return new Result(
+            noDuration.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "effective_visits", x.Examples[0],
+                FindingText.VisitsWithoutDuration(x.Rep.Locale, x.Count, x.Examples))).ToList(),
+            busy.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.First,
+                FindingText.TooManyVisits(x.Rep.Locale, x.Day, x.Count))).ToList(),
+            overlaps.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.Visit.ActivityId,
+                FindingText.OverlappingVisits(x.Rep.Locale, x.Visit.ActivityId, Customer(x.Visit), Local(x.Visit.Starts),
+                    x.Earlier.ActivityId, Customer(x.Earlier), Local(x.Earlier.Starts), x.Earlier.Minutes!.Value))).ToList(),
+            drawn.Select(x => new Finding(x.Rep.TeamId, "spot_check", x.Rep.RepId, "visits", x.Visit.ActivityId,
+                FindingText.SpotCheck(x.Rep.Locale, Customer(x.Visit), Local(x.Visit.Starts), x.Visit.Subject, x.Visit.ActivityId))).ToList());
+    }
+
+    /// <summary>
+    /// The spot-check draw: the rep's visits ordered by md5("period/rep/activity") (its hex digits, so its
+    /// bytes, lowest first; activity id on a tie), the first <see cref="FindingsCompute.SpotCheckSize"/> taken.
+    /// The same period and rep always draw the same visits, another period draws others, and nobody can
+    /// steer the draw by choosing when to look.
+    /// </summary>
+    private static IEnumerable<Visit> Draw(string periodKey, string repId, List<Visit> visits)
+    {
+        var prefix = $"{periodKey}/{repId}/";
+        return visits
+            .Select(v => (Visit: v, Hash: MD5.HashData(Encoding.UTF8.GetBytes(prefix + v.ActivityId))))
+            .OrderBy(x => x.Hash, HashOrder.Instance).ThenBy(x => x.Visit.ActivityId, StringComparer.Ordinal)
+            .Take(FindingsCompute.SpotCheckSize)
+            .Select(x => x.Visit);
+    }
+
+    private sealed class HashOrder : IComparer<byte[]>
+    {
+        public static readonly HashOrder Instance = new();
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}
