@@ -52,6 +52,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     {
         var args = new Args(period.Start, period.End, period.Add(-3).Start, company.Value.TimeZone, RampIndicators);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(Indicators.ComputeSession.Settings, cancellationToken: ct));
 
         var findings = new List<Finding>();
         findings.AddRange(await KeyAccountRisksAsync(conn, args, ct));
@@ -69,19 +70,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             delete from reporting.finding where period = @period and kind = any(@kinds);
             delete from reporting.new_hire_ramp where period = @period;
             """, new { period = period.Start, kinds = Kinds }, tx, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.finding(period, team_id, kind, rep_id, indicator, subject, detail)
-            select @period, * from unnest(@teams, @kinds, @reps, @indicators, @subjects, @details)
-            """, new
-        {
-            period = period.Start,
-            teams = findings.Select(f => f.TeamId).ToArray(),
-            kinds = findings.Select(f => f.Kind).ToArray(),
-            reps = findings.Select(f => f.RepId).ToArray(),
-            indicators = findings.Select(f => f.Indicator).ToArray(),
-            subjects = findings.Select(f => f.Subject).ToArray(),
-            details = findings.Select(f => f.Detail).ToArray(),
-        }, tx, cancellationToken: ct));
+        await WriteAsync(conn, period, findings, ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.new_hire_ramp(period, rep_id, indicator, tenure_month, actual, team_median, team_reps)
             select @period, * from unnest(@reps, @indicators, @tenures, @actuals, @medians, @counts)
@@ -100,6 +89,25 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
         logger?.LogInformation("Findings for {Period}: {Counts}", period,
             string.Join(", ", Kinds.Select(k => $"{k} {findings.Count(f => f.Kind == k)}")));
         return findings.Count;
+    }
+
+    /// <summary>Findings in the order given (their ids keep it), in one COPY within the caller's transaction.</summary>
+    internal static async Task WriteAsync(NpgsqlConnection conn, Period period, IReadOnlyList<Finding> findings, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy reporting.finding(period, team_id, kind, rep_id, indicator, subject, detail) from stdin (format binary)", ct);
+        foreach (var f in findings)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(period.Start, NpgsqlTypes.NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(f.TeamId, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Kind, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.RepId, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Indicator, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Subject, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Detail, NpgsqlTypes.NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     // ---- 重點客戶風險: key accounts (segment = key) owned by an active rep ----

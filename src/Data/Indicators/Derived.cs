@@ -31,17 +31,30 @@ public static class DerivedFigures
     public const decimal WeightTotal = 100;
     public const decimal MinProcessWeight = 40;
 
-    private sealed record ScoreRow(string RepId, string TeamId, decimal? Weight, decimal? Completion);
     private sealed record WeightSetRow(string TeamId, string Locale, string WeightSet, decimal Total, decimal Process);
-    private sealed record FlagRow(string RepId, string Indicator, string Unit, string Locale, decimal? Actual, decimal? Target,
-        decimal? Completion, decimal? PreviousActual, string Rules);
-    private sealed record TeamIssueRow(string TeamId, string Locale, string Indicator, string NameZhCn, string NameZhTw, string NameEn,
-        long Reps, long Below);
 
+    /// <summary>One (active rep, enabled indicator) of the month; a rep without any value comes once, with no indicator.</summary>
+    private sealed class MonthRow
+    {
+        public string RepId { get; set; } = "";
+        public string TeamId { get; set; } = "";
+        public string? Locale { get; set; }
+        public string? Indicator { get; set; }
+        public string? Unit { get; set; }
+        public decimal? Actual { get; set; }
+        public decimal? Target { get; set; }
+        public decimal? Completion { get; set; }
+        public decimal? PreviousActual { get; set; }
+        /// <summary>The anomaly rules that fire, comma-separated; empty when none does, null without a value.</summary>
+        public string? Rules { get; set; }
+    }
+
+    private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, int SortOrder);
 
     public static async Task<DerivedResult> ComputeAsync(NpgsqlConnection conn, Period period, string tz, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(ComputeSession.Settings, transaction: tx, cancellationToken: ct));
         var args = new { period = period.Start };
         var settings = (await conn.QueryAsync<(string Key, string Value)>(new CommandDefinition(
             "select key, value from reporting.setting", transaction: tx, cancellationToken: ct))).ToDictionary(s => s.Key, s => s.Value);
@@ -55,10 +68,13 @@ public static class DerivedFigures
             delete from reporting.finding where period = @period and kind in ('team_issue', 'config_warning');
             """, args, tx, cancellationToken: ct));
 
-        var scores = await WriteRepScoresAsync(conn, tx, period, cap, ct);
+        // The month's values are read once, with the anomaly rules already applied; scores, anomalies and
+        // team-wide issues are all worked out from that one read.
+        var month = await ReadMonthAsync(conn, tx, period, ct);
+        var scores = await WriteRepScoresAsync(conn, tx, period, month, cap, ct);
         var warnings = await WriteWeightWarningsAsync(conn, tx, period, ct);
-        var anomalies = await WriteAnomaliesAsync(conn, tx, period, tz, ct);
-        var issues = await WriteTeamIssuesAsync(conn, tx, period, issueCompletion, issueShare, ct);
+        var anomalies = await WriteAnomaliesAsync(conn, tx, period, tz, month, ct);
+        var issues = await WriteTeamIssuesAsync(conn, tx, period, month, issueCompletion, issueShare, ct);
         await tx.CommitAsync(ct);
         return new DerivedResult(scores, anomalies, issues, warnings);
     }
@@ -71,25 +87,60 @@ public static class DerivedFigures
     }
 
     /// <summary>
-    /// The form's own answer (Scoring.WeightedScore over the weights FormQuery picks: the team's set if it
-    /// has one, else the company default '*'), read for every active rep in one query.
+    /// Every active rep with every enabled indicator of the month (target, completion, last month) and the
+    /// anomaly rules of SPEC §4.2 with each indicator's thresholds, applied in the same statement. The z-score
+    /// uses the sample standard deviation of the trailing months that have a value; with no spread (all
+    /// equal) it has no value and only the other rules can flag.
     /// </summary>
-    private static async Task<int> WriteRepScoresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, decimal cap, CancellationToken ct)
-    {
-        var rows = (await conn.QueryAsync<ScoreRow>(new CommandDefinition("""
-            select r.rep_id, r.team_id, coalesce(tw.weight, dw.weight) as weight, x.completion
-            from staging.reps r
-            left join (reporting.indicator_result x join reporting.indicator i on i.code = x.indicator and i.enabled)
-                 on x.rep_id = r.rep_id and x.period = @period
-            left join reporting.indicator_weight tw on tw.team_id = r.team_id and tw.indicator = i.code
-            left join reporting.indicator_weight dw on dw.team_id = '*' and dw.indicator = i.code
-                 and not exists (select 1 from reporting.indicator_weight t2 where t2.team_id = r.team_id)
-            where r.active
+    private static async Task<List<MonthRow>> ReadMonthAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, CancellationToken ct) =>
+        (await conn.QueryAsync<MonthRow>(new CommandDefinition("""
+            with cur as (
+              select r.rep_id, r.team_id, t.locale, x.indicator, x.unit, x.direction, x.actual, x.target, x.completion, x.mom,
+                     x.previous_actual, i.anomaly_completion_below, i.anomaly_mom_drop_percent, i.anomaly_mom_drop_points,
+                     i.anomaly_z, i.anomaly_z_months, i.anomaly_z_min_months
+              from staging.reps r
+              left join staging.teams t on t.team_id = r.team_id
+              left join (reporting.indicator_result_of(@period) x join reporting.indicator i on i.code = x.indicator and i.enabled)
+                   on x.rep_id = r.rep_id
+              where r.active),
+            -- Each indicator's trailing window, read through the month-leading key and grouped in one pass.
+            win as (
+              select code, (@period - make_interval(months => anomaly_z_months))::date as since
+              from reporting.indicator where enabled and anomaly_z is not null),
+            hist as (
+              select h.rep_id, h.indicator, count(h.actual) as n, avg(h.actual) as mean, stddev_samp(h.actual) as sd
+              from reporting.indicator_value h
+              join win w on w.code = h.indicator and h.period >= w.since
+              where h.period >= (select min(since) from win) and h.period < @period and h.actual is not null
+              group by h.rep_id, h.indicator)
+            select c.rep_id, c.team_id, c.locale, c.indicator, c.unit, c.actual, c.target, c.completion, c.previous_actual,
+                   case when c.actual is not null then array_to_string(array[
+                     case when c.completion < c.anomaly_completion_below then 'completion' end,
+                     case when (case when c.direction = 'lower' then c.mom else -c.mom end)
+                               >= (case when c.unit = 'percent' then c.anomaly_mom_drop_points else c.anomaly_mom_drop_percent end)
+                          then 'mom' end,
+                     case when c.anomaly_z is not null and h.n >= c.anomaly_z_min_months and h.sd > 0 and abs(c.actual - h.mean) / h.sd >= c.anomaly_z
+                          then 'zscore' end], ',') end as rules
+            from cur c left join hist h using (rep_id, indicator)
             """, new { period = period.Start }, tx, cancellationToken: ct))).ToList();
-        var reps = rows.GroupBy(r => (r.RepId, r.TeamId)).Select(g =>
+
+    /// <summary>
+    /// The form's own answer (Scoring.WeightedScore over the team's weight set if it has one, else the
+    /// company default '*') for every active rep.
+    /// </summary>
+    private static async Task<int> WriteRepScoresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, List<MonthRow> month,
+        decimal cap, CancellationToken ct)
+    {
+        var weights = (await conn.QueryAsync<(string TeamId, string Indicator, decimal Weight)>(new CommandDefinition(
+            "select team_id, indicator, weight from reporting.indicator_weight", transaction: tx, cancellationToken: ct))).ToList();
+        var byTeam = weights.ToDictionary(w => (w.TeamId, w.Indicator), w => w.Weight);
+        var ownSets = weights.Select(w => w.TeamId).ToHashSet(StringComparer.Ordinal);
+        decimal Weight(MonthRow r) => r.Indicator is null ? 0
+            : byTeam.GetValueOrDefault((ownSets.Contains(r.TeamId) ? r.TeamId : "*", r.Indicator));
+        var reps = month.GroupBy(r => r.RepId, StringComparer.Ordinal).Select(g =>
         {
-            var score = Scoring.WeightedScore(g.Select(r => (r.Weight ?? 0, r.Completion)), cap);
-            return (g.Key.RepId, g.Key.TeamId, Score: score, Tier: Scoring.Tier(score));
+            var score = Scoring.WeightedScore(g.Select(r => (Weight(r), r.Completion)), cap);
+            return (RepId: g.Key, g.First().TeamId, Score: score, Tier: Scoring.Tier(score));
         }).ToList();
         return await conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.rep_score(period, rep_id, team_id, score, tier)
@@ -147,82 +198,51 @@ public static class DerivedFigures
         return warnings.Select(w => w.Warning).ToList();
     }
 
-    /// <summary>
-    /// The rules of SPEC §4.2 with each indicator's thresholds, in one statement for all reps. The z-score uses
-    /// the sample standard deviation of the trailing months that have a value; with no spread (all equal) it
-    /// has no value and only the other rules can flag.
-    /// </summary>
-    private static async Task<int> WriteAnomaliesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, string tz, CancellationToken ct)
+    /// <summary>The flagged (rep, indicator) pairs of the month with their reason drafts, written in one COPY.</summary>
+    private static async Task<int> WriteAnomaliesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, string tz, List<MonthRow> month,
+        CancellationToken ct)
     {
-        var flagged = (await conn.QueryAsync<FlagRow>(new CommandDefinition($"""
-            with cur as (
-              select x.rep_id, x.indicator, x.unit, x.direction, x.actual, x.target, x.completion, x.mom, x.previous_actual,
-                     i.anomaly_completion_below, i.anomaly_mom_drop_percent, i.anomaly_mom_drop_points,
-                     i.anomaly_z, i.anomaly_z_months, i.anomaly_z_min_months, {TeamLocale.Sql} as locale
-              from reporting.indicator_result x
-              join reporting.indicator i on i.code = x.indicator and i.enabled
-              join staging.reps r on r.rep_id = x.rep_id and r.active
-              join staging.teams t on t.team_id = r.team_id
-              where x.period = @period and x.actual is not null),
-            hist as (
-              select c.rep_id, c.indicator, count(h.actual) as n, avg(h.actual) as mean, stddev_samp(h.actual) as sd
-              from cur c
-              join reporting.indicator_value h on h.rep_id = c.rep_id and h.indicator = c.indicator and h.actual is not null
-                and h.period >= (@period - make_interval(months => c.anomaly_z_months))::date and h.period < @period
-              where c.anomaly_z is not null
-              group by c.rep_id, c.indicator),
-            flags as (
-              select c.*, array_remove(array[
-                       case when c.completion < c.anomaly_completion_below then 'completion' end,
-                       case when (case when c.direction = 'lower' then c.mom else -c.mom end)
-                                 >= (case when c.unit = 'percent' then c.anomaly_mom_drop_points else c.anomaly_mom_drop_percent end)
-                            then 'mom' end,
-                       case when h.n >= c.anomaly_z_min_months and h.sd > 0 and abs(c.actual - h.mean) / h.sd >= c.anomaly_z
-                            then 'zscore' end], null) as rules
-              from cur c left join hist h using (rep_id, indicator))
-            select rep_id, indicator, unit, locale, actual, target, completion, previous_actual, array_to_string(rules, ',') as rules
-            from flags where cardinality(rules) > 0
-            order by rep_id, indicator
-            """, new { period = period.Start }, tx, cancellationToken: ct)))
-            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator, f.Unit, f.Locale, f.Actual, f.Target, f.Completion, f.PreviousActual,
-                f.Rules.Split(',')))
+        var flagged = month.Where(r => !string.IsNullOrEmpty(r.Rules))
+            .OrderBy(r => r.RepId, StringComparer.Ordinal).ThenBy(r => r.Indicator, StringComparer.Ordinal)
+            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), f.Actual, f.Target, f.Completion,
+                f.PreviousActual, f.Rules!.Split(',', StringSplitOptions.RemoveEmptyEntries)))
             .ToList();
         var drafts = await AnomalyDrafts.WriteAsync(conn, tx, period, tz, flagged, ct);
-        return await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.anomaly(period, rep_id, indicator, rules, draft)
-            select @period, a.rep_id, a.indicator, string_to_array(a.rules, ','), a.draft
-            from unnest(@reps::text[], @indicators::text[], @rules::text[], @drafts::text[]) a(rep_id, indicator, rules, draft)
-            """, new
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy reporting.anomaly(period, rep_id, indicator, rules, draft) from stdin (format binary)", ct);
+        for (var i = 0; i < flagged.Count; i++)
         {
-            period = period.Start, reps = flagged.Select(f => f.RepId).ToArray(), indicators = flagged.Select(f => f.Indicator).ToArray(),
-            rules = flagged.Select(f => string.Join(',', f.Rules)).ToArray(), drafts = drafts.ToArray(),
-        }, tx, cancellationToken: ct));
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(period.Start, NpgsqlTypes.NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(flagged[i].RepId, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(flagged[i].Indicator, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(flagged[i].Rules, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(drafts[i], NpgsqlTypes.NpgsqlDbType.Text, ct);
+        }
+        return (int)await copy.CompleteAsync(ct);
     }
 
     /// <summary>
     /// 團隊共性問題: counted among the team's active reps that have a completion for the indicator (a rep
     /// with no target or no value can neither be below nor above it), so "half" is half of those.
     /// </summary>
-    private static async Task<int> WriteTeamIssuesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, decimal threshold,
-        decimal share, CancellationToken ct)
+    private static async Task<int> WriteTeamIssuesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, List<MonthRow> month,
+        decimal threshold, decimal share, CancellationToken ct)
     {
-        var issues = (await conn.QueryAsync<TeamIssueRow>(new CommandDefinition($"""
-            select r.team_id, {TeamLocale.Sql} as locale, i.code as indicator, i.name_zh_cn, i.name_zh_tw, i.name_en,
-                   count(*) as reps, count(*) filter (where x.completion < @threshold) as below
-            from reporting.indicator_result x
-            join reporting.indicator i on i.code = x.indicator and i.enabled
-            join staging.reps r on r.rep_id = x.rep_id and r.active
-            join staging.teams t on t.team_id = r.team_id
-            where x.period = @period and x.completion is not null
-            group by r.team_id, t.locale, i.code, i.name_zh_cn, i.name_zh_tw, i.name_en, i.sort_order
-            having count(*) filter (where x.completion < @threshold) > 0
-               and count(*) filter (where x.completion < @threshold) >= @share * count(*)
-            order by r.team_id, i.sort_order, i.code
-            """, new { period = period.Start, threshold, share }, tx, cancellationToken: ct))).ToList();
+        var catalog = (await conn.QueryAsync<CatalogRow>(new CommandDefinition(
+                "select code, name_zh_cn, name_zh_tw, name_en, sort_order from reporting.indicator where enabled", transaction: tx, cancellationToken: ct)))
+            .ToDictionary(c => c.Code, StringComparer.Ordinal);
+        var issues = month.Where(r => r.Completion is not null)
+            .GroupBy(r => (r.TeamId, Indicator: r.Indicator!))
+            .Select(g => (g.Key.TeamId, Locale: TeamLocale.Of(g.First().Locale), Indicator: catalog[g.Key.Indicator],
+                Reps: g.Count(), Below: g.Count(r => r.Completion < threshold)))
+            .Where(i => i.Below > 0 && i.Below >= share * i.Reps)
+            .OrderBy(i => i.TeamId, StringComparer.Ordinal).ThenBy(i => i.Indicator.SortOrder).ThenBy(i => i.Indicator.Code, StringComparer.Ordinal)
+            .ToList();
         var details = issues.Select(i =>
         {
             var t = DraftText.For(i.Locale);
-            var name = i.Locale switch { "zh-TW" => i.NameZhTw, "en" => i.NameEn, _ => i.NameZhCn };
+            var name = i.Locale switch { "zh-TW" => i.Indicator.NameZhTw, "en" => i.Indicator.NameEn, _ => i.Indicator.NameZhCn };
             return t.F(t.TeamIssue, name, i.Reps, i.Below, DraftText.Weight(threshold));
         }).ToArray();
         return await conn.ExecuteAsync(new CommandDefinition("""
@@ -231,7 +251,7 @@ public static class DerivedFigures
             from unnest(@teams::text[], @indicators::text[], @details::text[]) f(team_id, indicator, detail)
             """, new
         {
-            period = period.Start, teams = issues.Select(i => i.TeamId).ToArray(), indicators = issues.Select(i => i.Indicator).ToArray(), details,
+            period = period.Start, teams = issues.Select(i => i.TeamId).ToArray(), indicators = issues.Select(i => i.Indicator.Code).ToArray(), details,
         }, tx, cancellationToken: ct));
     }
 }

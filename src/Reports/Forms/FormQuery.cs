@@ -41,7 +41,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var tz = company.Value.ResolveTimeZone();
         var today = company.Value.Today(clock);
         var args = new { reps = repIds.ToArray(), period = period.Start, period_end = period.End, tz = company.Value.TimeZone,
-                         trend_from = period.Add(-5).Start, today };
+                         months = Enumerable.Range(0, 6).Select(m => period.Add(-m).Start).ToArray(), today };
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
 
         var reps = await conn.QueryAsync<RepRow>(new CommandDefinition("""
@@ -62,7 +62,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var trends = (await conn.QueryAsync<TrendRow>(new CommandDefinition("""
             select rep_id, indicator, period, actual from reporting.indicator_value
-            where rep_id = any(@reps) and period between @trend_from and @period
+            where period = any(@months) and rep_id = any(@reps)
             """, args, cancellationToken: ct))).ToLookup(t => (t.RepId, t.Indicator));
         var activities = (await conn.QueryAsync<ActivityRow>(new CommandDefinition("""
             select a.rep_id, coalesce(c.name, a.customer_id) as customer, c.industry, coalesce(c.segment = 'key', false) as is_key,
