@@ -82,9 +82,8 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
     /// <summary>
     /// The catalog's indicators alone, for every active rep of the month. Indicators are computed side by
     /// side, each on its own connection (Indicators:Parallelism): the query runs read-only under the
-    /// statement timeout and its rows are read back; a query that fails, times out, writes, or returns a
-    /// rep twice fails alone. The month's values of every indicator that succeeded are then replaced in
-    /// one transaction: one delete and one COPY, in key order.
+    /// statement timeout and its rows are read back, then the indicator's values for the month are replaced
+    /// in one transaction. A query that fails, times out, writes, or returns a rep twice fails alone.
     /// </summary>
     public async Task<ComputeResult> ComputeIndicatorsAsync(Period period, CancellationToken ct)
     {
@@ -97,45 +96,43 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                 "select rep_id from staging.reps where active", cancellationToken: ct))).Order(StringComparer.Ordinal).ToArray();
         }
 
-        var outcomes = new (Dictionary<string, QueryRow>? Rows, string? Error)[catalog.Count];
+        var outcomes = new (long Values, string? Error)[catalog.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, catalog.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
             async (i, token) =>
             {
                 try
                 {
-                    outcomes[i] = (await RunQueryAsync(catalog[i], period, token), null);
+                    var rows = await RunQueryAsync(catalog[i], period, token);
+                    outcomes[i] = (await WriteValuesAsync(catalog[i], period, reps, rows, token), null);
                 }
                 catch (PostgresException ex)
                 {
-                    outcomes[i] = (null, ex.SqlState == PostgresErrorCodes.QueryCanceled
+                    outcomes[i] = (0, ex.SqlState == PostgresErrorCodes.QueryCanceled
                         ? $"query exceeded {options.Value.QueryTimeoutSeconds} s and was cancelled"
                         : ex.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction ? "query tried to write; indicator queries are read-only" : ex.MessageText);
                 }
                 catch (Exception ex) when (ex is InvalidCastException or OverflowException)
                 {
-                    outcomes[i] = (null, $"query returned a value that is not a number within ±7.9e28: {ex.Message}");
+                    outcomes[i] = (0, $"query returned a value that is not a number within ±7.9e28: {ex.Message}");
                 }
             });
 
-        var computed = Enumerable.Range(0, catalog.Count).Where(i => outcomes[i].Rows is not null).ToArray();
-        long values;
         var errors = new List<IndicatorError>();
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
         {
-            await using (var tx = await conn.BeginTransactionAsync(ct))
-            {
-                await conn.ExecuteAsync(new CommandDefinition(
-                    "delete from reporting.indicator_value where period = @period and indicator = any(@codes)",
-                    new { period = period.Start, codes = computed.Select(i => catalog[i].Code).ToArray() }, tx, commandTimeout: 0, cancellationToken: ct));
-                values = await WriteValuesAsync(conn, period, reps, computed.Select(i => (catalog[i], outcomes[i].Rows!)).ToList(), ct);
-                await tx.CommitAsync(ct);
-            }
             // A month written for the first time is unknown to the planner's statistics until autovacuum
             // passes (a month is less than a tenth of a year's values, below its threshold), and a month it
             // believes empty is read row by row where the whole month is meant, or in full where one rep's
             // rows are. The month is known from here on: to scores and anomalies now, and to the forms next.
-            await conn.ExecuteAsync(new CommandDefinition("analyze reporting.indicator_value", commandTimeout: 0, cancellationToken: ct));
+            // A month recomputed is already known (one of the period column's most common values).
+            var known = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select exists (select 1 from pg_stats
+                               where schemaname = 'reporting' and tablename = 'indicator_value' and attname = 'period'
+                                 and most_common_vals::text::date[] @> array[@period])
+                """, new { period = period.Start }, cancellationToken: ct));
+            if (!known)
+                await conn.ExecuteAsync(new CommandDefinition("analyze reporting.indicator_value", commandTimeout: 0, cancellationToken: ct));
             await conn.ExecuteAsync(new CommandDefinition(
                 "delete from reporting.compute_error where period = @period", new { period = period.Start }, cancellationToken: ct));
             for (var i = 0; i < catalog.Count; i++)
@@ -148,29 +145,31 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                     new { period = period.Start, indicator = catalog[i].Code, error }, cancellationToken: ct));
             }
         }
-        return new ComputeResult(period, catalog.Count, values, errors);
+        return new ComputeResult(period, catalog.Count, outcomes.Sum(o => o.Values), errors);
     }
 
     /// <summary>One rep's row of a catalog query.</summary>
     private readonly record struct QueryRow(decimal? Value, decimal? Numerator, decimal? Denominator);
 
     /// <summary>
-    /// Every active rep gets a value of every indicator computed: the query's row, or none (zero for a
-    /// count whose missing_as is 'zero'); a rep the query returns that is not an active rep is left out.
-    /// Written rep by rep, indicator by indicator: the order of the key, so the month's rows go in side by side.
+    /// The indicator's values of the month, replaced in one transaction (a delete and a COPY in rep order):
+    /// every active rep gets one, the query's row or none (zero for a count whose missing_as is 'zero');
+    /// a rep the query returns that is not an active rep is left out.
     /// </summary>
-    private static async Task<long> WriteValuesAsync(NpgsqlConnection conn, Period period, string[] reps,
-        List<(IndicatorDefinition Indicator, Dictionary<string, QueryRow> Rows)> computed, CancellationToken ct)
+    private async Task<long> WriteValuesAsync(IndicatorDefinition indicator, Period period, string[] reps, Dictionary<string, QueryRow> rows,
+        CancellationToken ct)
     {
-        computed.Sort((a, b) => string.CompareOrdinal(a.Indicator.Code, b.Indicator.Code));
-        await using var copy = await conn.BeginBinaryImportAsync(
-            "copy reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator) from stdin (format binary)", ct);
-        foreach (var rep in reps)
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("delete from reporting.indicator_value where period = @period and indicator = @code",
+            new { period = period.Start, code = indicator.Code }, tx, commandTimeout: 0, cancellationToken: ct));
+        await using (var copy = await conn.BeginBinaryImportAsync(
+                         "copy reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator) from stdin (format binary)", ct))
         {
-            foreach (var (indicator, rows) in computed)
+            var missing = indicator.MissingAs == "zero" ? new QueryRow(0, 0, null) : default;
+            foreach (var rep in reps)
             {
-                QueryRow row = rows.TryGetValue(rep, out var found) ? found
-                    : indicator.MissingAs == "zero" ? new QueryRow(0, 0, null) : default;
+                var row = rows.TryGetValue(rep, out var found) ? found : missing;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(period.Start, NpgsqlTypes.NpgsqlDbType.Date, ct);
                 await copy.WriteAsync(rep, NpgsqlTypes.NpgsqlDbType.Text, ct);
@@ -179,8 +178,10 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                 await copy.WriteAsync(row.Numerator, NpgsqlTypes.NpgsqlDbType.Numeric, ct);
                 await copy.WriteAsync(row.Denominator, NpgsqlTypes.NpgsqlDbType.Numeric, ct);
             }
+            await copy.CompleteAsync(ct);
         }
-        return (long)await copy.CompleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return reps.Length;
     }
 
     [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
