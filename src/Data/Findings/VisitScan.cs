@@ -62,44 +62,67 @@ internal static class VisitScan
             }
         }
 
+        // The local midnights of the month as instants, from the server (as the month's bounds): a visit's
+        // local day is found by a binary search instead of a time-zone conversion per visit.
+        var midnights = (await conn.QueryAsync<DateTime>(new CommandDefinition("""
+                select d::timestamp at time zone @tz from generate_series(@start::timestamp, (@end + 1)::timestamp, interval '1 day') d
+                """, new { start = period.Start, end = period.End, tz = tzName }, cancellationToken: ct))).ToArray();
+        DateOnly Day(DateTime utc)
+        {
+            var i = Array.BinarySearch(midnights, utc);
+            return period.Start.AddDays(i >= 0 ? i : ~i - 1);
+        }
+
         DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, tz);
         var noDuration = new List<(Rep Rep, int Count, List<string> Examples)>();
         var busy = new List<(Rep Rep, DateOnly Day, int Count, string First)>();
         var overlaps = new List<(Rep Rep, Visit Visit, Visit Earlier)>();
         var drawn = new List<(Rep Rep, Visit Visit)>();
-        var periodKey = period.ToString();
+        var draw = new SpotCheckDraw(period.ToString());
+        var timed = new List<Visit>();
         foreach (var repId in visits.Keys.Order(StringComparer.Ordinal))
         {
             var rep = reps[repId];
             var list = visits[repId];
             list.Sort(InOrder);
 
-            var blank = list.Where(v => (v.Minutes ?? 0) == 0).ToList();
-            if (blank.Count > 0) noDuration.Add((rep, blank.Count, blank.Take(5).Select(v => v.ActivityId).ToList()));
-
-            foreach (var day in list.GroupBy(v => DateOnly.FromDateTime(Local(v.Starts))).Where(d => d.Count() > FindingsCompute.MaxVisitsPerDay))
-                busy.Add((rep, day.Key, day.Count(), day.First().ActivityId));
-
-            // A visit overlaps when it starts before the latest end among the earlier visits; the earlier
-            // visit it names is the last-starting one still running at that moment.
-            var timed = list.Where(v => v.Minutes > 0).ToList();
+            List<string>? blank = null;
+            var blanks = 0;
+            DateOnly day = default;
+            int dayCount = 0, dayFirst = 0;
+            timed.Clear();
             var latestEnd = DateTime.MinValue;
-            for (var i = 0; i < timed.Count; i++)
+            for (var i = 0; i < list.Count; i++)
             {
-                var v = timed[i];
-                if (latestEnd > v.Starts)
-                {
-                    for (var j = i - 1; j >= 0; j--)
-                        if (timed[j].Ends > v.Starts)
-                        {
-                            overlaps.Add((rep, v, timed[j]));
-                            break;
-                        }
-                }
-                if (v.Ends > latestEnd) latestEnd = v.Ends;
-            }
+                var v = list[i];
+                if ((v.Minutes ?? 0) == 0 && ++blanks <= 5) (blank ??= []).Add(v.ActivityId);
 
-            if (rep.Active) drawn.AddRange(Draw(periodKey, repId, list).Select(v => (rep, v)));
+                var d = Day(v.Starts);
+                if (i == 0 || d != day)
+                {
+                    if (dayCount > FindingsCompute.MaxVisitsPerDay) busy.Add((rep, day, dayCount, list[dayFirst].ActivityId));
+                    (day, dayCount, dayFirst) = (d, 0, i);
+                }
+                dayCount++;
+
+                // A visit overlaps when it starts before the latest end among the earlier visits; the earlier
+                // visit it names is the last-starting one still running at that moment.
+                if (v.Minutes > 0)
+                {
+                    if (latestEnd > v.Starts)
+                        for (var j = timed.Count - 1; j >= 0; j--)
+                            if (timed[j].Ends > v.Starts)
+                            {
+                                overlaps.Add((rep, v, timed[j]));
+                                break;
+                            }
+                    timed.Add(v);
+                    if (v.Ends > latestEnd) latestEnd = v.Ends;
+                }
+            }
+            if (dayCount > FindingsCompute.MaxVisitsPerDay) busy.Add((rep, day, dayCount, list[dayFirst].ActivityId));
+            if (blank is not null) noDuration.Add((rep, blanks, blank));
+            if (rep.Active) drawn.AddRange(draw.Take(repId, list).Select(v => (rep, v)));
         }
 
         var customerIds = overlaps.SelectMany(o => new[] { o.Visit.CustomerId, o.Earlier.CustomerId })
@@ -128,19 +151,36 @@ internal static class VisitScan
     /// The same period and rep always draw the same visits, another period draws others, and nobody can
     /// steer the draw by choosing when to look.
     /// </summary>
-    private static IEnumerable<Visit> Draw(string periodKey, string repId, List<Visit> visits)
+    private sealed class SpotCheckDraw(string periodKey)
     {
-        var prefix = $"{periodKey}/{repId}/";
-        return visits
-            .Select(v => (Visit: v, Hash: MD5.HashData(Encoding.UTF8.GetBytes(prefix + v.ActivityId))))
-            .OrderBy(x => x.Hash, HashOrder.Instance).ThenBy(x => x.Visit.ActivityId, StringComparer.Ordinal)
-            .Take(FindingsCompute.SpotCheckSize)
-            .Select(x => x.Visit);
-    }
+        private readonly (byte[] Hash, Visit Visit)[] best = new (byte[], Visit)[FindingsCompute.SpotCheckSize];
+        private byte[] buffer = new byte[256];
 
-    private sealed class HashOrder : IComparer<byte[]>
-    {
-        public static readonly HashOrder Instance = new();
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+        public List<Visit> Take(string repId, List<Visit> visits)
+        {
+            var kept = 0;
+            foreach (var v in visits)
+            {
+                var key = $"{periodKey}/{repId}/{v.ActivityId}";
+                var length = Encoding.UTF8.GetByteCount(key);
+                if (length > buffer.Length) buffer = new byte[length * 2];
+                Encoding.UTF8.GetBytes(key, buffer);
+                var hash = MD5.HashData(buffer.AsSpan(0, length));
+                // Insertion into the few kept so far, lowest first.
+                var at = kept;
+                while (at > 0 && Before(hash, v, best[at - 1])) at--;
+                if (at >= best.Length) continue;
+                for (var k = Math.Min(kept, best.Length - 1); k > at; k--) best[k] = best[k - 1];
+                best[at] = (hash, v);
+                if (kept < best.Length) kept++;
+            }
+            return best.Take(kept).Select(b => b.Visit).ToList();
+        }
+
+        private static bool Before(byte[] hash, Visit v, (byte[] Hash, Visit Visit) other)
+        {
+            var c = hash.AsSpan().SequenceCompareTo(other.Hash);
+            return c < 0 || (c == 0 && string.CompareOrdinal(v.ActivityId, other.Visit.ActivityId) < 0);
+        }
     }
 }

@@ -25,6 +25,8 @@ internal static class AnomalyDrafts
     private sealed class DriverRow
     {
         public string RepId { get; set; } = "";
+        /// <summary>Which of the family's indicators the row is for; null: for each of them.</summary>
+        public string? Indicator { get; set; }
         public string? Name { get; set; }
         public decimal? A { get; set; }
         public decimal? B { get; set; }
@@ -39,7 +41,9 @@ internal static class AnomalyDrafts
                           @prev_start::timestamp at time zone @tz as ps)
         """;
 
-    // Every query returns rep_id, name, a..e (unused ones omitted), ordered by rep and rank.
+    // Keyed by the indicators a query serves (comma-separated): a family of indicators over the same rows is
+    // read once. Every query returns rep_id, name, a..e (unused ones omitted), ordered by rep and rank; one
+    // that serves several returns an indicator column, or its rows serve each of them.
     private static readonly Dictionary<string, string> DriverQueries = new()
     {
         // a: unpaid 万元, b: share of the rep's receivable due in the month, %
@@ -76,8 +80,8 @@ internal static class AnomalyDrafts
             from ranked r left join staging.customers c on c.customer_id = r.customer_id
             where r.rn <= @top order by r.rep_id, r.rn
             """,
-        // a: leads qualified in the month, b: leads converted in the month
-        ["new_customers"] = Bounds + """
+        // a: leads qualified in the month, b: leads converted in the month ("too few leads" or "low conversion")
+        ["new_customers,lead_conversion"] = Bounds + """
             select r.rep_id,
                    count(*) filter (where l.qualified_at >= b.s and l.qualified_at < b.e)::numeric as a,
                    count(*) filter (where l.converted_at >= b.s and l.converted_at < b.e)::numeric as b
@@ -86,37 +90,40 @@ internal static class AnomalyDrafts
               and ((l.qualified_at >= b.s and l.qualified_at < b.e) or (l.converted_at >= b.s and l.converted_at < b.e))
             group by r.rep_id order by r.rep_id
             """,
-        // a: visits this month, b: last month, c: customers visited this month
-        ["visits"] = Bounds + """
-            select r.rep_id,
-                   count(a.activity_id) filter (where a.occurred_at >= b.s)::numeric as a,
-                   count(a.activity_id) filter (where a.occurred_at < b.s)::numeric as b,
-                   count(distinct a.customer_id) filter (where a.occurred_at >= b.s)::numeric as c
-            from unnest(@reps::text[]) r(rep_id) cross join b
-            left join staging.activities a on a.rep_id = r.rep_id and a.kind = 'visit' and a.occurred_at >= b.ps and a.occurred_at < b.e
-            group by r.rep_id order by r.rep_id
-            """,
-        // a: visits, b: effective, c: too short, d: no decision maker, e: no identified need
-        ["effective_visits"] = Bounds + """
-            select r.rep_id,
-                   count(a.activity_id)::numeric as a,
-                   count(a.activity_id) filter (where a.duration_minutes >= @minutes and a.with_decision_maker and a.need_identified)::numeric as b,
-                   count(a.activity_id) filter (where coalesce(a.duration_minutes, 0) < @minutes)::numeric as c,
-                   count(a.activity_id) filter (where not coalesce(a.with_decision_maker, false))::numeric as d,
-                   count(a.activity_id) filter (where not coalesce(a.need_identified, false))::numeric as e
-            from unnest(@reps::text[]) r(rep_id) cross join b
-            left join staging.activities a on a.rep_id = r.rep_id and a.kind = 'visit' and a.occurred_at >= b.s and a.occurred_at < b.e
-            group by r.rep_id order by r.rep_id
-            """,
-        // a: proposals this month, b: last month, c: visits this month
-        ["proposals"] = Bounds + """
-            select r.rep_id,
-                   count(a.activity_id) filter (where a.kind = 'proposal' and a.occurred_at >= b.s)::numeric as a,
-                   count(a.activity_id) filter (where a.kind = 'proposal' and a.occurred_at < b.s)::numeric as b,
-                   count(a.activity_id) filter (where a.kind = 'visit' and a.occurred_at >= b.s)::numeric as c
-            from unnest(@reps::text[]) r(rep_id) cross join b
-            left join staging.activities a on a.rep_id = r.rep_id and a.kind in ('proposal', 'visit') and a.occurred_at >= b.ps and a.occurred_at < b.e
-            group by r.rep_id order by r.rep_id
+        // One read of two months of visits and proposals for the three activity indicators, a row for each:
+        //   visits: a visits this month, b last month, c customers visited this month;
+        //   effective_visits: a visits, b effective, c too short, d no decision maker, e no identified need;
+        //   proposals: a proposals this month, b last month, c visits this month.
+        ["visits,effective_visits,proposals"] = Bounds + """
+            , a as (
+              select a.rep_id, a.kind, a.customer_id, a.occurred_at >= b.s as cur,
+                     a.duration_minutes, a.with_decision_maker, a.need_identified
+              from staging.activities a cross join b
+              where a.kind in ('visit', 'proposal') and a.occurred_at >= b.ps and a.occurred_at < b.e and a.rep_id = any(@reps)),
+            n as (
+              select r.rep_id,
+                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur)::numeric as visits,
+                     count(a.rep_id) filter (where a.kind = 'visit' and not a.cur)::numeric as visits_before,
+                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur
+                                             and a.duration_minutes >= @minutes and a.with_decision_maker and a.need_identified)::numeric as effective,
+                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and coalesce(a.duration_minutes, 0) < @minutes)::numeric as too_short,
+                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and not coalesce(a.with_decision_maker, false))::numeric as no_decision_maker,
+                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and not coalesce(a.need_identified, false))::numeric as no_need,
+                     count(a.rep_id) filter (where a.kind = 'proposal' and a.cur)::numeric as proposals,
+                     count(a.rep_id) filter (where a.kind = 'proposal' and not a.cur)::numeric as proposals_before
+              from unnest(@reps::text[]) r(rep_id) left join a on a.rep_id = r.rep_id
+              group by r.rep_id),
+            c as (
+              select rep_id, count(customer_id)::numeric as customers
+              from (select distinct rep_id, customer_id from a where kind = 'visit' and cur) d
+              group by rep_id)
+            select n.rep_id, x.indicator, x.a, x.b, x.c, x.d, x.e
+            from n left join c using (rep_id)
+            cross join lateral (values
+              ('visits', n.visits, n.visits_before, coalesce(c.customers, 0), null::numeric, null::numeric),
+              ('effective_visits', n.visits, n.effective, n.too_short, n.no_decision_maker, n.no_need),
+              ('proposals', n.proposals, n.proposals_before, n.visits, null, null)) x(indicator, a, b, c, d, e)
+            order by n.rep_id
             """,
         // a: days from proposal to win, slowest first
         ["negotiation_cycle"] = Bounds + """
@@ -164,26 +171,30 @@ internal static class AnomalyDrafts
             """,
     };
 
-    static AnomalyDrafts() => DriverQueries["lead_conversion"] = DriverQueries["new_customers"];
-
-    /// <summary>The draft of every flagged indicator: one driver query per indicator that has flagged reps.</summary>
+    /// <summary>
+    /// The draft of every flagged indicator: each driver query that has flagged reps runs once, for the
+    /// flagged reps of all the indicators it serves.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, string tz,
         IReadOnlyList<FlaggedIndicator> flagged, CancellationToken ct)
     {
         var drivers = new Dictionary<(string Indicator, string RepId), List<DriverRow>>();
-        foreach (var group in flagged.GroupBy(f => f.Indicator))
+        foreach (var (key, sql) in DriverQueries)
         {
-            if (!DriverQueries.TryGetValue(group.Key, out var sql)) continue;
+            var served = key.Split(',');
+            var reps = flagged.Where(f => served.Contains(f.Indicator)).Select(f => f.RepId).Distinct().ToArray();
+            if (reps.Length == 0) continue;
             var args = new
             {
-                reps = group.Select(f => f.RepId).Distinct().ToArray(), start = period.Start, end = period.End,
+                reps, start = period.Start, end = period.End,
                 prev_start = period.Previous.Start, tz, top = TopDrivers, minutes = EffectiveVisitMinutes, low_score = LowSurveyScore,
             };
             foreach (var row in await conn.QueryAsync<DriverRow>(new CommandDefinition(sql, args, tx, cancellationToken: ct)))
-            {
-                if (!drivers.TryGetValue((group.Key, row.RepId), out var list)) drivers[(group.Key, row.RepId)] = list = [];
-                list.Add(row);
-            }
+                foreach (var indicator in row.Indicator is { } one ? [one] : served)
+                {
+                    if (!drivers.TryGetValue((indicator, row.RepId), out var list)) drivers[(indicator, row.RepId)] = list = [];
+                    list.Add(row);
+                }
         }
         return flagged.Select(f =>
         {
