@@ -51,8 +51,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     public async Task<int> ComputeAsync(Period period, CancellationToken ct)
     {
         var args = new Args(period.Start, period.End, period.Add(-3).Start, company.Value.TimeZone, RampIndicators);
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(Indicators.ComputeSession.Settings, cancellationToken: ct));
+        await using var conn = await Indicators.ComputeSession.OpenAsync(db.Reporting, ct);
 
         var findings = new List<Finding>();
         findings.AddRange(await KeyAccountRisksAsync(conn, args, ct));

@@ -19,6 +19,8 @@ internal static class AnomalyDrafts
     public const int TopDrivers = 2;
     /// <summary>The effective-visit minimum of the default catalog query.</summary>
     public const int EffectiveVisitMinutes = 10;
+    /// <summary>Driver queries run at once: with the findings beside them, enough to keep two cores busy.</summary>
+    private const int DraftParallelism = 2;
     /// <summary>A survey score at or below this is a low score worth naming.</summary>
     public const int LowSurveyScore = 3;
 
@@ -173,23 +175,32 @@ internal static class AnomalyDrafts
 
     /// <summary>
     /// The draft of every flagged indicator: each driver query that has flagged reps runs once, for the
-    /// flagged reps of all the indicators it serves.
+    /// flagged reps of all the indicators it serves; the queries run side by side, each on its own connection.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, string tz,
+    public static async Task<IReadOnlyList<string>> WriteAsync(NpgsqlDataSource reporting, Period period, string tz,
         IReadOnlyList<FlaggedIndicator> flagged, CancellationToken ct)
     {
-        var drivers = new Dictionary<(string Indicator, string RepId), List<DriverRow>>();
-        foreach (var (key, sql) in DriverQueries)
-        {
-            var served = key.Split(',');
-            var reps = flagged.Where(f => served.Contains(f.Indicator)).Select(f => f.RepId).Distinct().ToArray();
-            if (reps.Length == 0) continue;
-            var args = new
+        var results = new List<DriverRow>[DriverQueries.Count];
+        var queries = DriverQueries.ToArray();
+        await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = DraftParallelism, CancellationToken = ct }, async (q, token) =>
             {
-                reps, start = period.Start, end = period.End,
-                prev_start = period.Previous.Start, tz, top = TopDrivers, minutes = EffectiveVisitMinutes, low_score = LowSurveyScore,
-            };
-            foreach (var row in await conn.QueryAsync<DriverRow>(new CommandDefinition(sql, args, tx, cancellationToken: ct)))
+                var served = queries[q].Key.Split(',');
+                var reps = flagged.Where(f => served.Contains(f.Indicator)).Select(f => f.RepId).Distinct().ToArray();
+                if (reps.Length == 0) return;
+                var args = new
+                {
+                    reps, start = period.Start, end = period.End,
+                    prev_start = period.Previous.Start, tz, top = TopDrivers, minutes = EffectiveVisitMinutes, low_score = LowSurveyScore,
+                };
+                await using var conn = await ComputeSession.OpenAsync(reporting, token);
+                results[q] = (await conn.QueryAsync<DriverRow>(new CommandDefinition(queries[q].Value, args, cancellationToken: token))).ToList();
+            });
+        var drivers = new Dictionary<(string Indicator, string RepId), List<DriverRow>>();
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var served = queries[q].Key.Split(',');
+            foreach (var row in results[q] ?? [])
                 foreach (var indicator in row.Indicator is { } one ? [one] : served)
                 {
                     if (!drivers.TryGetValue((indicator, row.RepId), out var list)) drivers[(indicator, row.RepId)] = list = [];

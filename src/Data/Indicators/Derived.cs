@@ -51,10 +51,29 @@ public static class DerivedFigures
 
     private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, int SortOrder);
 
-    public static async Task<DerivedResult> ComputeAsync(NpgsqlConnection conn, Period period, string tz, CancellationToken ct)
+    /// <summary>
+    /// Reads side by side (the month's values with the completion and MoM rules, and the z-score rule over
+    /// the trailing months), then the reason drafts of what was flagged, then every row of the month replaced
+    /// in one transaction.
+    /// </summary>
+    public static async Task<DerivedResult> ComputeAsync(NpgsqlDataSource reporting, Period period, string tz, CancellationToken ct)
     {
+        var monthTask = ReadMonthAsync(reporting, period, ct);
+        var zscoreTask = ReadZScoreFlagsAsync(reporting, period, ct);
+        var month = await monthTask;
+        var zscore = await zscoreTask;
+        foreach (var row in month)
+            if (row.Rules is not null && zscore.Contains((row.RepId, row.Indicator!)))
+                row.Rules = row.Rules.Length == 0 ? "zscore" : row.Rules + ",zscore";
+        var flagged = month.Where(r => !string.IsNullOrEmpty(r.Rules))
+            .OrderBy(r => r.RepId, StringComparer.Ordinal).ThenBy(r => r.Indicator, StringComparer.Ordinal)
+            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), f.Actual, f.Target, f.Completion,
+                f.PreviousActual, f.Rules!.Split(',')))
+            .ToList();
+        var drafts = await AnomalyDrafts.WriteAsync(reporting, period, tz, flagged, ct);
+
+        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(ComputeSession.Settings, transaction: tx, cancellationToken: ct));
         var args = new { period = period.Start };
         var settings = (await conn.QueryAsync<(string Key, string Value)>(new CommandDefinition(
             "select key, value from reporting.setting", transaction: tx, cancellationToken: ct))).ToDictionary(s => s.Key, s => s.Value);
@@ -67,13 +86,9 @@ public static class DerivedFigures
             delete from reporting.anomaly where period = @period;
             delete from reporting.finding where period = @period and kind in ('team_issue', 'config_warning');
             """, args, tx, cancellationToken: ct));
-
-        // The month's values are read once, with the anomaly rules already applied; scores, anomalies and
-        // team-wide issues are all worked out from that one read.
-        var month = await ReadMonthAsync(conn, tx, period, ct);
         var scores = await WriteRepScoresAsync(conn, tx, period, month, cap, ct);
         var warnings = await WriteWeightWarningsAsync(conn, tx, period, ct);
-        var anomalies = await WriteAnomaliesAsync(conn, tx, period, tz, month, ct);
+        var anomalies = await WriteAnomaliesAsync(conn, period, flagged, drafts, ct);
         var issues = await WriteTeamIssuesAsync(conn, tx, period, month, issueCompletion, issueShare, ct);
         await tx.CommitAsync(ct);
         return new DerivedResult(scores, anomalies, issues, warnings);
@@ -87,24 +102,39 @@ public static class DerivedFigures
     }
 
     /// <summary>
-    /// Every active rep with every enabled indicator of the month (target, completion, last month) and the
-    /// anomaly rules of SPEC §4.2 with each indicator's thresholds, applied in the same statement. The z-score
-    /// uses the sample standard deviation of the trailing months that have a value; with no spread (all
-    /// equal) it has no value and only the other rules can flag.
+    /// Every active rep with every enabled indicator of the month (target, completion, last month), with the
+    /// completion and month-on-month rules of SPEC §4.2 applied at each indicator's thresholds.
     /// </summary>
-    private static async Task<List<MonthRow>> ReadMonthAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, CancellationToken ct) =>
-        (await conn.QueryAsync<MonthRow>(new CommandDefinition("""
-            with cur as (
-              select r.rep_id, r.team_id, t.locale, x.indicator, x.unit, x.direction, x.actual, x.target, x.completion, x.mom,
-                     x.previous_actual, i.anomaly_completion_below, i.anomaly_mom_drop_percent, i.anomaly_mom_drop_points,
-                     i.anomaly_z, i.anomaly_z_months, i.anomaly_z_min_months
-              from staging.reps r
-              left join staging.teams t on t.team_id = r.team_id
-              left join (reporting.indicator_result_of(@period) x join reporting.indicator i on i.code = x.indicator and i.enabled)
-                   on x.rep_id = r.rep_id
-              where r.active),
+    private static async Task<List<MonthRow>> ReadMonthAsync(NpgsqlDataSource reporting, Period period, CancellationToken ct)
+    {
+        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
+        return (await conn.QueryAsync<MonthRow>(new CommandDefinition("""
+            select r.rep_id, r.team_id, t.locale, x.indicator, x.unit, x.actual, x.target, x.completion, x.previous_actual,
+                   case when x.actual is not null then array_to_string(array[
+                     case when x.completion < i.anomaly_completion_below then 'completion' end,
+                     case when (case when x.direction = 'lower' then x.mom else -x.mom end)
+                               >= (case when x.unit = 'percent' then i.anomaly_mom_drop_points else i.anomaly_mom_drop_percent end)
+                          then 'mom' end], ',') end as rules
+            from staging.reps r
+            left join staging.teams t on t.team_id = r.team_id
+            left join (reporting.indicator_result_of(@period) x join reporting.indicator i on i.code = x.indicator and i.enabled)
+                 on x.rep_id = r.rep_id
+            where r.active
+            """, new { period = period.Start }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// The (rep, indicator) pairs of the month the z-score rule flags: |actual − mean| ÷ sample standard
+    /// deviation ≥ anomaly_z over the trailing anomaly_z_months that have a value, when at least
+    /// anomaly_z_min_months do. With no spread (all equal) there is no z-score and only the other rules can flag.
+    /// </summary>
+    private static async Task<HashSet<(string RepId, string Indicator)>> ReadZScoreFlagsAsync(NpgsqlDataSource reporting, Period period,
+        CancellationToken ct)
+    {
+        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
+        return (await conn.QueryAsync<(string RepId, string Indicator)>(new CommandDefinition("""
             -- Each indicator's trailing window, read through the month-leading key and grouped in one pass.
-            win as (
+            with win as (
               select code, (@period - make_interval(months => anomaly_z_months))::date as since
               from reporting.indicator where enabled and anomaly_z is not null),
             hist as (
@@ -113,16 +143,14 @@ public static class DerivedFigures
               join win w on w.code = h.indicator and h.period >= w.since
               where h.period >= (select min(since) from win) and h.period < @period and h.actual is not null
               group by h.rep_id, h.indicator)
-            select c.rep_id, c.team_id, c.locale, c.indicator, c.unit, c.actual, c.target, c.completion, c.previous_actual,
-                   case when c.actual is not null then array_to_string(array[
-                     case when c.completion < c.anomaly_completion_below then 'completion' end,
-                     case when (case when c.direction = 'lower' then c.mom else -c.mom end)
-                               >= (case when c.unit = 'percent' then c.anomaly_mom_drop_points else c.anomaly_mom_drop_percent end)
-                          then 'mom' end,
-                     case when c.anomaly_z is not null and h.n >= c.anomaly_z_min_months and h.sd > 0 and abs(c.actual - h.mean) / h.sd >= c.anomaly_z
-                          then 'zscore' end], ',') end as rules
-            from cur c left join hist h using (rep_id, indicator)
-            """, new { period = period.Start }, tx, cancellationToken: ct))).ToList();
+            select v.rep_id, v.indicator
+            from reporting.indicator_value v
+            join reporting.indicator i on i.code = v.indicator and i.enabled and i.anomaly_z is not null
+            join hist h on h.rep_id = v.rep_id and h.indicator = v.indicator
+            where v.period = @period and v.actual is not null
+              and h.n >= i.anomaly_z_min_months and h.sd > 0 and abs(v.actual - h.mean) / h.sd >= i.anomaly_z
+            """, new { period = period.Start }, cancellationToken: ct))).ToHashSet();
+    }
 
     /// <summary>
     /// The form's own answer (Scoring.WeightedScore over the team's weight set if it has one, else the
@@ -199,15 +227,9 @@ public static class DerivedFigures
     }
 
     /// <summary>The flagged (rep, indicator) pairs of the month with their reason drafts, written in one COPY.</summary>
-    private static async Task<int> WriteAnomaliesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, string tz, List<MonthRow> month,
-        CancellationToken ct)
+    private static async Task<int> WriteAnomaliesAsync(NpgsqlConnection conn, Period period, List<FlaggedIndicator> flagged,
+        IReadOnlyList<string> drafts, CancellationToken ct)
     {
-        var flagged = month.Where(r => !string.IsNullOrEmpty(r.Rules))
-            .OrderBy(r => r.RepId, StringComparer.Ordinal).ThenBy(r => r.Indicator, StringComparer.Ordinal)
-            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), f.Actual, f.Target, f.Completion,
-                f.PreviousActual, f.Rules!.Split(',', StringSplitOptions.RemoveEmptyEntries)))
-            .ToList();
-        var drafts = await AnomalyDrafts.WriteAsync(conn, tx, period, tz, flagged, ct);
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy reporting.anomaly(period, rep_id, indicator, rules, draft) from stdin (format binary)", ct);
         for (var i = 0; i < flagged.Count; i++)

@@ -64,12 +64,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         var indicators = await ComputeIndicatorsAsync(period, ct);
         // Scores/anomalies and the findings both read only the indicator values and staging, and write
         // rows of their own: side by side, each in its own transaction.
-        async Task<DerivedResult> DerivedAsync()
-        {
-            await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-            return await DerivedFigures.ComputeAsync(conn, period, company.Value.TimeZone, ct);
-        }
-        var derivedTask = DerivedAsync();
+        var derivedTask = DerivedFigures.ComputeAsync(db.Reporting, period, company.Value.TimeZone, ct);
         var findingsTask = new Findings.FindingsCompute(db, company, logger).ComputeAsync(period, ct);
         await Task.WhenAll(derivedTask, findingsTask);
         var derived = await derivedTask;
