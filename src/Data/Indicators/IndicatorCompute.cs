@@ -77,19 +77,15 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
     /// <summary>
     /// The catalog's indicators alone, for every active rep of the month. Indicators are computed side by
     /// side, each on its own connection (Indicators:Parallelism): the query runs read-only under the
-    /// statement timeout and its rows are read back, then the indicator's values for the month are replaced
-    /// in one transaction. A query that fails, times out, writes, or returns a rep twice fails alone.
+    /// statement timeout into a temporary table, then the indicator's values for the month are replaced
+    /// in one statement. A query that fails, times out, writes, or returns a rep twice fails alone. The
+    /// values stay in the server: a numeric of any precision is stored as the query computed it.
     /// </summary>
     public async Task<ComputeResult> ComputeIndicatorsAsync(Period period, CancellationToken ct)
     {
         IReadOnlyList<IndicatorDefinition> catalog;
-        string[] reps;
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-        {
             catalog = await LoadCatalogAsync(conn, ct);
-            reps = (await conn.QueryAsync<string>(new CommandDefinition(
-                "select rep_id from staging.reps where active", cancellationToken: ct))).Order(StringComparer.Ordinal).ToArray();
-        }
 
         var outcomes = new (long Values, string? Error)[catalog.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, catalog.Count),
@@ -98,18 +94,13 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
             {
                 try
                 {
-                    var rows = await RunQueryAsync(catalog[i], period, token);
-                    outcomes[i] = (await WriteValuesAsync(catalog[i], period, reps, rows, token), null);
+                    outcomes[i] = (await ComputeOneAsync(catalog[i], period, token), null);
                 }
                 catch (PostgresException ex)
                 {
                     outcomes[i] = (0, ex.SqlState == PostgresErrorCodes.QueryCanceled
                         ? $"query exceeded {options.Value.QueryTimeoutSeconds} s and was cancelled"
                         : ex.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction ? "query tried to write; indicator queries are read-only" : ex.MessageText);
-                }
-                catch (Exception ex) when (ex is InvalidCastException or OverflowException)
-                {
-                    outcomes[i] = (0, $"query returned a value that is not a number within ±7.9e28: {ex.Message}");
                 }
             });
 
@@ -143,86 +134,64 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return new ComputeResult(period, catalog.Count, outcomes.Sum(o => o.Values), errors);
     }
 
-    /// <summary>One rep's row of a catalog query.</summary>
-    private readonly record struct QueryRow(decimal? Value, decimal? Numerator, decimal? Denominator);
-
-    /// <summary>
-    /// The indicator's values of the month, replaced in one transaction (a delete and a COPY in rep order):
-    /// every active rep gets one, the query's row or none (zero for a count whose missing_as is 'zero');
-    /// a rep the query returns that is not an active rep is left out.
-    /// </summary>
-    private async Task<long> WriteValuesAsync(IndicatorDefinition indicator, Period period, string[] reps, Dictionary<string, QueryRow> rows,
-        CancellationToken ct)
-    {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("delete from reporting.indicator_value where period = @period and indicator = @code",
-            new { period = period.Start, code = indicator.Code }, tx, commandTimeout: 0, cancellationToken: ct));
-        await using (var copy = await conn.BeginBinaryImportAsync(
-                         "copy reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator) from stdin (format binary)", ct))
-        {
-            var missing = indicator.MissingAs == "zero" ? new QueryRow(0, 0, null) : default;
-            foreach (var rep in reps)
-            {
-                var row = rows.TryGetValue(rep, out var found) ? found : missing;
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(period.Start, NpgsqlTypes.NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(rep, NpgsqlTypes.NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(indicator.Code, NpgsqlTypes.NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(row.Value, NpgsqlTypes.NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(row.Numerator, NpgsqlTypes.NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(row.Denominator, NpgsqlTypes.NpgsqlDbType.Numeric, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return reps.Length;
-    }
-
     [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
-    private async Task<Dictionary<string, QueryRow>> RunQueryAsync(IndicatorDefinition indicator, Period period, CancellationToken ct)
+    private async Task<long> ComputeOneAsync(IndicatorDefinition indicator, Period period, CancellationToken ct)
     {
         var parameters = new { period_start = period.Start, period_end = period.End, tz = company.Value.TimeZone };
         // The server's statement timeout cancels first and says so; the client's only guards a lost connection.
         var clientTimeout = options.Value.QueryTimeoutSeconds + 30;
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // JIT compiling a month's query costs more than it saves: the queries read one month through an index.
-        // The indicators already run side by side, one per connection; parallel workers per query would only
-        // compete with them for the same cores.
-        await conn.ExecuteAsync(new CommandDefinition(
-            $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0",
-            transaction: tx, cancellationToken: ct));
-        string[] columns;
-        await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
-                         $"select * from ({indicator.Query}) q limit 0", parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))
+        // A read-only transaction may insert into a temporary table, but not create or truncate one.
+        await conn.ExecuteAsync(new CommandDefinition("""
+            create temp table if not exists indicator_buffer(rep_id text, value numeric, numerator numeric, denominator numeric);
+            truncate indicator_buffer;
+            """, cancellationToken: ct));
+        await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
-        }
-        if (!columns.Contains("rep_id") || !columns.Contains("value"))
-            throw new PostgresException($"query must return the columns rep_id and value (it returns {string.Join(", ", columns)})", "ERROR", "ERROR", "42703");
-        var numerator = columns.Contains("numerator") ? "q.numerator::numeric" : "null::numeric";
-        var denominator = columns.Contains("denominator") ? "q.denominator::numeric" : "null::numeric";
-        var rows = new Dictionary<string, QueryRow>(StringComparer.Ordinal);
-        Dictionary<string, int>? twice = null;
-        await using (var reader = await conn.ExecuteReaderAsync(new CommandDefinition(
-                         $"select q.rep_id::text, q.value::numeric, {numerator}, {denominator} from ({indicator.Query}) q where q.rep_id is not null",
-                         parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))
-        {
-            while (await reader.ReadAsync(ct))
+            // JIT compiling a month's query costs more than it saves: the queries read one month through an index.
+            // The indicators already run side by side, one per connection; parallel workers per query would only
+            // compete with them for the same cores.
+            await conn.ExecuteAsync(new CommandDefinition(
+                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0",
+                transaction: tx, cancellationToken: ct));
+            string[] columns;
+            await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
+                             $"select * from ({indicator.Query}) q limit 0", parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))
             {
-                var rep = reader.GetString(0);
-                decimal? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-                if (!rows.TryAdd(rep, new QueryRow(Number(1), Number(2), Number(3))))
-                {
-                    twice ??= new Dictionary<string, int>(StringComparer.Ordinal);
-                    twice[rep] = twice.GetValueOrDefault(rep, 1) + 1;
-                }
+                columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
             }
+            if (!columns.Contains("rep_id") || !columns.Contains("value"))
+                throw new PostgresException($"query must return the columns rep_id and value (it returns {string.Join(", ", columns)})", "ERROR", "ERROR", "42703");
+            var numerator = columns.Contains("numerator") ? "q.numerator::numeric" : "null";
+            var denominator = columns.Contains("denominator") ? "q.denominator::numeric" : "null";
+            await conn.ExecuteAsync(new CommandDefinition(
+                $"insert into indicator_buffer select q.rep_id::text, q.value::numeric, {numerator}, {denominator} from ({indicator.Query}) q",
+                parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct));
+            await tx.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
-        if (twice?.MinBy(t => t.Key, StringComparer.Ordinal) is { Key: { } repTwice, Value: var times })
-            throw new PostgresException($"query returned rep {repTwice} {times} times; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
-        return rows;
+
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            var twice = await conn.QueryFirstOrDefaultAsync<(string RepId, long Times)?>(new CommandDefinition(
+                "select rep_id, count(*) from indicator_buffer where rep_id is not null group by rep_id having count(*) > 1 limit 1",
+                transaction: tx, cancellationToken: ct));
+            if (twice is { } t)
+                throw new PostgresException($"query returned rep {t.RepId} {t.Times} times; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+            var args = new { period = period.Start, code = indicator.Code, zero = indicator.MissingAs == "zero" };
+            await conn.ExecuteAsync(new CommandDefinition(
+                "delete from reporting.indicator_value where period = @period and indicator = @code", args, tx, commandTimeout: 0, cancellationToken: ct));
+            var values = await conn.ExecuteAsync(new CommandDefinition("""
+                insert into reporting.indicator_value(period, rep_id, indicator, actual, numerator, denominator)
+                select @period, r.rep_id, @code,
+                       case when b.rep_id is null and @zero then 0 else b.value end,
+                       case when b.rep_id is null and @zero then 0 else b.numerator end,
+                       b.denominator
+                from staging.reps r left join indicator_buffer b on b.rep_id = r.rep_id
+                where r.active
+                order by r.rep_id
+                """, args, tx, commandTimeout: 0, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return values;
+        }
     }
 }

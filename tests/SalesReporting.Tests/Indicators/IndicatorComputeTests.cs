@@ -156,6 +156,24 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
         Assert.Equal(25m, summary.Reps.Single(r => r.RepId == "R1").Completions[^1]);
     }
 
+    [Fact]
+    public async Task A_value_of_any_precision_is_stored_exactly_as_the_query_computed_it()
+    {
+        // 32 significant digits: more than a .NET decimal holds, as an average or a ratio easily has.
+        const string precise = "809969453.57659523808266670000123";
+        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+            await conn.ExecuteAsync($"""
+                insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
+                ('precise', '精确', '精確', 'Precise', 'process', 'count', 'higher', 'none', 230,
+                 'select rep_id, {precise} as value from staging.reps where rep_id = ''R1''');
+                """);
+        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeIndicatorsAsync(October, default);
+        Assert.Empty(result.Errors);
+        await using var check = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(precise, await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R1'"));
+        Assert.Null(await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R2'"));
+    }
+
     [Theory]
     [InlineData(85, 100, 85.0)]
     [InlineData(75, 90, 83.3)]
