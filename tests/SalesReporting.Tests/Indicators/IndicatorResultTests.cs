@@ -1,0 +1,58 @@
+using Dapper;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Indicators;
+
+/// <summary>
+/// reporting.indicator_result_of(month), what compute reads a whole month through, against the view
+/// reporting.indicator_result the forms and follow-ups read: the same rows with the same figures.
+/// </summary>
+public sealed class IndicatorResultTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_result_of");
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        // R1: revenue 80 a year ago, 100 last month, 120 now against 100; collection 85 %, 95 %, 90 % against 90.
+        // R2: revenue only this month, no target. R3: negotiation cycle (lower is better) 20 → 25 days against 30;
+        // last month's visits were 0 (no MoM from zero). Another month's rows must not leak in.
+        await conn.ExecuteAsync("""
+            insert into reporting.indicator_value(period, rep_id, indicator, actual) values
+              ('2025-10-01', 'R1', 'revenue', 80), ('2026-09-01', 'R1', 'revenue', 100), ('2026-10-01', 'R1', 'revenue', 120),
+              ('2025-10-01', 'R1', 'collection_rate', 85), ('2026-09-01', 'R1', 'collection_rate', 95), ('2026-10-01', 'R1', 'collection_rate', 90),
+              ('2026-10-01', 'R2', 'revenue', 30),
+              ('2026-09-01', 'R3', 'negotiation_cycle', 20), ('2026-10-01', 'R3', 'negotiation_cycle', 25),
+              ('2026-09-01', 'R3', 'visits', 0), ('2026-10-01', 'R3', 'visits', 7),
+              ('2026-11-01', 'R1', 'revenue', 999);
+            insert into reporting.target(rep_id, period, indicator, target) values
+              ('R1', '2026-10-01', 'revenue', 100), ('R1', '2026-10-01', 'collection_rate', 90), ('R3', '2026-10-01', 'negotiation_cycle', 30),
+              ('R1', '2026-09-01', 'revenue', 1);
+            """);
+    }
+
+    public async Task DisposeAsync() => await db.DisposeAsync();
+
+    private sealed record Row(string RepId, string Indicator, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
+        decimal? PreviousActual, decimal? Mom, decimal? LastYearActual, decimal? Yoy);
+
+    private const string Columns = "rep_id, indicator, actual, target, round(completion, 6) as completion, gap, previous_actual, round(mom, 6) as mom, last_year_actual, round(yoy, 6) as yoy";
+
+    [Fact]
+    public async Task A_month_read_through_the_function_is_the_month_of_the_view()
+    {
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var ofMonth = (await conn.QueryAsync<Row>($"select {Columns} from reporting.indicator_result_of('2026-10-01') order by rep_id, indicator")).ToList();
+        var view = (await conn.QueryAsync<Row>($"select {Columns} from reporting.indicator_result where period = '2026-10-01' order by rep_id, indicator")).ToList();
+        Assert.Equal(view, ofMonth);
+        Assert.Equal(
+        [
+            new Row("R1", "collection_rate", 90, 90, 100m, 0, 95, -5, 85, 5),
+            new Row("R1", "revenue", 120, 100, 120m, 20, 100, 20, 80, 50),
+            new Row("R2", "revenue", 30, null, null, null, null, null, null, null),
+            new Row("R3", "negotiation_cycle", 25, 30, 120m, -5, 20, 25, null, null),
+            new Row("R3", "visits", 7, null, null, null, 0, null, null, null),
+        ], ofMonth);
+    }
+}
