@@ -11,7 +11,8 @@ public sealed record Finding(string TeamId, string Kind, string? RepId, string? 
 /// <summary>
 /// What the manager must see beyond the numbers (SPEC §4.1, §4.3): key-account risks, data-authenticity
 /// cross-checks, the spot-check sample and the new-hire ramp, for every rep of a month. Each check is one
-/// set-based statement over the staged rows; the text is written in C# in the team's locale. A recompute
+/// set-based statement over the staged rows, except the four on visits, which walk each rep's visits from
+/// one read (<see cref="VisitScan"/>); the text is written in C# in the team's locale. A recompute
 /// replaces the month's rows of these kinds in one transaction and leaves other kinds alone.
 /// </summary>
 /// <remarks>
@@ -51,7 +52,9 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     public async Task<int> ComputeAsync(Period period, CancellationToken ct)
     {
         var args = new Args(period.Start, period.End, period.Add(-3).Start, company.Value.TimeZone, RampIndicators);
-        await using var conn = await Indicators.ComputeSession.OpenAsync(db.Reporting, ct);
+        // Read and written in one transaction: the month's findings are replaced at once.
+        await using var session = await Indicators.ComputeSession.BeginAsync(db.Reporting, ct);
+        var (conn, tx) = (session.Connection, session.Transaction);
 
         var findings = new List<Finding>();
         findings.AddRange(await KeyAccountRisksAsync(conn, args, ct));
@@ -64,7 +67,6 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
         var (rampFindings, ramp) = await NewHireRampAsync(conn, args, ct);
         findings.AddRange(rampFindings);
 
-        await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             delete from reporting.finding where period = @period and kind = any(@kinds);
             delete from reporting.new_hire_ramp where period = @period;

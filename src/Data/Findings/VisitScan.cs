@@ -18,7 +18,9 @@ internal static class VisitScan
 
     private sealed record Rep(string RepId, string TeamId, string Locale, bool Active);
 
-    private readonly record struct Visit(string ActivityId, string? CustomerId, DateTime Starts, int? Minutes, string? Subject)
+    /// <param name="Starts">the instant (UTC)</param>
+    /// <param name="Local">the same instant on the company's clock, as the server converts it</param>
+    private readonly record struct Visit(string ActivityId, string? CustomerId, DateTime Starts, DateTime Local, int? Minutes, string? Subject)
     {
         public DateTime Ends => Starts.AddMinutes(Minutes ?? 0);
     }
@@ -32,7 +34,6 @@ internal static class VisitScan
 
     public static async Task<Result> RunAsync(NpgsqlConnection conn, Period period, string tzName, CancellationToken ct)
     {
-        var tz = TimeZoneInfo.FindSystemTimeZoneById(tzName);
         // Reps with a team row, as the checks' joins had it; the spot check draws for active reps only.
         var reps = (await conn.QueryAsync<(string RepId, string TeamId, string? Locale, bool Active)>(new CommandDefinition("""
                 select r.rep_id, r.team_id, t.locale, r.active from staging.reps r join staging.teams t on t.team_id = r.team_id
@@ -41,7 +42,7 @@ internal static class VisitScan
 
         var visits = new Dictionary<string, List<Visit>>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("""
-                         select a.rep_id, a.activity_id, a.customer_id, a.occurred_at, a.duration_minutes, a.subject
+                         select a.rep_id, a.activity_id, a.customer_id, a.occurred_at, a.occurred_at at time zone @tz, a.duration_minutes, a.subject
                          from staging.activities a
                          where a.kind = 'visit' and a.occurred_at >= @start::timestamp at time zone @tz
                            and a.occurred_at < (@end + 1)::timestamp at time zone @tz
@@ -58,22 +59,11 @@ internal static class VisitScan
                 if (!reps.ContainsKey(repId)) continue;
                 if (!visits.TryGetValue(repId, out var list)) visits[repId] = list = [];
                 list.Add(new Visit(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetFieldValue<DateTime>(3), reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                    reader.GetFieldValue<DateTime>(3), reader.GetDateTime(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
 
-        // The local midnights of the month as instants, from the server (as the month's bounds): a visit's
-        // local day is found by a binary search instead of a time-zone conversion per visit.
-        var midnights = (await conn.QueryAsync<DateTime>(new CommandDefinition("""
-                select d::timestamp at time zone @tz from generate_series(@start::timestamp, (@end + 1)::timestamp, interval '1 day') d
-                """, new { start = period.Start, end = period.End, tz = tzName }, cancellationToken: ct))).ToArray();
-        DateOnly Day(DateTime utc)
-        {
-            var i = Array.BinarySearch(midnights, utc);
-            return period.Start.AddDays(i >= 0 ? i : ~i - 1);
-        }
-
-        DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, tz);
         var noDuration = new List<(Rep Rep, int Count, List<string> Examples)>();
         var busy = new List<(Rep Rep, DateOnly Day, int Count, string First)>();
         var overlaps = new List<(Rep Rep, Visit Visit, Visit Earlier)>();
@@ -97,7 +87,7 @@ internal static class VisitScan
                 var v = list[i];
                 if ((v.Minutes ?? 0) == 0 && ++blanks <= 5) (blank ??= []).Add(v.ActivityId);
 
-                var d = Day(v.Starts);
+                var d = DateOnly.FromDateTime(v.Local);
                 if (i == 0 || d != day)
                 {
                     if (dayCount > FindingsCompute.MaxVisitsPerDay) busy.Add((rep, day, dayCount, list[dayFirst].ActivityId));
@@ -139,10 +129,10 @@ internal static class VisitScan
             busy.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.First,
                 FindingText.TooManyVisits(x.Rep.Locale, x.Day, x.Count))).ToList(),
             overlaps.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.Visit.ActivityId,
-                FindingText.OverlappingVisits(x.Rep.Locale, x.Visit.ActivityId, Customer(x.Visit), Local(x.Visit.Starts),
-                    x.Earlier.ActivityId, Customer(x.Earlier), Local(x.Earlier.Starts), x.Earlier.Minutes!.Value))).ToList(),
+                FindingText.OverlappingVisits(x.Rep.Locale, x.Visit.ActivityId, Customer(x.Visit), x.Visit.Local,
+                    x.Earlier.ActivityId, Customer(x.Earlier), x.Earlier.Local, x.Earlier.Minutes!.Value))).ToList(),
             drawn.Select(x => new Finding(x.Rep.TeamId, "spot_check", x.Rep.RepId, "visits", x.Visit.ActivityId,
-                FindingText.SpotCheck(x.Rep.Locale, Customer(x.Visit), Local(x.Visit.Starts), x.Visit.Subject, x.Visit.ActivityId))).ToList());
+                FindingText.SpotCheck(x.Rep.Locale, Customer(x.Visit), x.Visit.Local, x.Visit.Subject, x.Visit.ActivityId))).ToList());
     }
 
     /// <summary>

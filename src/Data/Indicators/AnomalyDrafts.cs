@@ -193,8 +193,9 @@ internal static class AnomalyDrafts
                     reps, start = period.Start, end = period.End,
                     prev_start = period.Previous.Start, tz, top = TopDrivers, minutes = EffectiveVisitMinutes, low_score = LowSurveyScore,
                 };
-                await using var conn = await ComputeSession.OpenAsync(reporting, token);
-                results[q] = (await conn.QueryAsync<DriverRow>(new CommandDefinition(queries[q].Value, args, cancellationToken: token))).ToList();
+                await using var session = await ComputeSession.BeginAsync(reporting, token);
+                results[q] = (await session.Connection.QueryAsync<DriverRow>(new CommandDefinition(queries[q].Value, args, session.Transaction,
+                    cancellationToken: token))).ToList();
             });
         var drivers = new Dictionary<(string Indicator, string RepId), List<DriverRow>>();
         for (var q = 0; q < queries.Length; q++)

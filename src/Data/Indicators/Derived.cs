@@ -34,20 +34,38 @@ public static class DerivedFigures
     private sealed record WeightSetRow(string TeamId, string Locale, string WeightSet, decimal Total, decimal Process);
 
     /// <summary>One (active rep, enabled indicator) of the month; a rep without any value comes once, with no indicator.</summary>
+    /// <remarks>
+    /// Figures come as text: a value is stored with whatever precision its query computed, which can be more
+    /// digits than a .NET decimal holds; parsed, it is rounded to 28 significant digits instead of failing.
+    /// Completion is parsed for every row (scores, team issues), the others only for a flagged row's draft.
+    /// </remarks>
     private sealed class MonthRow
     {
         public string RepId { get; set; } = "";
         public string TeamId { get; set; } = "";
+        /// <summary>False when the rep's team has no row: scored, but neither flagged nor counted in a team issue.</summary>
+        public bool HasTeam { get; set; }
         public string? Locale { get; set; }
         public string? Indicator { get; set; }
         public string? Unit { get; set; }
-        public decimal? Actual { get; set; }
-        public decimal? Target { get; set; }
-        public decimal? Completion { get; set; }
-        public decimal? PreviousActual { get; set; }
+        public string? Actual { get; set; }
+        public string? Target { get; set; }
+        public string? Completion { get; set; }
+        public string? PreviousActual { get; set; }
         /// <summary>The anomaly rules that fire, comma-separated; empty when none does, null without a value.</summary>
         public string? Rules { get; set; }
+
+        public decimal? CompletionValue { get; private set; }
+
+        public MonthRow Parsed()
+        {
+            CompletionValue = Number(Completion);
+            return this;
+        }
     }
+
+    private static decimal? Number(string? text) =>
+        text is null ? null : decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, int SortOrder);
 
@@ -60,20 +78,21 @@ public static class DerivedFigures
     {
         var monthTask = ReadMonthAsync(reporting, period, ct);
         var zscoreTask = ReadZScoreFlagsAsync(reporting, period, ct);
+        await Task.WhenAll(monthTask, zscoreTask);
         var month = await monthTask;
         var zscore = await zscoreTask;
         foreach (var row in month)
-            if (row.Rules is not null && zscore.Contains((row.RepId, row.Indicator!)))
+            if (row.Rules is not null && row.HasTeam && zscore.Contains((row.RepId, row.Indicator!)))
                 row.Rules = row.Rules.Length == 0 ? "zscore" : row.Rules + ",zscore";
         var flagged = month.Where(r => !string.IsNullOrEmpty(r.Rules))
             .OrderBy(r => r.RepId, StringComparer.Ordinal).ThenBy(r => r.Indicator, StringComparer.Ordinal)
-            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), f.Actual, f.Target, f.Completion,
-                f.PreviousActual, f.Rules!.Split(',')))
+            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), Number(f.Actual), Number(f.Target),
+                f.CompletionValue, Number(f.PreviousActual), f.Rules!.Split(',')))
             .ToList();
         var drafts = await AnomalyDrafts.WriteAsync(reporting, period, tz, flagged, ct);
 
-        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var session = await ComputeSession.BeginAsync(reporting, ct);
+        var (conn, tx) = (session.Connection, session.Transaction);
         var args = new { period = period.Start };
         var settings = (await conn.QueryAsync<(string Key, string Value)>(new CommandDefinition(
             "select key, value from reporting.setting", transaction: tx, cancellationToken: ct))).ToDictionary(s => s.Key, s => s.Value);
@@ -107,10 +126,11 @@ public static class DerivedFigures
     /// </summary>
     private static async Task<List<MonthRow>> ReadMonthAsync(NpgsqlDataSource reporting, Period period, CancellationToken ct)
     {
-        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
-        return (await conn.QueryAsync<MonthRow>(new CommandDefinition("""
-            select r.rep_id, r.team_id, t.locale, x.indicator, x.unit, x.actual, x.target, x.completion, x.previous_actual,
-                   case when x.actual is not null then array_to_string(array[
+        await using var session = await ComputeSession.BeginAsync(reporting, ct);
+        return (await session.Connection.QueryAsync<MonthRow>(new CommandDefinition("""
+            select r.rep_id, r.team_id, t.team_id is not null as has_team, t.locale, x.indicator, x.unit,
+                   x.actual::text, x.target::text, x.completion::text, x.previous_actual::text,
+                   case when x.actual is not null and t.team_id is not null then array_to_string(array[
                      case when x.completion < i.anomaly_completion_below then 'completion' end,
                      case when (case when x.direction = 'lower' then x.mom else -x.mom end)
                                >= (case when x.unit = 'percent' then i.anomaly_mom_drop_points else i.anomaly_mom_drop_percent end)
@@ -120,7 +140,7 @@ public static class DerivedFigures
             left join (reporting.indicator_result_of(@period) x join reporting.indicator i on i.code = x.indicator and i.enabled)
                  on x.rep_id = r.rep_id
             where r.active
-            """, new { period = period.Start }, cancellationToken: ct))).ToList();
+            """, new { period = period.Start }, session.Transaction, cancellationToken: ct))).Select(r => r.Parsed()).ToList();
     }
 
     /// <summary>
@@ -131,8 +151,8 @@ public static class DerivedFigures
     private static async Task<HashSet<(string RepId, string Indicator)>> ReadZScoreFlagsAsync(NpgsqlDataSource reporting, Period period,
         CancellationToken ct)
     {
-        await using var conn = await ComputeSession.OpenAsync(reporting, ct);
-        return (await conn.QueryAsync<(string RepId, string Indicator)>(new CommandDefinition("""
+        await using var session = await ComputeSession.BeginAsync(reporting, ct);
+        return (await session.Connection.QueryAsync<(string RepId, string Indicator)>(new CommandDefinition("""
             -- Each indicator's trailing window, read through the month-leading key and grouped in one pass.
             with win as (
               select code, (@period - make_interval(months => anomaly_z_months))::date as since
@@ -149,7 +169,7 @@ public static class DerivedFigures
             join hist h on h.rep_id = v.rep_id and h.indicator = v.indicator
             where v.period = @period and v.actual is not null
               and h.n >= i.anomaly_z_min_months and h.sd > 0 and abs(v.actual - h.mean) / h.sd >= i.anomaly_z
-            """, new { period = period.Start }, cancellationToken: ct))).ToHashSet();
+            """, new { period = period.Start }, session.Transaction, cancellationToken: ct))).ToHashSet();
     }
 
     /// <summary>
@@ -167,7 +187,7 @@ public static class DerivedFigures
             : byTeam.GetValueOrDefault((ownSets.Contains(r.TeamId) ? r.TeamId : "*", r.Indicator));
         var reps = month.GroupBy(r => r.RepId, StringComparer.Ordinal).Select(g =>
         {
-            var score = Scoring.WeightedScore(g.Select(r => (Weight(r), r.Completion)), cap);
+            var score = Scoring.WeightedScore(g.Select(r => (Weight(r), r.CompletionValue)), cap);
             return (RepId: g.Key, g.First().TeamId, Score: score, Tier: Scoring.Tier(score));
         }).ToList();
         return await conn.ExecuteAsync(new CommandDefinition("""
@@ -254,10 +274,11 @@ public static class DerivedFigures
         var catalog = (await conn.QueryAsync<CatalogRow>(new CommandDefinition(
                 "select code, name_zh_cn, name_zh_tw, name_en, sort_order from reporting.indicator where enabled", transaction: tx, cancellationToken: ct)))
             .ToDictionary(c => c.Code, StringComparer.Ordinal);
-        var issues = month.Where(r => r.Completion is not null)
+        // An indicator disabled since the month was read has no team issue.
+        var issues = month.Where(r => r.CompletionValue is not null && r.HasTeam && catalog.ContainsKey(r.Indicator!))
             .GroupBy(r => (r.TeamId, Indicator: r.Indicator!))
             .Select(g => (g.Key.TeamId, Locale: TeamLocale.Of(g.First().Locale), Indicator: catalog[g.Key.Indicator],
-                Reps: g.Count(), Below: g.Count(r => r.Completion < threshold)))
+                Reps: g.Count(), Below: g.Count(r => r.CompletionValue < threshold)))
             .Where(i => i.Below > 0 && i.Below >= share * i.Reps)
             .OrderBy(i => i.TeamId, StringComparer.Ordinal).ThenBy(i => i.Indicator.SortOrder).ThenBy(i => i.Indicator.Code, StringComparer.Ordinal)
             .ToList();

@@ -65,7 +65,7 @@ public sealed class IndicatorRollup(Databases db)
               from reporting.indicator_value v
               join reporting.indicator i on i.code = v.indicator and i.enabled
               left join reporting.target t on t.rep_id = v.rep_id and t.period = v.period and t.indicator = v.indicator
-              where v.period between @first and @last and (@all or v.rep_id = any(@reps))),
+              where v.period = any(@months) and (@all or v.rep_id = any(@reps))),
             agg as (
               select rep_id, indicator, unit, direction, missing_as, has_target, sort_order, count(actual)::int as months,
                      count(target) filter (where actual is not null) = count(actual) as every_target,
@@ -87,7 +87,12 @@ public sealed class IndicatorRollup(Databases db)
                         else target / actual * 100 end as completion
             from fig
             order by rep_id, sort_order, indicator
-            """, new { first = period.First.Start, last = period.Last.Start, all = repIds is null, reps = repIds?.ToArray() ?? [] },
+            """, new
+            {
+                // Each month by itself: with the key (period, rep_id, indicator), some reps' months are one descent each.
+                months = Enumerable.Range(0, period.Months).Select(m => period.First.Add(m).Start).ToArray(),
+                all = repIds is null, reps = repIds?.ToArray() ?? [],
+            },
             cancellationToken: ct))).ToList();
     }
 }

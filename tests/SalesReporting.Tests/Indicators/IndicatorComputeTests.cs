@@ -166,9 +166,12 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
                 insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
                 ('precise', '精确', '精確', 'Precise', 'process', 'count', 'higher', 'none', 230,
                  'select rep_id, {precise} as value from staging.reps where rep_id = ''R1''');
+                insert into reporting.target(rep_id, period, indicator, target) values ('R1', '2026-10-01', 'precise', 3);
                 """);
-        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeIndicatorsAsync(October, default);
+        // The whole month: its scores and anomaly rules read the value, and a completion of as many digits, too.
+        var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
         Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Derived!.RepScores);
         await using var check = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(precise, await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R1'"));
         Assert.Null(await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R2'"));
