@@ -97,35 +97,38 @@ internal static class AnomalyDrafts
         //   effective_visits: a visits, b effective, c too short, d no decision maker, e no identified need;
         //   proposals: a proposals this month, b last month, c visits this month.
         ["visits,effective_visits,proposals"] = Bounds + """
-            , a as (
-              select a.rep_id, a.kind, a.customer_id, a.occurred_at >= b.s as cur,
-                     a.duration_minutes, a.with_decision_maker, a.need_identified
+            -- The counts from the covering index alone; the customers visited, which need the rows, apart.
+            , n as (
+              select a.rep_id,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at >= b.s)::numeric as visits,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at < b.s)::numeric as visits_before,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at >= b.s
+                                      and a.duration_minutes >= @minutes and a.with_decision_maker and a.need_identified)::numeric as effective,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at >= b.s and coalesce(a.duration_minutes, 0) < @minutes)::numeric as too_short,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at >= b.s and not coalesce(a.with_decision_maker, false))::numeric as no_decision_maker,
+                     count(*) filter (where a.kind = 'visit' and a.occurred_at >= b.s and not coalesce(a.need_identified, false))::numeric as no_need,
+                     count(*) filter (where a.kind = 'proposal' and a.occurred_at >= b.s)::numeric as proposals,
+                     count(*) filter (where a.kind = 'proposal' and a.occurred_at < b.s)::numeric as proposals_before
               from staging.activities a cross join b
-              where a.kind in ('visit', 'proposal') and a.occurred_at >= b.ps and a.occurred_at < b.e and a.rep_id = any(@reps)),
-            n as (
-              select r.rep_id,
-                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur)::numeric as visits,
-                     count(a.rep_id) filter (where a.kind = 'visit' and not a.cur)::numeric as visits_before,
-                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur
-                                             and a.duration_minutes >= @minutes and a.with_decision_maker and a.need_identified)::numeric as effective,
-                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and coalesce(a.duration_minutes, 0) < @minutes)::numeric as too_short,
-                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and not coalesce(a.with_decision_maker, false))::numeric as no_decision_maker,
-                     count(a.rep_id) filter (where a.kind = 'visit' and a.cur and not coalesce(a.need_identified, false))::numeric as no_need,
-                     count(a.rep_id) filter (where a.kind = 'proposal' and a.cur)::numeric as proposals,
-                     count(a.rep_id) filter (where a.kind = 'proposal' and not a.cur)::numeric as proposals_before
-              from unnest(@reps::text[]) r(rep_id) left join a on a.rep_id = r.rep_id
-              group by r.rep_id),
+              where a.kind in ('visit', 'proposal') and a.occurred_at >= b.ps and a.occurred_at < b.e and a.rep_id = any(@reps)
+              group by a.rep_id),
             c as (
-              select rep_id, count(customer_id)::numeric as customers
-              from (select distinct rep_id, customer_id from a where kind = 'visit' and cur) d
-              group by rep_id)
-            select n.rep_id, x.indicator, x.a, x.b, x.c, x.d, x.e
-            from n left join c using (rep_id)
+              select d.rep_id, count(*)::numeric as customers
+              from (select distinct a.rep_id, a.customer_id from staging.activities a cross join b
+                    where a.kind = 'visit' and a.occurred_at >= b.s and a.occurred_at < b.e
+                      and a.customer_id is not null and a.rep_id = any(@reps)) d
+              group by d.rep_id),
+            r as (select coalesce(n.rep_id, r.rep_id) as rep_id, n.visits, n.visits_before, n.effective, n.too_short, n.no_decision_maker,
+                         n.no_need, n.proposals, n.proposals_before
+                  from unnest(@reps::text[]) r(rep_id) left join n on n.rep_id = r.rep_id)
+            select r.rep_id, x.indicator, coalesce(x.a, 0) as a, coalesce(x.b, 0) as b, coalesce(x.c, 0) as c,
+                   x.d, x.e
+            from r left join c using (rep_id)
             cross join lateral (values
-              ('visits', n.visits, n.visits_before, coalesce(c.customers, 0), null::numeric, null::numeric),
-              ('effective_visits', n.visits, n.effective, n.too_short, n.no_decision_maker, n.no_need),
-              ('proposals', n.proposals, n.proposals_before, n.visits, null, null)) x(indicator, a, b, c, d, e)
-            order by n.rep_id
+              ('visits', r.visits, r.visits_before, c.customers, null::numeric, null::numeric),
+              ('effective_visits', r.visits, r.effective, r.too_short, coalesce(r.no_decision_maker, 0), coalesce(r.no_need, 0)),
+              ('proposals', r.proposals, r.proposals_before, r.visits, null, null)) x(indicator, a, b, c, d, e)
+            order by r.rep_id
             """,
         // a: days from proposal to win, slowest first
         ["negotiation_cycle"] = Bounds + """

@@ -295,9 +295,10 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         figures.Add(new BenchFigure("  ComputeAsync again (replacing)", "reps", reps, again, "GROUP BY rep_id scans", reps, floorTime));
         figures.Add(new BenchFigure("  catalog queries only (no write)", "reps", reps, reads, "GROUP BY rep_id scans", reps, floorTime,
             "every catalog query run as compute runs it, its rows counted instead of written: the rest of 'indicators alone' is writing the values"));
-        var (writes, written) = await WritesOnlyAsync(ct);
+        var (writes, written, perTable) = await WritesOnlyAsync(ct);
         figures.Add(new BenchFigure("  the month's rows written, nothing computed", "reps", reps, writes, "GROUP BY rep_id scans", reps, floorTime,
-            $"the {written:N0} rows compute writes for the month (values, scores, anomalies, findings) copied by the server into tables like theirs, with their keys and indexes: what writing alone costs"));
+            $"the {written:N0} rows compute writes for the month (values, scores, anomalies, findings) copied by the server into tables like theirs, with their keys and indexes, a table per connection: what writing alone costs; each table alone: "
+            + string.Join(", ", perTable.Select(t => $"{t.Table} {t.Rows:N0} rows {t.Time.TotalSeconds:N3} s"))));
     }
 
     /// <summary>The tables compute writes a month's rows into.</summary>
@@ -308,28 +309,35 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
     /// writes, copied by the server (insert … select, nothing sent over the wire) into empty tables created
     /// like them (same columns, keys and indexes), each table on its own connection as compute writes them.
     /// </summary>
-    private async Task<(TimeSpan Time, long Rows)> WritesOnlyAsync(CancellationToken ct)
+    private async Task<(TimeSpan Time, long Rows, (string Table, long Rows, TimeSpan Time)[] PerTable)> WritesOnlyAsync(CancellationToken ct)
     {
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+        async Task CreateAsync()
         {
+            await using var conn = await db.Reporting.OpenConnectionAsync(ct);
             await conn.ExecuteAsync(new CommandDefinition("drop schema if exists bench_writes cascade; create schema bench_writes", cancellationToken: ct));
             foreach (var table in ComputedTables)
                 await conn.ExecuteAsync(new CommandDefinition(
                     $"create table bench_writes.{table} (like reporting.{table} including defaults including constraints including indexes)", cancellationToken: ct));
         }
-        long rows = 0;
-        var sw = Stopwatch.StartNew();
-        await Task.WhenAll(ComputedTables.Select(async table =>
+        async Task<(string, long, TimeSpan)> CopyAsync(string table)
         {
             await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+            var own = Stopwatch.StartNew();
             var n = await conn.ExecuteAsync(new CommandDefinition(
                 $"insert into bench_writes.{table} select * from reporting.{table} where period = @p", new { p = period.Start }, commandTimeout: 0, cancellationToken: ct));
-            Interlocked.Add(ref rows, n);
-        }));
+            return (table, n, own.Elapsed);
+        }
+        // Each table alone first, for what each costs; then all at once, as compute writes them, for the figure.
+        await CreateAsync();
+        var perTable = new List<(string, long, TimeSpan)>();
+        foreach (var table in ComputedTables) perTable.Add(await CopyAsync(table));
+        await CreateAsync();
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(ComputedTables.Select(CopyAsync));
         var time = sw.Elapsed;
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("drop schema bench_writes cascade", cancellationToken: ct));
-        return (time, rows);
+        return (time, perTable.Sum(t => t.Item2), perTable.ToArray());
     }
 
     /// <summary>The catalog queries alone, side by side as ComputeAsync runs them, their rows counted and not written.</summary>
