@@ -16,35 +16,8 @@ begin
 end
 $f$;
 
--- indicator_result for one month. The view joins last month and last year on an expression of each
--- row's period, which the planner cannot narrow to one month: read for a month, it scanned every value
--- ever stored twice over (two hash joins over the whole table), and grew with every month of history.
--- Given the month as an argument, this (inlined into the caller's query) reads exactly three months
--- through the key. Same columns, same figures as the view.
-create function reporting.indicator_result_of(p date) returns setof reporting.indicator_result language sql stable as $f$
-select v.period, v.rep_id, v.indicator, i.unit, i.direction, v.actual, t.target,
-       case when t.target is null or t.target = 0 or v.actual is null then null
-            when i.direction = 'higher' then v.actual / t.target * 100
-            when v.actual = 0 then null
-            else t.target / v.actual * 100 end as completion,
-       v.actual - t.target as gap,
-       prev.actual as previous_actual,
-       case when prev.actual is null or prev.actual = 0 or v.actual is null then null
-            when i.unit = 'percent' then v.actual - prev.actual
-            else (v.actual - prev.actual) / prev.actual * 100 end as mom,
-       ly.actual as last_year_actual,
-       case when ly.actual is null or ly.actual = 0 or v.actual is null then null
-            when i.unit = 'percent' then v.actual - ly.actual
-            else (v.actual - ly.actual) / ly.actual * 100 end as yoy
-from reporting.indicator_value v
-join reporting.indicator i on i.code = v.indicator
-left join reporting.target t on t.rep_id = v.rep_id and t.period = p and t.indicator = v.indicator
-left join reporting.indicator_value prev
-  on prev.rep_id = v.rep_id and prev.indicator = v.indicator and prev.period = (p - interval '1 month')::date
-left join reporting.indicator_value ly
-  on ly.rep_id = v.rep_id and ly.indicator = v.indicator and ly.period = (p - interval '1 year')::date
-where v.period = p
-$f$;
+-- indicator_result for one month: see 0013, where reporting.indicator_result_of(month) becomes the one
+-- definition of the figures the view shows.
 
 -- A month's 120,000 values went into two indexes: the key (period, indicator, rep_id) and a second one
 -- led by rep_id for the forms' trends. In the second, each rep's new value lands on that rep's own

@@ -53,11 +53,11 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
                    x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
                    coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
-            from reporting.indicator_result x
+            from reporting.indicator_result_of(@period) x
             join reporting.indicator i on i.code = x.indicator and i.enabled
             left join reporting.anomaly_reason ar on ar.period = x.period and ar.rep_id = x.rep_id and ar.indicator = x.indicator
             left join reporting.anomaly an on an.period = x.period and an.rep_id = x.rep_id and an.indicator = x.indicator
-            where x.period = @period and x.rep_id = any(@reps)
+            where x.rep_id = any(@reps)
             order by i.sort_order, i.code
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var trends = (await conn.QueryAsync<TrendRow>(new CommandDefinition("""

@@ -58,9 +58,9 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             """, args, cancellationToken: ct))).ToList();
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
             select x.rep_id, x.indicator, x.completion
-            from reporting.indicator_result x
+            from reporting.indicator_result_of(@period) x
             join staging.reps r on r.rep_id = x.rep_id
-            where x.period = @period and x.indicator = any(@codes) and r.team_id = @team and r.active
+            where x.indicator = any(@codes) and r.team_id = @team and r.active
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var findings = (await conn.QueryAsync<FindingRow>(new CommandDefinition("""
             select f.kind, f.rep_id, r.name as rep_name, f.indicator, f.subject, f.detail

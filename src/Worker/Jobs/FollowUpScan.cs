@@ -149,8 +149,8 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
                        coalesce(case when b.completion is not null and f.completion is not null then f.completion end, f.actual) as after_value
                 from pending p
                 join reporting.indicator i on i.code = p.indicator
-                join reporting.indicator_result b on b.rep_id = p.rep_id and b.indicator = p.indicator and b.period = p.before_period
-                join reporting.indicator_result f on f.rep_id = p.rep_id and f.indicator = p.indicator and f.period = p.after_period
+                join lateral reporting.indicator_result_of(p.before_period) b on b.rep_id = p.rep_id and b.indicator = p.indicator
+                join lateral reporting.indicator_result_of(p.after_period) f on f.rep_id = p.rep_id and f.indicator = p.indicator
                 where (p.after_period + interval '1 month')::date <= @day)
             update reporting.improvement_action a
             set effectiveness = case when c.basis = 'completion' or c.direction = 'higher'

@@ -4,8 +4,8 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Indicators;
 
 /// <summary>
-/// reporting.indicator_result_of(month), what compute reads a whole month through, against the view
-/// reporting.indicator_result the forms and follow-ups read: the same rows with the same figures.
+/// reporting.indicator_result_of(month), where target, completion, gap, MoM and YoY are defined, worked
+/// out by hand; and the view reporting.indicator_result, which reads it month by month, for that month.
 /// </summary>
 public sealed class IndicatorResultTests : IAsyncLifetime
 {
@@ -40,7 +40,7 @@ public sealed class IndicatorResultTests : IAsyncLifetime
     private const string Columns = "rep_id, indicator, actual, target, round(completion, 6) as completion, gap, previous_actual, round(mom, 6) as mom, last_year_actual, round(yoy, 6) as yoy";
 
     [Fact]
-    public async Task A_month_read_through_the_function_is_the_month_of_the_view()
+    public async Task A_month_has_its_figures_and_the_view_shows_the_same_for_it()
     {
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         var ofMonth = (await conn.QueryAsync<Row>($"select {Columns} from reporting.indicator_result_of('2026-10-01') order by rep_id, indicator")).ToList();
