@@ -195,11 +195,15 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             join staging.reps r on r.rep_id = w.rep_id
             join staging.teams t on t.team_id = r.team_id
             left join staging.customers c on c.customer_id = w.customer_id
+            -- No invoice linked to it, and no unlinked one of the customer, within the window: two look-ups,
+            -- each through its own index.
             where not exists (
-              select 1 from staging.invoices i
-              where i.status <> 'void' and i.issued_on <= w.won_on + {InvoiceWithinDays}
-                and (i.opportunity_id = w.opportunity_id
-                     or (i.opportunity_id is null and i.customer_id = w.customer_id and i.issued_on >= w.won_on)))
+                    select 1 from staging.invoices i
+                    where i.opportunity_id = w.opportunity_id and i.status <> 'void' and i.issued_on <= w.won_on + {InvoiceWithinDays})
+              and not exists (
+                    select 1 from staging.invoices i
+                    where i.opportunity_id is null and i.customer_id = w.customer_id and i.status <> 'void'
+                      and i.issued_on between w.won_on and w.won_on + {InvoiceWithinDays})
             order by r.rep_id, w.won_on, w.opportunity_id
             """, args, cancellationToken: ct));
         var invoices = await conn.QueryAsync<InvoiceRow>(new CommandDefinition("""
