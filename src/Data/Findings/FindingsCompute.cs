@@ -47,7 +47,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     public const int SpotCheckSize = 3;
 
     private sealed record Args(DateOnly period_start, DateOnly period_end, DateOnly trailing_start, string tz,
-        string[] indicators);
+        string[] indicators, string unknown_rep = Sources.SourceTables.UnknownRepReason);
 
     public async Task<int> ComputeAsync(Period period, CancellationToken ct)
     {
@@ -93,7 +93,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
     }
 
     /// <summary>Findings in the order given (their ids keep it), in one COPY within the caller's transaction.</summary>
-    internal static async Task WriteAsync(NpgsqlConnection conn, Period period, IReadOnlyList<Finding> findings, CancellationToken ct)
+    private static async Task WriteAsync(NpgsqlConnection conn, Period period, IReadOnlyList<Finding> findings, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy reporting.finding(period, team_id, kind, rep_id, indicator, subject, detail) from stdin (format binary)", ct);
@@ -216,7 +216,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
               select distinct on (q.source_key) q.source_key as invoice_id, q.raw->>'rep_id' as rep_id, q.raw->>'customer_id' as customer_id,
                      (q.raw->>'issued_on')::date as issued_on, coalesce((q.raw->>'amount')::numeric, 0) as amount, true as rep_unknown
               from staging.quarantine q
-              where q.source = 'finance.invoices' and q.reason = 'unknown rep'
+              where q.source = 'finance.invoices' and q.reason = @unknown_rep
                 and (q.raw->>'issued_on')::date between @period_start and @period_end
                 and not exists (select 1 from staging.invoices i where i.invoice_id = q.source_key)
                 and not exists (select 1 from staging.reps r where r.rep_id = q.raw->>'rep_id')

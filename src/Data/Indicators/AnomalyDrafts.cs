@@ -53,12 +53,13 @@ internal static class AnomalyDrafts
             with due as (
               select invoice_id, rep_id, customer_id, amount from staging.invoices
               where status <> 'void' and due_on between @start and @end and rep_id = any(@reps)),
-            paid as (
-              select p.invoice_id, sum(p.amount) as paid from staging.payments p join due using (invoice_id)
-              where p.received_on <= @end group by p.invoice_id),
+            -- Each invoice's payments looked up through the invoice_id index, as the catalog's collection_rate does.
             per_customer as (
-              select d.rep_id, d.customer_id, sum(d.amount - least(d.amount, coalesce(paid.paid, 0))) as unpaid
-              from due d left join paid using (invoice_id) group by d.rep_id, d.customer_id),
+              select d.rep_id, d.customer_id, sum(d.amount - least(d.amount, coalesce(p.paid, 0))) as unpaid
+              from due d
+              left join lateral (select sum(amount) as paid from staging.payments
+                                 where invoice_id = d.invoice_id and received_on <= @end) p on true
+              group by d.rep_id, d.customer_id),
             receivable as (select rep_id, sum(amount) as amount from due group by rep_id),
             ranked as (
               select pc.*, row_number() over (partition by pc.rep_id order by pc.unpaid desc, pc.customer_id) as rn

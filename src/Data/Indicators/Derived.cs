@@ -31,14 +31,7 @@ public static class DerivedFigures
     public const decimal WeightTotal = 100;
     public const decimal MinProcessWeight = 40;
 
-    private sealed record WeightSetRow(string TeamId, string Locale, string WeightSet, decimal Total, decimal Process);
-
     /// <summary>One (active rep, enabled indicator) of the month; a rep without any value comes once, with no indicator.</summary>
-    /// <remarks>
-    /// Figures come as text: a value is stored with whatever precision its query computed, which can be more
-    /// digits than a .NET decimal holds; parsed, it is rounded to 28 significant digits instead of failing.
-    /// Completion is parsed for every row (scores, team issues), the others only for a flagged row's draft.
-    /// </remarks>
     private sealed class MonthRow
     {
         public string RepId { get; set; } = "";
@@ -48,26 +41,36 @@ public static class DerivedFigures
         public string? Locale { get; set; }
         public string? Indicator { get; set; }
         public string? Unit { get; set; }
-        public string? Actual { get; set; }
-        public string? Target { get; set; }
-        public string? Completion { get; set; }
-        public string? PreviousActual { get; set; }
+        public decimal? Actual { get; set; }
+        public decimal? Target { get; set; }
+        public decimal? Completion { get; set; }
+        public decimal? PreviousActual { get; set; }
         /// <summary>The anomaly rules that fire, comma-separated; empty when none does, null without a value.</summary>
         public string? Rules { get; set; }
-
-        public decimal? CompletionValue { get; private set; }
-
-        public MonthRow Parsed()
-        {
-            CompletionValue = Number(Completion);
-            return this;
-        }
     }
 
-    private static decimal? Number(string? text) =>
-        text is null ? null : decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, string Category, int SortOrder);
 
-    private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, int SortOrder);
+    /// <summary>
+    /// The weights in force: a team is scored with its own set if it has any weight of its own, else with the
+    /// company default '*' (the one rule, for scores and for the weight-set warnings).
+    /// </summary>
+    private sealed class WeightSets
+    {
+        private readonly Dictionary<(string Set, string Indicator), decimal> weights;
+        private readonly HashSet<string> own;
+
+        public WeightSets(IEnumerable<(string TeamId, string Indicator, decimal Weight)> rows)
+        {
+            weights = rows.ToDictionary(w => (w.TeamId, w.Indicator), w => w.Weight);
+            own = weights.Keys.Select(k => k.Set).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public string SetOf(string teamId) => own.Contains(teamId) ? teamId : "*";
+        public decimal Of(string teamId, string indicator) => weights.GetValueOrDefault((SetOf(teamId), indicator));
+        public IEnumerable<(string Indicator, decimal Weight)> In(string set) =>
+            weights.Where(w => w.Key.Set == set).Select(w => (w.Key.Indicator, w.Value));
+    }
 
     /// <summary>
     /// Reads side by side (the month's values with the completion and MoM rules, and the z-score rule over
@@ -86,8 +89,8 @@ public static class DerivedFigures
                 row.Rules = row.Rules.Length == 0 ? "zscore" : row.Rules + ",zscore";
         var flagged = month.Where(r => !string.IsNullOrEmpty(r.Rules))
             .OrderBy(r => r.RepId, StringComparer.Ordinal).ThenBy(r => r.Indicator, StringComparer.Ordinal)
-            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), Number(f.Actual), Number(f.Target),
-                f.CompletionValue, Number(f.PreviousActual), f.Rules!.Split(',')))
+            .Select(f => new FlaggedIndicator(f.RepId, f.Indicator!, f.Unit!, TeamLocale.Of(f.Locale), f.Actual, f.Target, f.Completion,
+                f.PreviousActual, f.Rules!.Split(',')))
             .ToList();
         var drafts = await AnomalyDrafts.WriteAsync(reporting, period, tz, flagged, ct);
 
@@ -99,16 +102,22 @@ public static class DerivedFigures
         var cap = Setting(settings, "score_cap", Scoring.DefaultCap);
         var issueCompletion = Setting(settings, "team_issue_completion", 80m);
         var issueShare = Setting(settings, "team_issue_share", 0.5m);
+        var catalog = (await conn.QueryAsync<CatalogRow>(new CommandDefinition(
+                "select code, name_zh_cn, name_zh_tw, name_en, category, sort_order from reporting.indicator where enabled",
+                transaction: tx, cancellationToken: ct)))
+            .ToDictionary(c => c.Code, StringComparer.Ordinal);
+        var weights = new WeightSets(await conn.QueryAsync<(string TeamId, string Indicator, decimal Weight)>(new CommandDefinition(
+            "select team_id, indicator, weight from reporting.indicator_weight", transaction: tx, cancellationToken: ct)));
 
         await conn.ExecuteAsync(new CommandDefinition("""
             delete from reporting.rep_score where period = @period;
             delete from reporting.anomaly where period = @period;
             delete from reporting.finding where period = @period and kind in ('team_issue', 'config_warning');
             """, args, tx, cancellationToken: ct));
-        var scores = await WriteRepScoresAsync(conn, tx, period, month, cap, ct);
-        var warnings = await WriteWeightWarningsAsync(conn, tx, period, ct);
+        var scores = await WriteRepScoresAsync(conn, tx, period, month, weights, cap, ct);
+        var warnings = await WriteWeightWarningsAsync(conn, tx, period, month, weights, catalog, ct);
         var anomalies = await WriteAnomaliesAsync(conn, period, flagged, drafts, ct);
-        var issues = await WriteTeamIssuesAsync(conn, tx, period, month, issueCompletion, issueShare, ct);
+        var issues = await WriteTeamIssuesAsync(conn, tx, period, month, catalog, issueCompletion, issueShare, ct);
         await tx.CommitAsync(ct);
         return new DerivedResult(scores, anomalies, issues, warnings);
     }
@@ -129,7 +138,7 @@ public static class DerivedFigures
         await using var session = await ComputeSession.BeginAsync(reporting, ct);
         return (await session.Connection.QueryAsync<MonthRow>(new CommandDefinition("""
             select r.rep_id, r.team_id, t.team_id is not null as has_team, t.locale, x.indicator, x.unit,
-                   x.actual::text, x.target::text, x.completion::text, x.previous_actual::text,
+                   x.actual, x.target, x.completion, x.previous_actual,
                    case when x.actual is not null and t.team_id is not null then array_to_string(array[
                      case when x.completion < i.anomaly_completion_below then 'completion' end,
                      case when (case when x.direction = 'lower' then x.mom else -x.mom end)
@@ -140,7 +149,7 @@ public static class DerivedFigures
             left join (reporting.indicator_result_of(@period) x join reporting.indicator i on i.code = x.indicator and i.enabled)
                  on x.rep_id = r.rep_id
             where r.active
-            """, new { period = period.Start }, session.Transaction, cancellationToken: ct))).Select(r => r.Parsed()).ToList();
+            """, new { period = period.Start }, session.Transaction, cancellationToken: ct))).ToList();
     }
 
     /// <summary>
@@ -177,17 +186,11 @@ public static class DerivedFigures
     /// company default '*') for every active rep.
     /// </summary>
     private static async Task<int> WriteRepScoresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, List<MonthRow> month,
-        decimal cap, CancellationToken ct)
+        WeightSets weights, decimal cap, CancellationToken ct)
     {
-        var weights = (await conn.QueryAsync<(string TeamId, string Indicator, decimal Weight)>(new CommandDefinition(
-            "select team_id, indicator, weight from reporting.indicator_weight", transaction: tx, cancellationToken: ct))).ToList();
-        var byTeam = weights.ToDictionary(w => (w.TeamId, w.Indicator), w => w.Weight);
-        var ownSets = weights.Select(w => w.TeamId).ToHashSet(StringComparer.Ordinal);
-        decimal Weight(MonthRow r) => r.Indicator is null ? 0
-            : byTeam.GetValueOrDefault((ownSets.Contains(r.TeamId) ? r.TeamId : "*", r.Indicator));
         var reps = month.GroupBy(r => r.RepId, StringComparer.Ordinal).Select(g =>
         {
-            var score = Scoring.WeightedScore(g.Select(r => (Weight(r), r.CompletionValue)), cap);
+            var score = Scoring.WeightedScore(g.Select(r => (r.Indicator is null ? 0 : weights.Of(r.TeamId, r.Indicator), r.Completion)), cap);
             return (RepId: g.Key, g.First().TeamId, Score: score, Tier: Scoring.Tier(score));
         }).ToList();
         return await conn.ExecuteAsync(new CommandDefinition("""
@@ -206,23 +209,16 @@ public static class DerivedFigures
     /// default gets the default's warnings, since its managers are the ones who can give it its own set.
     /// Weights of disabled indicators are left out: they weigh nothing in any score.
     /// </summary>
-    private static async Task<IReadOnlyList<ConfigWarning>> WriteWeightWarningsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, CancellationToken ct)
+    private static async Task<IReadOnlyList<ConfigWarning>> WriteWeightWarningsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period,
+        List<MonthRow> month, WeightSets weights, Dictionary<string, CatalogRow> catalog, CancellationToken ct)
     {
-        var sets = await conn.QueryAsync<WeightSetRow>(new CommandDefinition($"""
-            with teams as (
-              select t.team_id, {TeamLocale.Sql} as locale,
-                     case when exists (select 1 from reporting.indicator_weight w where w.team_id = t.team_id) then t.team_id else '*' end as weight_set
-              from staging.teams t
-              where exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active))
-            select s.team_id, s.locale, s.weight_set,
-                   coalesce(sum(w.weight) filter (where i.code is not null), 0) as total,
-                   coalesce(sum(w.weight) filter (where i.category = 'process'), 0) as process
-            from teams s
-            left join reporting.indicator_weight w on w.team_id = s.weight_set
-            left join reporting.indicator i on i.code = w.indicator and i.enabled
-            group by s.team_id, s.locale, s.weight_set
-            order by s.team_id
-            """, transaction: tx, cancellationToken: ct));
+        var sets = month.Where(r => r.HasTeam).DistinctBy(r => r.TeamId).OrderBy(r => r.TeamId, StringComparer.Ordinal).Select(r =>
+        {
+            var set = weights.SetOf(r.TeamId);
+            var inForce = weights.In(set).Where(w => catalog.ContainsKey(w.Indicator)).ToList();
+            return (r.TeamId, Locale: TeamLocale.Of(r.Locale), WeightSet: set, Total: inForce.Sum(w => w.Weight),
+                Process: inForce.Where(w => catalog[w.Indicator].Category == "process").Sum(w => w.Weight));
+        });
         var warnings = new List<(ConfigWarning Warning, string Detail)>();
         foreach (var s in sets)
         {
@@ -269,16 +265,13 @@ public static class DerivedFigures
     /// with no target or no value can neither be below nor above it), so "half" is half of those.
     /// </summary>
     private static async Task<int> WriteTeamIssuesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, List<MonthRow> month,
-        decimal threshold, decimal share, CancellationToken ct)
+        Dictionary<string, CatalogRow> catalog, decimal threshold, decimal share, CancellationToken ct)
     {
-        var catalog = (await conn.QueryAsync<CatalogRow>(new CommandDefinition(
-                "select code, name_zh_cn, name_zh_tw, name_en, sort_order from reporting.indicator where enabled", transaction: tx, cancellationToken: ct)))
-            .ToDictionary(c => c.Code, StringComparer.Ordinal);
         // An indicator disabled since the month was read has no team issue.
-        var issues = month.Where(r => r.CompletionValue is not null && r.HasTeam && catalog.ContainsKey(r.Indicator!))
+        var issues = month.Where(r => r.Completion is not null && r.HasTeam && catalog.ContainsKey(r.Indicator!))
             .GroupBy(r => (r.TeamId, Indicator: r.Indicator!))
             .Select(g => (g.Key.TeamId, Locale: TeamLocale.Of(g.First().Locale), Indicator: catalog[g.Key.Indicator],
-                Reps: g.Count(), Below: g.Count(r => r.CompletionValue < threshold)))
+                Reps: g.Count(), Below: g.Count(r => r.Completion < threshold)))
             .Where(i => i.Below > 0 && i.Below >= share * i.Reps)
             .OrderBy(i => i.TeamId, StringComparer.Ordinal).ThenBy(i => i.Indicator.SortOrder).ThenBy(i => i.Indicator.Code, StringComparer.Ordinal)
             .ToList();

@@ -41,7 +41,11 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return results;
     }
 
-    /// <summary>Every month of the history window before the month (MoM, YoY and the z-score read them) never computed before, oldest first.</summary>
+    /// <summary>
+    /// The indicators of every month of the history window before the month never computed before, oldest
+    /// first: what MoM, YoY, the z-score, the new-hire ramp and the follow-up verdicts read. A month's scores,
+    /// anomalies and findings are for the month being closed; a history month gets them when it is closed itself.
+    /// </summary>
     public async Task<IReadOnlyList<ComputeResult>> ComputeHistoryAsync(Period period, CancellationToken ct)
     {
         HashSet<DateOnly> done;
@@ -53,7 +57,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         for (var m = options.Value.HistoryMonths; m >= 1; m--)
         {
             var p = period.Add(-m);
-            if (!done.Contains(p.Start)) results.Add(await ComputeAsync(p, ct));
+            if (!done.Contains(p.Start)) results.Add(await ComputeIndicatorsAsync(p, ct));
         }
         return results;
     }
@@ -144,6 +148,15 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         return new ComputeResult(period, catalog.Count, outcomes.Sum(o => o.Values), errors);
     }
 
+    /// <summary>
+    /// The transaction a catalog query runs in: read-only, under the statement timeout. JIT compiling a month's
+    /// query costs more than it saves (the queries read one month through an index); the indicators already
+    /// run side by side, one per connection, so parallel workers per query would only compete with them for
+    /// the same cores. The bench runs the queries alone in the same transaction.
+    /// </summary>
+    public static string QuerySettings(int timeoutSeconds) =>
+        $"set transaction read only; set local statement_timeout = {timeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0";
+
     [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
     private async Task<long> ComputeOneAsync(IndicatorDefinition indicator, Period period, CancellationToken ct)
     {
@@ -158,12 +171,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
             """, cancellationToken: ct));
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            // JIT compiling a month's query costs more than it saves: the queries read one month through an index.
-            // The indicators already run side by side, one per connection; parallel workers per query would only
-            // compete with them for the same cores.
-            await conn.ExecuteAsync(new CommandDefinition(
-                $"set transaction read only; set local statement_timeout = {options.Value.QueryTimeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0",
-                transaction: tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(QuerySettings(options.Value.QueryTimeoutSeconds), transaction: tx, cancellationToken: ct));
             string[] columns;
             await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
                              $"select * from ({indicator.Query}) q limit 0", parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))

@@ -29,6 +29,9 @@ public static class SourceTables
 
     private const string UnknownRep = "not exists (select 1 from staging.reps r where r.rep_id = l.rep_id)";
 
+    /// <summary>The quarantine reason of a row whose rep the CRM does not know (the findings look such invoices up by it).</summary>
+    public const string UnknownRepReason = "unknown rep";
+
     /// <summary>In dependency order: a row is checked against the tables synced before it.</summary>
     public static readonly IReadOnlyList<SourceTable> All =
     [
@@ -49,29 +52,29 @@ public static class SourceTables
              ("l.owner_rep_id is not null and not exists (select 1 from staging.reps r where r.rep_id = l.owner_rep_id)", "unknown owner rep")]),
         new("crm", "leads", "lead_id",
             [C("lead_id", Text), C("rep_id", Text), C("customer_id", Text), C("created_at", Ts), C("qualified_at", Ts), C("converted_at", Ts), C("updated_at", Ts)],
-            [(UnknownRep, "unknown rep")]),
+            [(UnknownRep, UnknownRepReason)]),
         new("crm", "activities", "activity_id",
             [C("activity_id", Text), C("rep_id", Text), C("customer_id", Text), C("kind", Text), C("occurred_at", Ts), C("duration_minutes", Int),
              C("with_decision_maker", Bool), C("need_identified", Bool), C("subject", Text), C("progress", Text), C("support_needed", Text), C("updated_at", Ts)],
-            [(UnknownRep, "unknown rep"),
+            [(UnknownRep, UnknownRepReason),
              ("l.kind is null or l.kind not in ('visit', 'call', 'proposal', 'negotiation', 'contract', 'demo')", "unknown kind"),
              ("l.occurred_at is null", "missing occurred_at"),
              ("l.duration_minutes < 0", "negative duration")]),
         new("crm", "opportunities", "opportunity_id",
             [C("opportunity_id", Text), C("rep_id", Text), C("customer_id", Text), C("amount", Num), C("stage", Text), C("proposal_at", Ts), C("won_at", Ts), C("is_renewal", Bool), C("updated_at", Ts)],
-            [(UnknownRep, "unknown rep"),
+            [(UnknownRep, UnknownRepReason),
              ("l.amount < 0", "negative amount"),
              ("l.stage is null or l.stage not in ('open', 'won', 'lost')", "unknown stage (expected open, won or lost)"),
              ("l.stage = 'won' and l.won_at is null", "won without won_at")]),
         new("crm", "surveys", "survey_id",
             [C("survey_id", Text), C("customer_id", Text), C("rep_id", Text), C("score", Int), C("answered_at", Ts), C("updated_at", Ts)],
-            [(UnknownRep, "unknown rep"),
+            [(UnknownRep, UnknownRepReason),
              ("l.score is null or l.score not between 1 and 5", "score out of range 1..5"),
              ("l.answered_at is null", "missing answered_at")]),
         new("finance", "invoices", "invoice_id",
             [C("invoice_id", Text), C("customer_id", Text), C("rep_id", Text), C("opportunity_id", Text), C("issued_on", Date), C("due_on", Date),
              C("amount", Num), C("cost_amount", Num), C("status", Text), C("updated_at", Ts)],
-            [(UnknownRep, "unknown rep"),
+            [(UnknownRep, UnknownRepReason),
              ("l.amount is null or l.amount < 0", "missing or negative amount"),
              ("l.cost_amount < 0", "negative cost"),
              ("l.issued_on is null or l.due_on is null", "missing issued_on or due_on"),

@@ -61,7 +61,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             order by i.sort_order, i.code
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var trends = (await conn.QueryAsync<TrendRow>(new CommandDefinition("""
-            select rep_id, indicator, period, actual from reporting.indicator_value
+            select rep_id, indicator, period, round(actual, 10) as actual from reporting.indicator_value
             where period = any(@months) and rep_id = any(@reps)
             """, args, cancellationToken: ct))).ToLookup(t => (t.RepId, t.Indicator));
         var activities = (await conn.QueryAsync<ActivityRow>(new CommandDefinition("""

@@ -354,7 +354,7 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         {
             await using var conn = await db.Reporting.OpenConnectionAsync(token);
             await using var tx = await conn.BeginTransactionAsync(token);
-            await conn.ExecuteAsync(new CommandDefinition("set transaction read only; set local jit = off; set local max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: token));
+            await conn.ExecuteAsync(new CommandDefinition(IndicatorCompute.QuerySettings(options.QueryTimeoutSeconds), transaction: tx, cancellationToken: token));
             await conn.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from ({indicator.Query}) q where q::text is not null",
                 new { period_start = period.Start, period_end = period.End, tz }, tx, commandTimeout: 0, cancellationToken: token));
             await tx.CommitAsync(token);

@@ -175,6 +175,9 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
         await using var check = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(precise, await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R1'"));
         Assert.Null(await check.ExecuteScalarAsync<string>("select actual::text from reporting.indicator_value where indicator = 'precise' and rep_id = 'R2'"));
+        // The rep's form reads it too, to ten decimal places (a decimal holds no more than 28 digits).
+        var form = (await host.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(October, ["R1"], default)).Single();
+        Assert.Equal(809969453.5765952381m, form.Indicators.Single(i => i.Code == "precise").Actual);
     }
 
     [Theory]
