@@ -29,8 +29,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     public async Task<IReadOnlyList<Recipient>> ActiveRepsAsync(CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<Recipient>(new CommandDefinition("""
-            select r.rep_id, r.name, r.email, r.team_id, coalesce(t.locale, 'zh-CN') as locale
+        return (await conn.QueryAsync<Recipient>(new CommandDefinition($"""
+            select r.rep_id, r.name, r.email, r.team_id, {TeamLocale.Sql} as locale
             from staging.reps r join staging.teams t using (team_id)
             where r.active order by r.rep_id
             """, cancellationToken: ct))).ToList();

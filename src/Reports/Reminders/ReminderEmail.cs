@@ -40,8 +40,8 @@ public static class ReminderEmail
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(r.ToName, r.ToEmail));
         string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
-        var due = r.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
-        var checkpoint = r.CheckpointOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        var due = r.DueOn is { } d ? Forms.Labels.FormatDate(d) : "";
+        var checkpoint = r.CheckpointOn is { } c ? Forms.Labels.FormatDate(c) : "";
         var (subject, lead) = r.Kind switch
         {
             ReminderKinds.Checkpoint => (F(t.CheckpointSubject, r.Problem), F(t.CheckpointLead, checkpoint)),
@@ -49,7 +49,7 @@ public static class ReminderEmail
             ReminderKinds.Overdue => (F(t.OverdueSubject, r.Problem, r.DaysOverdue), F(t.OverdueLead, due, r.DaysOverdue)),
             ReminderKinds.Escalation => (F(t.EscalationSubject, r.RepName, r.Problem), F(t.EscalationLead, r.RepName, due, r.DaysOverdue)),
             ReminderKinds.LowTier => (F(t.LowTierSubject, r.RepName, r.ScoredPeriod), F(t.LowTierLead, r.RepName, r.ScoredPeriod,
-                r.Score is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "—")),
+                r.Score is { } s ? Forms.Format.Score(s) : Forms.Labels.For(r.Locale).NoValue)),
             _ => throw new ArgumentOutOfRangeException(nameof(r), r.Kind, "unknown reminder kind"),
         };
         message.Subject = subject;

@@ -9,7 +9,7 @@ namespace SalesReporting.Reports.Summary;
 /// and what needs attention in the body, the summary PDF attached.</summary>
 public static class SummaryEmail
 {
-    public static string AttachmentName(TeamSummary summary) => $"{summary.Period}_team_{summary.TeamId}.pdf";
+    public static string AttachmentName(TeamSummary summary) => TeamSummary.FileName(summary.Period, summary.TeamId);
 
     public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf)
     {
@@ -24,10 +24,9 @@ public static class SummaryEmail
         message.To.Add(new MailboxAddress(toName, toEmail));
         message.Subject = F(s.MailSubject, period, summary.TeamName);
 
-        var scores = summary.Reps.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
-        var average = scores.Count == 0 ? l.NoValue : Format.Score(scores.Average());
-        var tiers = $"{l.TierHigh} {summary.Reps.Count(r => r.Tier == "high")} · {l.TierOnTrack} {summary.Reps.Count(r => r.Tier == "on_track")} · {l.TierImprove} {summary.Reps.Count(r => r.Tier == "improve")}";
-        var acknowledged = $"{summary.Reps.Count(r => r.Acknowledged)} / {summary.Reps.Count}";
+        var average = summary.AverageScore is { } avg ? Format.Score(avg) : l.NoValue;
+        var tiers = $"{l.TierHigh} {summary.TierCount("high")} · {l.TierOnTrack} {summary.TierCount("on_track")} · {l.TierImprove} {summary.TierCount("improve")}";
+        var acknowledged = $"{summary.AcknowledgedCount} / {summary.Reps.Count}";
         var attention = SummaryLabels.FindingKinds
             .Select(k => (Title: s.FindingTitle(k), Count: summary.Findings.Count(f => f.Kind == k)))
             .Prepend((Title: s.SectionOverdue, Count: summary.OverdueActions.Count))

@@ -18,16 +18,16 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
     private sealed record FindingRow(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail);
     private sealed record ActionRow(string RepId, string RepName, string Problem, string Action, string OwnerName, DateOnly DueOn);
 
-    public async Task<IReadOnlyList<Recipient>> TeamsAsync(CancellationToken ct)
+    /// <summary>Whom a team's summary goes to; null when the team has no active rep (no summary then).</summary>
+    public async Task<Recipient?> TeamAsync(string teamId, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<TeamRow>(new CommandDefinition("""
+        var t = await conn.QuerySingleOrDefaultAsync<TeamRow>(new CommandDefinition("""
             select t.team_id, t.name as team_name, t.region, t.manager_name, t.manager_email, t.locale
             from staging.teams t
-            where exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active)
-            order by t.team_id
-            """, cancellationToken: ct)))
-            .Select(t => new Recipient(t.TeamId, t.TeamName, t.ManagerName, t.ManagerEmail, TeamLocale.Of(t.Locale))).ToList();
+            where t.team_id = @team and exists (select 1 from staging.reps r where r.team_id = t.team_id and r.active)
+            """, new { team = teamId }, cancellationToken: ct));
+        return t is null ? null : new Recipient(t.TeamId, t.TeamName, t.ManagerName, t.ManagerEmail, TeamLocale.Of(t.Locale));
     }
 
     public async Task<TeamSummary> LoadAsync(Period period, string teamId, CancellationToken ct)
@@ -79,16 +79,15 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             select rows_quarantined from staging.sync_run where finished_at is not null order by id desc limit 1
             """, cancellationToken: ct)) ?? 0;
 
-        var scored = reps.Select(r => (Rep: r, Score: r.StoredScore, Tier: r.StoredTier)).ToList();
         // Competition ranking (1, 2, 2, 4) on the score rounded as printed, so two reps shown with the same score share a rank.
-        var printed = scored.Where(s => s.Score is not null).Select(s => Scoring.Round1(s.Score!.Value)).ToList();
-        var rows = scored.Select(s =>
+        var printed = reps.Where(r => r.StoredScore is not null).Select(r => Scoring.Round1(r.StoredScore!.Value)).ToList();
+        var rows = reps.Select(r =>
         {
-            var tenure = NewHire.TenureMonth(s.Rep.HireDate, period);
-            var isNewHire = NewHire.Is(s.Rep.HireDate, period);
-            var completions = indicators.Select(i => results[s.Rep.RepId].FirstOrDefault(x => x.Indicator == i.Code)?.Completion).ToList();
-            int? rank = s.Score is { } score ? 1 + printed.Count(p => p > Scoring.Round1(score)) : null;
-            return new SummaryRepRow(s.Rep.RepId, s.Rep.RepName, isNewHire, isNewHire ? tenure : null, completions, s.Score, s.Tier, rank, s.Rep.Acknowledged);
+            var tenure = NewHire.TenureMonth(r.HireDate, period);
+            var isNewHire = NewHire.Is(r.HireDate, period);
+            var completions = indicators.Select(i => results[r.RepId].FirstOrDefault(x => x.Indicator == i.Code)?.Completion).ToList();
+            int? rank = r.StoredScore is { } score ? 1 + printed.Count(p => p > Scoring.Round1(score)) : null;
+            return new SummaryRepRow(r.RepId, r.RepName, isNewHire, isNewHire ? tenure : null, completions, r.StoredScore, r.StoredTier, rank, r.Acknowledged);
         })
         .OrderBy(r => r.Rank ?? int.MaxValue).ThenBy(r => r.RepId, StringComparer.Ordinal).ToList();
 

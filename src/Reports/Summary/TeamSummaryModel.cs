@@ -20,7 +20,24 @@ public sealed record TeamSummary(
     IReadOnlyList<SummaryRepRow> Reps,
     IReadOnlyList<SummaryFinding> Findings,
     IReadOnlyList<OverdueAction> OverdueActions,
-    long QuarantinedRows);
+    long QuarantinedRows)
+{
+    /// <summary>The mean of the reps' scores; null when no rep has one. The PDF and the email print the same figure.</summary>
+    public decimal? AverageScore
+    {
+        get
+        {
+            var scores = Reps.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
+            return scores.Count == 0 ? null : scores.Average();
+        }
+    }
+
+    public int TierCount(string tier) => Reps.Count(r => r.Tier == tier);
+    public int AcknowledgedCount => Reps.Count(r => r.Acknowledged);
+
+    /// <summary>The PDF's file name, kept in the output folder and attached to the manager's email alike.</summary>
+    public static string FileName(Period period, string teamId) => $"{period}_team_{teamId}.pdf";
+}
 
 public sealed record SummaryIndicator(string Code, string Name, string Unit);
 

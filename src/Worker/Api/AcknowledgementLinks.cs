@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,12 +18,16 @@ public sealed class AcknowledgementOptions
     public int LinkValidDays { get; set; } = 30;
 
     public const int MinSecretLength = 32;
+    public static readonly string ShortSecret = $"Acknowledgement:Secret is shorter than {MinSecretLength} characters.";
+
+    /// <summary>A secret that is set must be long enough; one-shot commands may run without any.</summary>
+    public bool SecretLengthIsValid => string.IsNullOrEmpty(Secret) || Secret.Length >= MinSecretLength;
 
     /// <summary>What is wrong for serving links, or nothing. Messages name keys, never values.</summary>
     public IEnumerable<string> Problems()
     {
         if (string.IsNullOrEmpty(Secret)) yield return "Acknowledgement:Secret is not set (environment variable Acknowledgement__Secret, at least 32 random characters); it signs the acknowledgement links.";
-        else if (Secret.Length < MinSecretLength) yield return $"Acknowledgement:Secret is shorter than {MinSecretLength} characters.";
+        else if (!SecretLengthIsValid) yield return ShortSecret;
         if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps))
             yield return "Acknowledgement:PublicBaseUrl is not an absolute http(s) URL (how reps reach this server, e.g. https://reports.example.com).";
         if (LinkValidDays is < 1 or > 365) yield return "Acknowledgement:LinkValidDays must be between 1 and 365.";
@@ -53,7 +58,7 @@ public sealed class AcknowledgementLinks(IOptions<AcknowledgementOptions> option
     {
         if (!options.Value.IsConfigured || string.IsNullOrEmpty(exp) || string.IsNullOrEmpty(sig) || sig.Length > 100) return LinkCheck.Invalid;
         byte[] presented;
-        try { presented = Convert.FromBase64String(sig.Replace('-', '+').Replace('_', '/') + new string('=', (4 - sig.Length % 4) % 4)); }
+        try { presented = Base64Url.DecodeFromChars(sig); }
         catch (FormatException) { return LinkCheck.Invalid; }
         var expected = Mac(period, repId, exp);
         if (!CryptographicOperations.FixedTimeEquals(presented, expected)) return LinkCheck.Invalid;
@@ -61,7 +66,7 @@ public sealed class AcknowledgementLinks(IOptions<AcknowledgementOptions> option
         return clock.GetUtcNow().ToUnixTimeSeconds() > seconds ? LinkCheck.Expired : LinkCheck.Valid;
     }
 
-    private string Sign(string period, string repId, string exp) => ApiKeys.Base64Url(Mac(period, repId, exp));
+    private string Sign(string period, string repId, string exp) => Base64Url.EncodeToString(Mac(period, repId, exp));
 
     private byte[] Mac(string period, string repId, string exp) =>
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Secret!), Encoding.UTF8.GetBytes($"ack.v1|{period}|{repId}|{exp}"));

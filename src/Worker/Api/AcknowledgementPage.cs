@@ -53,7 +53,7 @@ public static class AcknowledgementPage
             return Page(200, string.Format(CultureInfo.InvariantCulture, t.Prompt, p), locale,
                 $"""<form method="post" action="{WebUtility.HtmlEncode(action)}"><button type="submit" style="font-size:1.1em;padding:.4em 1.2em">{WebUtility.HtmlEncode(t.Button)}</button></form>""");
         }
-        var tz = TimeZoneInfo.FindSystemTimeZoneById(app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.TimeZone);
+        var tz = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.ResolveTimeZone();
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at.Value, DateTimeKind.Utc), tz);
         return Page(200, string.Format(CultureInfo.InvariantCulture, t.Confirmed, p, local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), locale);
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -31,7 +32,7 @@ public sealed class ApiKeys(Databases db)
                 "select exists (select 1 from staging.reps where rep_id = @scopeId)", new { scopeId }, cancellationToken: ct)))
             throw new ArgumentException($"A rep key needs --rep with a rep id known to the CRM; '{scopeId}' is not one.", nameof(scopeId));
 
-        var key = "srk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = "srk_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var id = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
             insert into reporting.api_key(name, role, scope_id, key_hash) values (@name, @role, @scopeId, @hash) returning id
             """, new { name, role, scopeId, hash = Hash(key) }, cancellationToken: ct));
@@ -62,6 +63,4 @@ public sealed class ApiKeys(Databases db)
         return await conn.ExecuteAsync(new CommandDefinition(
             "update reporting.api_key set revoked_at = now() where id = @id and revoked_at is null", new { id }, cancellationToken: ct)) == 1;
     }
-
-    internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -20,8 +20,7 @@ public static class ClosedLoop
             .ValidateOnStart();
         // Serving requires the link settings (checked in MapClosedLoop); one-shot commands send forms without a link when unset.
         services.AddOptions<AcknowledgementOptions>().BindConfiguration(AcknowledgementOptions.Section)
-            .Validate(o => string.IsNullOrEmpty(o.Secret) || o.Secret.Length >= AcknowledgementOptions.MinSecretLength,
-                $"Acknowledgement:Secret is shorter than {AcknowledgementOptions.MinSecretLength} characters.")
+            .Validate(o => o.SecretLengthIsValid, AcknowledgementOptions.ShortSecret)
             .ValidateOnStart();
         services.AddSingleton<ActionStore>();
         services.AddSingleton<ActionImport>();

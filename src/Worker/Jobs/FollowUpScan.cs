@@ -57,12 +57,6 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
         return (await RunAsync(today, ct)).ToString();
     }
 
-    [DisplayName("follow-up-scan {0}")]
-    [AutomaticRetry(Attempts = 3)]
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
-    public async Task<string> RunForDateAsync(string day, CancellationToken ct) =>
-        (await RunAsync(DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture), ct)).ToString();
-
     public async Task<FollowUpResult> RunAsync(DateOnly day, CancellationToken ct)
     {
         var o = options.Value;

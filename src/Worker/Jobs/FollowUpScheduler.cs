@@ -4,6 +4,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
+using SalesReporting.Reports.Reminders;
 
 namespace SalesReporting.Worker.Jobs;
 
@@ -15,7 +16,7 @@ namespace SalesReporting.Worker.Jobs;
 public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, IOptions<CompanyOptions> company,
     IOptions<FollowUpOptions> options, TimeProvider clock)
 {
-    public static readonly string[] Kinds = ["checkpoint", "due"];
+    public static readonly string[] Kinds = [ReminderKinds.Checkpoint, ReminderKinds.Due];
 
     /// <summary>The UTC instant of a local wall-clock time. A time skipped by a DST jump is read with the offset
     /// before the jump (02:30 on a spring-forward day becomes 03:30 daylight time); a repeated time takes its
@@ -38,8 +39,7 @@ public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, I
         if (actions.Count == 0) return 0;
         var tz = company.Value.ResolveTimeZone();
         var time = options.Value.ResolveReminderTime();
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, tz).DateTime);
+        var today = company.Value.Today(clock);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var existing = (await conn.QueryAsync<Existing>(new CommandDefinition(
             "select action_id, kind, scheduled_for, job_id from reporting.follow_up_job where action_id = any(@ids)",
@@ -50,7 +50,7 @@ public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, I
         foreach (var action in actions)
         foreach (var kind in Kinds)
         {
-            var date = kind == "checkpoint" ? action.CheckpointOn : action.DueOn;
+            var date = kind == ReminderKinds.Checkpoint ? action.CheckpointOn : action.DueOn;
             existing.TryGetValue((action.Id, kind), out var old);
             // A date already past is the daily scan's to catch up (follow-up --date), not a job to fire now.
             var wanted = action.Status == "open" && date is { } d && d >= today ? date : null;

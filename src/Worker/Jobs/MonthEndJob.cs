@@ -74,7 +74,7 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
             async (team, token) =>
             {
-                await deliver.ExecuteManyAsync(period, team.Select(r => r.RepId).ToList(), false, r =>
+                await deliver.ExecuteManyAsync(period, team.ToList(), false, r =>
                 {
                     lock (results) results.Add(r);
                     done?.Invoke(r);

@@ -19,26 +19,12 @@ public sealed record SummaryDelivery(string TeamId, string TeamName, DeliveryOut
 /// <summary>
 /// render-and-deliver: build forms, print them, email each once. A team's forms print in batches
 /// (IPdfRenderer.RenderManyAsync) and the manager's team summary follows once every rep of the team is
-/// done; a single rep is rerun on its own from the dashboard.
+/// done.
 /// </summary>
 public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRenderer pdf, DeliveryLedger ledger,
     SummaryQuery summaries, SummaryHtml summaryHtml, Api.AcknowledgementLinks links,
     IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger)
 {
-    [DisplayName("render-and-deliver {0} {1}")]
-    [AutomaticRetry(Attempts = 5)]
-    [Queue("forms")]
-    public async Task<string> RunAsync(string period, string repId, bool force, CancellationToken ct)
-    {
-        var r = await ExecuteAsync(Period.Parse(period), repId, force, ct);
-        return r.Outcome switch
-        {
-            DeliveryOutcome.Failed => $"{repId}: delivery failed permanently: {r.Error}",
-            DeliveryOutcome.AlreadySent => $"{repId}: already sent, nothing to do",
-            _ => $"{repId}: sent ({r.PdfPath ?? "pdf not kept"})",
-        };
-    }
-
     /// <summary>Every active rep of one team in batches, then the team summary to the manager. Reentrant:
     /// a retry after a crash prints and sends only what the ledger does not have as sent.</summary>
     [DisplayName("render-and-deliver-team {0} {1}")]
@@ -47,7 +33,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     public async Task<string> RunTeamAsync(string period, string teamId, bool force, CancellationToken ct)
     {
         var p = Period.Parse(period);
-        var reps = (await forms.ActiveRepsAsync(ct)).Where(r => r.TeamId == teamId).Select(r => r.RepId).ToList();
+        var reps = (await forms.ActiveRepsAsync(ct)).Where(r => r.TeamId == teamId).ToList();
         var delivered = await ExecuteManyAsync(p, reps, force, null, ct);
         var summary = await DeliverSummaryAsync(p, teamId, force, ct);
         var failed = delivered.Where(d => d.Outcome == DeliveryOutcome.Failed).Select(d => $"{d.RepId} ({d.Error})").ToList();
@@ -57,26 +43,22 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
                $"; summary: {summary.Outcome?.ToString() ?? "not sent"}{(summary.Error is null ? "" : " (" + summary.Error + ")")}";
     }
 
-    public async Task<RepDelivery> ExecuteAsync(Period period, string repId, bool force, CancellationToken ct) =>
-        (await ExecuteManyAsync(period, [repId], force, null, ct))[0];
-
     /// <summary>
-    /// Forms of these reps: the ones not yet sent are printed together (the renderer batches them) a chunk
-    /// at a time and then delivered one by one through the ledger, exactly once each. Any rep that is
-    /// unknown or inactive, or any form that fails to print, fails the call (the job retries); a permanent
-    /// mail failure is recorded for that rep and the others go on.
+    /// Forms of these active reps (FormQuery.ActiveRepsAsync, which the caller has read): the ones not yet
+    /// sent are printed together (the renderer batches them) a chunk at a time and then delivered one by one
+    /// through the ledger, exactly once each. A rep whose form cannot be built, or any form that fails to
+    /// print, fails the call (the job retries); a permanent mail failure is recorded for that rep and the
+    /// others go on.
     /// </summary>
-    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<string> repIds, bool force,
+    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients, bool force,
         Action<RepDelivery>? done, CancellationToken ct)
     {
-        if (repIds.Count == 0) return [];
+        if (recipients.Count == 0) return [];
+        var repIds = recipients.Select(r => r.RepId).ToList();
         var found = (await forms.LoadAsync(period, repIds, ct)).ToDictionary(f => f.Rep.RepId, StringComparer.Ordinal);
-        var active = (await forms.ActiveRepsAsync(ct)).ToDictionary(r => r.RepId, StringComparer.Ordinal);
+        var active = recipients.ToDictionary(r => r.RepId, StringComparer.Ordinal);
         foreach (var repId in repIds)
-        {
             if (!found.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
-            if (!active.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not active; no form is sent.");
-        }
 
         var dir = formsOptions.Value.OutputDirectory;
         string? PdfPath(FeedbackForm form) => string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, FormEmail.AttachmentName(form));
@@ -166,7 +148,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     /// <summary>The team summary to the team's manager, once (ledger kind team_summary, subject = team id).</summary>
     public async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, bool force, CancellationToken ct)
     {
-        var team = (await summaries.TeamsAsync(ct)).FirstOrDefault(t => t.TeamId == teamId)
+        var team = await summaries.TeamAsync(teamId, ct)
             ?? throw new InvalidOperationException($"Team {teamId} has no active reps in the staged CRM data; no {period} summary.");
         if (string.IsNullOrWhiteSpace(team.ManagerEmail))
         {
@@ -176,7 +158,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
 
         var key = new DeliveryKey("team_summary", period, teamId, team.ManagerEmail);
         var dir = formsOptions.Value.OutputDirectory;
-        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, $"{period}_team_{teamId}.pdf");
+        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, TeamSummary.FileName(period, teamId));
         if (!force && await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
             return new SummaryDelivery(teamId, team.TeamName, DeliveryOutcome.AlreadySent, pdfPath, null);
 
