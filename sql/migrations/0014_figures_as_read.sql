@@ -2,15 +2,23 @@
 -- significant digits than a .NET decimal holds (28): reading such a figure failed, in the form, the
 -- summary and compute alike. indicator_result_of now gives every figure to 10 decimal places, which a
 -- decimal always holds up to 18 digits before the point; the stored values stay exact.
+-- Completion (SPEC §4.1), direction-aware: actual ÷ target for higher-is-better, target ÷ actual for
+-- lower-is-better (negotiation cycle); no value without a target, with a zero target or with no actual.
+-- One definition, for a month (indicator_result_of) and for quarter and year roll-ups alike.
+create function reporting.completion(actual numeric, target numeric, direction text) returns numeric
+language sql immutable as $f$
+select case when target is null or target = 0 or actual is null then null
+            when direction = 'higher' then actual / target * 100
+            when actual = 0 then null
+            else target / actual * 100 end
+$f$;
+
 create or replace function reporting.indicator_result_of(p date)
 returns table(period date, rep_id text, indicator text, unit text, direction text, actual numeric, target numeric,
               completion numeric, gap numeric, previous_actual numeric, mom numeric, last_year_actual numeric, yoy numeric)
 language sql stable as $f$
 select v.period, v.rep_id, v.indicator, i.unit, i.direction, round(v.actual, 10), round(t.target, 10),
-       round(case when t.target is null or t.target = 0 or v.actual is null then null
-                  when i.direction = 'higher' then v.actual / t.target * 100
-                  when v.actual = 0 then null
-                  else t.target / v.actual * 100 end, 10) as completion,
+       round(reporting.completion(v.actual, t.target, i.direction), 10) as completion,
        round(v.actual - t.target, 10) as gap,
        round(prev.actual, 10) as previous_actual,
        round(case when prev.actual is null or prev.actual = 0 or v.actual is null then null

@@ -81,10 +81,7 @@ public sealed class IndicatorRollup(Databases db)
                           else weighted_target / nullif(den, 0) end as target
               from agg)
             select rep_id, indicator, unit, direction, months, actual, target,
-                   case when target is null or target = 0 or actual is null then null
-                        when direction = 'higher' then actual / target * 100
-                        when actual = 0 then null
-                        else target / actual * 100 end as completion
+                   reporting.completion(actual, target, direction) as completion
             from fig
             order by rep_id, sort_order, indicator
             """, new
