@@ -25,4 +25,12 @@ public sealed record ChromiumOptions
 
     /// <summary>Upper bound for launching the browser, loading the document, and printing it, each.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What is wrong with these settings, or nothing: checked at start and by the renderer itself.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxConcurrentPages < 1) yield return $"{SectionName}:MaxConcurrentPages is {MaxConcurrentPages}; it must be at least 1.";
+        if (BatchSize < 1) yield return $"{SectionName}:BatchSize is {BatchSize}; it must be at least 1.";
+        if (BatchGlyphBudget < 0) yield return $"{SectionName}:BatchGlyphBudget is {BatchGlyphBudget}; it must not be negative.";
+    }
 }

@@ -52,15 +52,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     public ChromiumPdfRenderer(ChromiumOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxConcurrentPages < 1)
-            throw new ArgumentException(
-                $"Chromium:MaxConcurrentPages is {options.MaxConcurrentPages}; it must be at least 1.", nameof(options));
-        if (options.BatchSize < 1)
-            throw new ArgumentException(
-                $"Chromium:BatchSize is {options.BatchSize}; it must be at least 1.", nameof(options));
-        if (options.BatchGlyphBudget < 0)
-            throw new ArgumentException(
-                $"Chromium:BatchGlyphBudget is {options.BatchGlyphBudget}; it must not be negative.", nameof(options));
+        if (options.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem, nameof(options));
         _options = options;
         _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
     }

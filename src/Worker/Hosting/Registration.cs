@@ -19,8 +19,10 @@ public sealed class FormsOptions
     /// <summary>When set, every rendered PDF is also kept here (period_rep.pdf).</summary>
     public string? OutputDirectory { get; set; }
     /// <summary>Teams rendered at once by an in-process month-end.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 64)]
     public int Parallelism { get; set; } = 4;
     /// <summary>Forms of a team printed (in Chromium:BatchSize batches) before they are delivered; bounds the PDFs held in memory.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
     public int DeliveryChunk { get; set; } = 100;
 }
 
@@ -42,7 +44,9 @@ public static class Registration
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations()
             .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Mail:From is not an email address (e.g. \"Sales Reports <reports@example.com>\").")
             .ValidateOnStart();
-        services.AddOptions<FormsOptions>().BindConfiguration(FormsOptions.Section).ValidateOnStart();
+        services.AddOptions<FormsOptions>().BindConfiguration(FormsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChromiumOptions>().BindConfiguration(ChromiumOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChromiumOptions>, ChromiumOptionsValidation>();
         services.AddSingleton<IValidateOptions<SmtpOptions>>(new MailDestinationValidation(builder.Configuration));
 
         services.AddSingleton(_ =>
@@ -61,7 +65,7 @@ public static class Registration
         services.AddSingleton<FormHtml>();
         services.AddSingleton<SummaryQuery>();
         services.AddSingleton<SummaryHtml>();
-        services.AddSingleton(sp => builder.Configuration.GetSection(ChromiumOptions.SectionName).Get<ChromiumOptions>() ?? new ChromiumOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChromiumOptions>>().Value);
         services.AddSingleton<IPdfRenderer, ChromiumPdfRenderer>();
         services.AddSingleton<IMailTransport>(sp =>
         {
@@ -84,4 +88,11 @@ public static class Registration
                 ? ValidateOptionsResult.Fail("No mail destination: set Smtp:Host (Smtp__Host) to send through an SMTP server, or Mail:PickupDirectory (Mail__PickupDirectory) to write .eml files.")
                 : ValidateOptionsResult.Success;
     }
+}
+
+/// <summary>Chromium settings checked at start with the renderer's own rules, so a bad value stops the worker, not a month-end.</summary>
+internal sealed class ChromiumOptionsValidation : IValidateOptions<ChromiumOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChromiumOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

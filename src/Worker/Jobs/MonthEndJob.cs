@@ -71,7 +71,7 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
         var summaries = new List<SummaryDelivery>();
         // Teams in parallel, each team's forms in batches; a team's summary goes once all its reps are done.
         await Parallel.ForEachAsync(reps.GroupBy(r => r.TeamId, StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, formsOptions.Value.Parallelism), CancellationToken = ct },
+            new ParallelOptions { MaxDegreeOfParallelism = formsOptions.Value.Parallelism, CancellationToken = ct },
             async (team, token) =>
             {
                 await deliver.ExecuteManyAsync(period, team.ToList(), false, r =>

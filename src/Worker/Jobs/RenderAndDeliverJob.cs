@@ -84,7 +84,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         }
 
         var unprinted = new List<string>();
-        foreach (var chunk in pending.Chunk(Math.Max(1, formsOptions.Value.DeliveryChunk)))
+        foreach (var chunk in pending.Chunk(formsOptions.Value.DeliveryChunk))
         {
             var documents = new List<string>(chunk.Length);
             foreach (var form in chunk) documents.Add(await html.RenderAsync(form));
