@@ -13,15 +13,16 @@ public sealed class ActionImport(ActionStore store)
 
     public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct)
     {
-        var (header, rows, file) = ImportFile.Read(path, Header, ["indicator"]);
+        var file = TabularFile.Read(path, Header, ["indicator"]);
+        var header = file.Header.ToList();
         var (reps, indicators) = await store.KnownAsync(ct);
 
         var errors = new List<ImportError>();
         var parsed = new List<ActionFields>();
         var seen = new Dictionary<(string, DateOnly, string), int>();
-        foreach (var (line, f) in rows)
+        foreach (var (line, f) in file.Rows)
         {
-            string? Cell(string column) => Array.IndexOf(header, column) is var i and >= 0 ? f[i] : null;
+            string? Cell(string column) => header.IndexOf(column) is var i and >= 0 ? f[i] : null;
             var draft = new ActionDraft(Cell("rep_id"), Cell("period"), Cell("problem"), Cell("root_cause"), Cell("cause_category"),
                 Cell("action"), Cell("owner_name"), Cell("owner_email"), Cell("due_on"), Cell("checkpoint_on"), Cell("support_needed"),
                 Cell("indicator"));
@@ -53,12 +54,12 @@ public sealed class ReasonImport(ActionStore store)
 
     public async Task<int> ImportAsync(string path, CancellationToken ct)
     {
-        var (_, rows, file) = ImportFile.Read(path, Header, []);
+        var file = TabularFile.Read(path, Header);
         var (reps, indicators) = await store.KnownAsync(ct);
         var errors = new List<ImportError>();
         var parsed = new List<(string, DateOnly, string, string)>();
         var seen = new Dictionary<(string, DateOnly, string), int>();
-        foreach (var (line, f) in rows)
+        foreach (var (line, f) in file.Rows)
         {
             var ok = true;
             void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
@@ -76,28 +77,5 @@ public sealed class ReasonImport(ActionStore store)
         if (errors.Count > 0) throw new ImportRejectedException(errors);
         if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
         return await store.SetReasonsAsync(parsed, "import:" + file.FileName, ct);
-    }
-}
-
-/// <summary>Reads an import file (.csv or the first sheet of an .xlsx) with its required header, or the required header plus the optional columns.</summary>
-internal static class ImportFile
-{
-    public static (string[] Header, IEnumerable<(int Line, string[] Fields)> Rows, TabularFile File) Read(string path, string[] required, string[] optional)
-    {
-        string[] full = [.. required, .. optional];
-        if (optional.Length > 0)
-        {
-            try
-            {
-                var withOptional = TabularFile.Read(path, full);
-                return (full, withOptional.Rows.Select(r => (r.Row, r.Fields)), withOptional);
-            }
-            catch (ImportRejectedException ex) when (ex.Errors is [{ Reason: var reason }] && reason.StartsWith("wrong header", StringComparison.Ordinal))
-            {
-                // not the long form: read it as the required header alone, which reports a wrong header as such
-            }
-        }
-        var file = TabularFile.Read(path, required);
-        return (required, file.Rows.Select(r => (r.Row, r.Fields)), file);
     }
 }

@@ -17,11 +17,15 @@ public sealed record TabularFile(string FileName, string? Sheet, IReadOnlyList<T
 {
     public ImportError Error(int row, string column, string value, string reason) => new(FileName, row, column, value, reason, Sheet);
 
+    /// <summary>The header the file has: the required columns, or the required and the optional ones.</summary>
+    public IReadOnlyList<string> Header { get; init; } = [];
+
     /// <summary>Reads the file; a wrong header, a row with the wrong number of fields or an unreadable file
-    /// rejects it (<see cref="ImportRejectedException"/>); blank rows are skipped.</summary>
-    public static TabularFile Read(string path, IReadOnlyList<string> header)
+    /// rejects it (<see cref="ImportRejectedException"/>); blank rows are skipped. The header is the required
+    /// columns, optionally followed by all the <paramref name="optional"/> ones; fields come in the header's order.</summary>
+    public static TabularFile Read(string path, IReadOnlyList<string> required, IReadOnlyList<string>? optional = null)
     {
-        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(required);
         var name = Path.GetFileName(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"File not found: {path}", path);
         var (sheet, records) = Path.GetExtension(path).ToLowerInvariant() switch
@@ -34,12 +38,14 @@ public sealed record TabularFile(string FileName, string? Sheet, IReadOnlyList<T
         var file = new TabularFile(name, sheet, []);
         var first = records.FirstOrDefault(r => !IsBlank(r.Fields));
         if (first is null)
-            throw new ImportRejectedException([file.Error(1, "", "", "the file is empty; expected the header " + string.Join(",", header))]);
+            throw new ImportRejectedException([file.Error(1, "", "", "the file is empty; expected the header " + string.Join(",", required))]);
         var found = first.Fields.Select(f => f.Trim()).ToArray();
         // An .xlsx row may carry empty cells after the last column; they are not part of the header.
         var trimmed = found.Reverse().SkipWhile(string.IsNullOrEmpty).Reverse().ToArray();
-        if (!trimmed.SequenceEqual(header, StringComparer.Ordinal))
-            throw new ImportRejectedException([file.Error(first.Row, "", string.Join(",", trimmed), "wrong header; expected " + string.Join(",", header))]);
+        IReadOnlyList<string> full = [.. required, .. optional ?? []];
+        var header = trimmed.SequenceEqual(required, StringComparer.Ordinal) ? required
+            : optional is { Count: > 0 } && trimmed.SequenceEqual(full, StringComparer.Ordinal) ? full
+            : throw new ImportRejectedException([file.Error(first.Row, "", string.Join(",", trimmed), "wrong header; expected " + string.Join(",", required))]);
 
         var errors = new List<ImportError>();
         var rows = new List<TabularRow>();
@@ -57,7 +63,7 @@ public sealed record TabularFile(string FileName, string? Sheet, IReadOnlyList<T
             rows.Add(new TabularRow(record.Row, fields.Select(f => f.Trim()).ToArray()));
         }
         if (errors.Count > 0) throw new ImportRejectedException(errors);
-        return file with { Rows = rows };
+        return file with { Rows = rows, Header = header };
     }
 
     private static bool IsBlank(string[] fields) => fields.All(string.IsNullOrWhiteSpace);
