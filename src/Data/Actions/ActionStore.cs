@@ -40,10 +40,15 @@ public sealed class ActionStore(Databases db)
         return p;
     }
 
-    public async Task<(HashSet<string> Reps, HashSet<string> Indicators)> KnownAsync(CancellationToken ct)
+    /// <summary>The reps and indicator codes that exist: every rep for an import, or only those asked about
+    /// (<paramref name="repIds"/>) for one API request.</summary>
+    public async Task<(HashSet<string> Reps, HashSet<string> Indicators)> KnownAsync(CancellationToken ct, IReadOnlyCollection<string>? repIds = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var reps = (await conn.QueryAsync<string>(new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        var reps = (await conn.QueryAsync<string>(repIds is null
+            ? new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct)
+            : new CommandDefinition("select rep_id from staging.reps where rep_id = any(@ids)", new { ids = repIds.ToArray() }, cancellationToken: ct)))
+            .ToHashSet(StringComparer.Ordinal);
         var indicators = (await conn.QueryAsync<string>(new CommandDefinition("select code from reporting.indicator", cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         return (reps, indicators);
     }

@@ -133,7 +133,7 @@ public static class ActionApi
     {
         var errors = new Dictionary<string, string[]>();
         if (!Period.TryParse(period, out _)) errors["period"] = ["expected YYYY-MM"];
-        var (reps, indicators) = await store.KnownAsync(ct);
+        var (reps, indicators) = await store.KnownAsync(ct, [repId]);
         if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = ["unknown rep, or not one this key may see"];
         if (!indicators.Contains(indicator)) errors["indicator"] = ["unknown indicator"];
         return errors;
@@ -143,8 +143,8 @@ public static class ActionApi
     {
         var (v, problem) = await ReadStringsAsync(http, ActionFieldNames);
         if (problem is not null) return (null, problem);
-        var (reps, indicators) = await store.KnownAsync(ct);
         string? F(string name) => v!.GetValueOrDefault(name);
+        var (reps, indicators) = await store.KnownAsync(ct, F("rep_id")?.Trim() is { Length: > 0 } rep ? [rep] : []);
         var (fields, errors) = ActionRules.Check(new ActionDraft(F("rep_id"), F("period"), F("problem"), F("root_cause"), F("cause_category"),
             F("action"), F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), F("status")),
             reps, indicators);
