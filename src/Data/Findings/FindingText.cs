@@ -23,7 +23,7 @@ public static class FindingText
     }
 
     public static string WanYuan(decimal yuan) => Number(yuan / 10000m);
-    public static string Number(decimal value) => Scoring.Round1(value).ToString("0.0", CultureInfo.InvariantCulture);
+    public static string Number(decimal value) => DraftText.One(value);
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static string Time(DateTime local) => local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     private static string Clock(DateTime local) => local.ToString("HH:mm", CultureInfo.InvariantCulture);

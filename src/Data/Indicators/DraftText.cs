@@ -77,7 +77,7 @@ public sealed class DraftText
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string One(decimal value) => Normalize(Math.Round(value, 1, MidpointRounding.AwayFromZero)).ToString("0.0", Invariant);
+    public static string One(decimal value) => Normalize(Scoring.Round1(value)).ToString("0.0", Invariant);
     public static string Whole(decimal value) => Normalize(Math.Round(value, 0, MidpointRounding.AwayFromZero)).ToString("0", Invariant);
     public static string Weight(decimal value) => Normalize(value).ToString("0.##", Invariant);
 

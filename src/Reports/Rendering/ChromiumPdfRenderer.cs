@@ -38,6 +38,23 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         """<div style="width:100%;text-align:center;font-size:8px;color:#7b8794;font-family:'WenQuanYi Zen Hei',sans-serif;">"""
         + """<span class="pageNumber"></span> / <span class="totalPages"></span></div>""";
 
+    /// <summary>The browser's switches; the bench's bare-Chromium floor launches with the same.</summary>
+    public static IReadOnlyList<string> LaunchArgs => Args;
+
+    /// <summary>How a form is printed: A4, its margins, and "page / pages" at the foot when asked. The bench's floor prints the same way.</summary>
+    public static PdfOptions PrintOptions(bool pageNumbers, int timeoutMs) => new()
+    {
+        Format = PaperFormat.A4,
+        PrintBackground = true,
+        DisplayHeaderFooter = pageNumbers,
+        HeaderTemplate = HeaderTemplate,
+        FooterTemplate = FooterTemplate,
+        MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" },
+        // The structure tree of a tagged PDF is a quarter of a one-page form's bytes; forms are read, not navigated.
+        Tagged = false,
+        Timeout = timeoutMs,
+    };
+
     private readonly ChromiumOptions _options;
     private readonly SemaphoreSlim _launchLock = new(1, 1);
     private readonly SemaphoreSlim _pages;
@@ -202,19 +219,8 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
             CancellationToken = ct,
         });
 
-        var pdf = await page.PdfDataAsync(new PdfOptions
-        {
-            Format = PaperFormat.A4,
-            PrintBackground = true,
-            // A batch is numbered per document while it is cut (BatchPdf); Chromium would count the whole batch.
-            DisplayHeaderFooter = pageNumbers,
-            HeaderTemplate = HeaderTemplate,
-            FooterTemplate = FooterTemplate,
-            MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" },
-            // The structure tree of a tagged PDF is a quarter of a one-page form's bytes; forms are read, not navigated.
-            Tagged = false,
-            Timeout = timeoutMs,
-        }).WaitAsync(ct);
+        // A batch is numbered per document while it is cut (BatchPdf); Chromium would count the whole batch.
+        var pdf = await page.PdfDataAsync(PrintOptions(pageNumbers, timeoutMs)).WaitAsync(ct);
 
         if (pdf is not { Length: > 4 } || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
             throw new InvalidOperationException(

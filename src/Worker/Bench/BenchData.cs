@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using SalesReporting.Data;
+using SalesReporting.Data.Sources;
 
 namespace SalesReporting.Worker.Bench;
 
@@ -33,9 +34,6 @@ public static class BenchData
         public long this[string table] => Tables.Single(t => t.Table == table).Rows;
     }
 
-    public static readonly string[] CrmTables = ["teams", "reps", "customers", "leads", "activities", "opportunities", "surveys"];
-    public static readonly string[] FinanceTables = ["invoices", "payments"];
-
     /// <summary>True when the databases already hold a data set of this size (and of this generator version).</summary>
     public static async Task<bool> IsPresentAsync(Databases db, BenchSize size, string timeZone, CancellationToken ct)
     {
@@ -51,13 +49,13 @@ public static class BenchData
 
     public static async Task<Counts> CountAsync(Databases db, CancellationToken ct)
     {
+        // The source contract's tables (SourceTables), each counted in its own system.
         var tables = new List<(string, long)>();
-        await using (var crm = await db.Crm.OpenConnectionAsync(ct))
-            foreach (var t in CrmTables)
-                tables.Add(("crm." + t, await crm.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from crm.{t}", cancellationToken: ct))));
-        await using (var finance = await db.Finance.OpenConnectionAsync(ct))
-            foreach (var t in FinanceTables)
-                tables.Add(("finance." + t, await finance.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from finance.{t}", cancellationToken: ct))));
+        foreach (var t in SourceTables.All)
+        {
+            await using var conn = await db.Source(t.System).OpenConnectionAsync(ct);
+            tables.Add((t.Source, await conn.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from {t.Source}", cancellationToken: ct))));
+        }
         return new Counts(tables);
     }
 
@@ -73,10 +71,11 @@ public static class BenchData
         await using (var finance = await db.Finance.OpenConnectionAsync(ct))
             await finance.ExecuteAsync(new CommandDefinition(await File.ReadAllTextAsync(Path.Combine(dir, "finance.sql"), ct), cancellationToken: ct));
 
-        await using (var crm = await db.Crm.OpenConnectionAsync(ct))
-            await crm.ExecuteAsync(new CommandDefinition(string.Concat(CrmTables.Select(t => $"alter table crm.{t} drop constraint {t}_pkey;")), cancellationToken: ct));
-        await using (var finance = await db.Finance.OpenConnectionAsync(ct))
-            await finance.ExecuteAsync(new CommandDefinition(string.Concat(FinanceTables.Select(t => $"alter table finance.{t} drop constraint {t}_pkey;")), cancellationToken: ct));
+        foreach (var t in SourceTables.All)
+        {
+            await using var conn = await db.Source(t.System).OpenConnectionAsync(ct);
+            await conn.ExecuteAsync(new CommandDefinition($"alter table {t.Source} drop constraint {t.Name}_pkey", cancellationToken: ct));
+        }
 
         var args = new GenerateArgs { reps = size.Reps, months = size.Months, teams = size.Teams, first = size.FirstPeriod.Start, last_end = BenchSize.LastPeriod.End, tz = timeZone, m_from = 0, m_to = size.Months - 1 };
         // Half the months of activities (by far the largest table) on each of two connections: two cores, both busy.
@@ -92,7 +91,7 @@ public static class BenchData
             ("crm.surveys", db.Crm, Surveys, args),
             ("crm.teams, reps", db.Crm, TeamsAndReps, args),
         };
-        var keys = CrmTables.Select(t => (db.Crm, $"crm.{t}")).Concat(FinanceTables.Select(t => (db.Finance, $"finance.{t}"))).ToList();
+        var keys = SourceTables.All;
         var total = loads.Count + keys.Count;
         var done = 0;
         await Parallel.ForEachAsync(loads, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (load, token) =>
@@ -101,13 +100,11 @@ public static class BenchData
             await conn.ExecuteAsync(new CommandDefinition(Functions + load.Sql, load.Args, commandTimeout: 0, cancellationToken: token));
             step?.Invoke(load.Name, Interlocked.Increment(ref done), total);
         });
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (key, token) =>
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (t, token) =>
         {
-            var (source, table) = key;
-            await using var conn = await source.OpenConnectionAsync(token);
-            var column = table.Split('.')[1] switch { "activities" => "activity_id", "opportunities" => "opportunity_id", var t => t[..^1] + "_id" };
-            await conn.ExecuteAsync(new CommandDefinition($"alter table {table} add primary key ({column}); analyze {table}", commandTimeout: 0, cancellationToken: token));
-            step?.Invoke($"{table}: primary key", Interlocked.Increment(ref done), total);
+            await using var conn = await db.Source(t.System).OpenConnectionAsync(token);
+            await conn.ExecuteAsync(new CommandDefinition($"alter table {t.Source} add primary key ({t.Key}); analyze {t.Source}", commandTimeout: 0, cancellationToken: token));
+            step?.Invoke($"{t.Source}: primary key", Interlocked.Increment(ref done), total);
         });
 
         var counts = await CountAsync(db, ct);

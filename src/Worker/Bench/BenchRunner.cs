@@ -123,7 +123,7 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         foreach (var (table, rows) in counts.Tables)
-            if (await conn.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from staging.{table.Split('.')[1]}", cancellationToken: ct)) != rows)
+            if (await conn.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from {SourceTables.All.Single(t => t.Source == table).Staging}", cancellationToken: ct)) != rows)
                 return false;
         return true;
     }
@@ -414,14 +414,6 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         figures.Add(new BenchFigure("render naive (RenderAsync each)", "forms", naive, naiveTime, "bare Chromium, one print", documents.Count, floorTime, "HTML ready; printing only"));
     }
 
-    // The same switches as ChromiumPdfRenderer, so the floor's browser does the same work per page.
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--font-render-hinting=none",
-        "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-    ];
-
     /// <summary>
     /// The floor of printing: all the documents' bodies in one document under the first one's head, a page
     /// break between forms, printed by one PuppeteerSharp call on an already running browser.
@@ -444,7 +436,7 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         var timeout = (int)TimeSpan.FromMinutes(20).TotalMilliseconds;
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
-            ExecutablePath = chromium.ExecutablePath, Headless = true, UserDataDir = userData, Args = ChromiumArgs, ProtocolTimeout = timeout,
+            ExecutablePath = chromium.ExecutablePath, Headless = true, UserDataDir = userData, Args = [.. ChromiumPdfRenderer.LaunchArgs], ProtocolTimeout = timeout,
         });
         try
         {
@@ -452,12 +444,8 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
             await page.SetJavaScriptEnabledAsync(false);
             var sw = Stopwatch.StartNew();
             await page.SetContentAsync(joined.ToString(), new SetContentOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = timeout, CancellationToken = ct });
-            var bytes = await page.PdfDataAsync(new PdfOptions
-            {
-                Format = PaperFormat.A4, PrintBackground = true, DisplayHeaderFooter = true, HeaderTemplate = "<span></span>",
-                FooterTemplate = """<div style="width:100%;text-align:center;font-size:8px;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>""",
-                MarginOptions = new MarginOptions { Top = "14mm", Bottom = "18mm", Left = "12mm", Right = "12mm" }, Tagged = false, Timeout = timeout,
-            }).WaitAsync(ct);
+            // As the renderer prints one form, page numbers and all, so the browser does the same work per page.
+            var bytes = await page.PdfDataAsync(ChromiumPdfRenderer.PrintOptions(pageNumbers: true, timeout)).WaitAsync(ct);
             var elapsed = sw.Elapsed;
             using var doc = UglyToad.PdfPig.PdfDocument.Open(bytes);
             return (elapsed, doc.NumberOfPages);
