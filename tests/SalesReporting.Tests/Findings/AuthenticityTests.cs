@@ -8,16 +8,12 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Findings;
 
 /// <summary>Data authenticity checks 數據真實性 (SPEC §4.3) for October 2026, each with a case that must not fire.</summary>
-public sealed class AuthenticityTests : IAsyncLifetime
+public sealed class AuthenticityTests() : HostedDatabaseTest("sr_find_auth", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_find_auth");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -78,12 +74,6 @@ public sealed class AuthenticityTests : IAsyncLifetime
         // A second sync quarantines the unknown-rep invoices again; each is still reported once.
         await fin.ExecuteAsync("update finance.invoices set updated_at = now() where rep_id = 'R9'");
         await sync.RunAsync(default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     [Fact]

@@ -15,17 +15,13 @@ namespace SalesReporting.Tests.Findings;
 /// contract 89 days out fires and 91 does not; revenue at 69% of the trailing mean fires and 71% does
 /// not; an invoice 31 days past due fires and 30 does not.
 /// </summary>
-public sealed class KeyAccountRiskTests : IAsyncLifetime
+public sealed class KeyAccountRiskTests() : HostedDatabaseTest("sr_find_risk", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() },
+    new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))))
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_find_risk");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() },
-            new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))));
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
@@ -74,12 +70,6 @@ public sealed class KeyAccountRiskTests : IAsyncLifetime
               ('P1', 'IU31', '2026-10-15', 20000), ('P2', 'IU31', '2026-11-05', 30000), ('P3', 'IUPD', '2026-10-20', 50000);
             """);
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     [Fact]

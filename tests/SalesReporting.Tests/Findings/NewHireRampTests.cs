@@ -12,17 +12,13 @@ namespace SalesReporting.Tests.Findings;
 /// New-hire ramp 新人爬坡: N1, hired 2026-08-10, is in tenure month 3 in October 2026. Its teammates'
 /// own month 3 is 2025-03 (P1), 2025-08 (P2), 2024-04 (P3) and 2023-03 (P4, older than the stored history).
 /// </summary>
-public sealed class NewHireRampTests : IAsyncLifetime
+public sealed class NewHireRampTests() : HostedDatabaseTest("sr_find_ramp", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() },
+    new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))))
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_find_ramp");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() },
-            new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))));
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         // 2026-10-31 − 180 days = 2026-05-04: hired that day is no longer new, the day after is.
         await crm.ExecuteAsync("""
@@ -59,12 +55,6 @@ public sealed class NewHireRampTests : IAsyncLifetime
               ('2024-04-01', 'P3', 'revenue', 7),
               ('2025-03-01', 'X1', 'revenue', 1000);
             """);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     [Fact]

@@ -10,17 +10,13 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Findings;
 
 /// <summary>The spot-check sample 抽查: three of the rep's visits of the month, drawn the same way every time.</summary>
-public sealed class SpotCheckTests : IAsyncLifetime
+public sealed class SpotCheckTests() : HostedDatabaseTest("sr_find_sample", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period September = new(2026, 9);
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_find_sample");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
@@ -45,12 +41,6 @@ public sealed class SpotCheckTests : IAsyncLifetime
         await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, subject) values "
                                + string.Join(",\n", rows));
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     /// <summary>The documented draw, worked out here without the database: md5 of "period/rep/activity", lowest first.</summary>

@@ -11,20 +11,16 @@ namespace SalesReporting.Tests.Findings;
 /// The visit checks in a company whose clocks go back inside the month: America/New_York, where
 /// 2026-11-01 has 25 hours (01:00–02:00 happens twice, first at −04:00, then at −05:00).
 /// </summary>
-public sealed class VisitChecksDstTests : IAsyncLifetime
-{
-    private TestDatabase db = null!;
-    private IHost host = null!;
-    private static readonly Period November = new(2026, 11);
-
-    public async Task InitializeAsync()
-    {
-        db = await TestDatabase.CreateAsync("sr_find_dst");
-        host = db.BuildHost(new Dictionary<string, string?>
+public sealed class VisitChecksDstTests() : HostedDatabaseTest("sr_find_dst", new Dictionary<string, string?>
         {
             ["Mail:PickupDirectory"] = Path.GetTempPath(),
             ["Company:TimeZone"] = "America/New_York",
-        });
+        })
+{
+    private static readonly Period November = new(2026, 11);
+
+    protected override async Task SeedAsync()
+    {
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -53,12 +49,6 @@ public sealed class VisitChecksDstTests : IAsyncLifetime
         await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes) values "
                                + string.Join(",\n", rows));
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     [Fact]

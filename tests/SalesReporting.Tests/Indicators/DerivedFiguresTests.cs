@@ -14,16 +14,12 @@ namespace SalesReporting.Tests.Indicators;
 /// inactive. Team U (en, its own weights 30/25/20 for revenue / new customers / collection): U1 50, U2 150, U3
 /// without a target. Team V (zh-CN, default weights): V1 80, V2 85, V3 50.
 /// </summary>
-public sealed class DerivedFiguresTests : IAsyncLifetime
+public sealed class DerivedFiguresTests() : HostedDatabaseTest("sr_derived", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_derived");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
         var revenue = new Dictionary<string, int>
         {
             ["T1"] = 150, ["T2"] = 75, ["T3"] = 100, ["T4"] = 70, ["T5"] = 10, ["U1"] = 50, ["U2"] = 150, ["U3"] = 40, ["V1"] = 80, ["V2"] = 85, ["V3"] = 50,
@@ -59,12 +55,6 @@ public sealed class DerivedFiguresTests : IAsyncLifetime
             insert into reporting.target(rep_id, period, indicator, target) values ('T1', '2026-10-01', 'visits', 10);
             insert into reporting.indicator_weight(team_id, indicator, weight) values ('U', 'revenue', 30), ('U', 'new_customers', 25), ('U', 'collection_rate', 20);
             """);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     private Task<ComputeResult> ComputeAsync() => host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);

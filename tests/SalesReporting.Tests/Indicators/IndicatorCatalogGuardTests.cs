@@ -10,16 +10,12 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Indicators;
 
 /// <summary>What the parallel compute keeps from the one-by-one one: a bad catalog query fails alone, values stay tied to the catalog.</summary>
-public sealed class IndicatorCatalogGuardTests : IAsyncLifetime
+public sealed class IndicatorCatalogGuardTests() : HostedDatabaseTest("sr_catalog_guard", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Indicators:Parallelism"] = "3" })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_catalog_guard");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Indicators:Parallelism"] = "3" });
         await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
             await crm.ExecuteAsync("""
                 insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -38,12 +34,6 @@ public sealed class IndicatorCatalogGuardTests : IAsyncLifetime
             ('no_value', '无值', '無值', 'No value', 'process', 'count', 'higher', 'zero', 310,
              'select rep_id, 1 as amount from staging.reps');
             """);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     [Fact]

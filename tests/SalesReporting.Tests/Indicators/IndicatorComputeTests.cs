@@ -9,16 +9,12 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Indicators;
 
 /// <summary>Each indicator against figures computed by hand from a few source rows written here.</summary>
-public sealed class IndicatorComputeTests : IAsyncLifetime
+public sealed class IndicatorComputeTests() : HostedDatabaseTest("sr_compute", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
     private static readonly Period October = new(2026, 10);
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_compute");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
         await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         await crm.ExecuteAsync("""
             insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -66,12 +62,6 @@ public sealed class IndicatorComputeTests : IAsyncLifetime
             insert into reporting.target(rep_id, period, indicator, target) values
               ('R1', '2026-10-01', 'revenue', 40), ('R1', '2026-10-01', 'negotiation_cycle', 10), ('R1', '2026-10-01', 'visits', 0);
             """);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     private async Task<Dictionary<(string Rep, string Indicator), (decimal? Actual, decimal? Completion)>> ComputeAsync()

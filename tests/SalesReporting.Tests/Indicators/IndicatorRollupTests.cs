@@ -13,15 +13,11 @@ namespace SalesReporting.Tests.Indicators;
 /// 10, 30 and 10 万元 due (the mean of the monthly rates is 80%; the quarter's rate is 34 / 50 = 68%).
 /// R2's deals take 10 days in July and 20 and 40 days in August (monthly means 10 and 30; the quarter's mean is 70 / 3).
 /// </summary>
-public sealed class IndicatorRollupTests : IAsyncLifetime
+public sealed class IndicatorRollupTests() : HostedDatabaseTest("sr_rollup", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
-    private TestDatabase db = null!;
-    private IHost host = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        db = await TestDatabase.CreateAsync("sr_rollup");
-        host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
         await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
             await crm.ExecuteAsync("""
                 insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
@@ -55,12 +51,6 @@ public sealed class IndicatorRollupTests : IAsyncLifetime
                 """);
         var compute = host.Services.GetRequiredService<IndicatorCompute>();
         foreach (var month in new[] { 7, 8, 9 }) await compute.ComputeAsync(new Period(2026, month), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        host.Dispose();
-        await db.DisposeAsync();
     }
 
     private async Task<Dictionary<(string, string), RollupLine>> LoadAsync(string period, IReadOnlyCollection<string>? reps = null) =>
