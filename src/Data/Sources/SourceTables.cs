@@ -27,6 +27,9 @@ public static class SourceTables
 
     private static SourceColumn C(string name, NpgsqlDbType type) => new(name, type);
 
+    // Ids that end up in file names (forms, summaries, mail) are checked before anything else about the row.
+    private static string PlainId(string column) => $"l.{column} !~ '{FileNames.PlainIdPattern}'";
+
     private const string UnknownRep = "not exists (select 1 from staging.reps r where r.rep_id = l.rep_id)";
 
     /// <summary>The quarantine reason of a row whose rep the CRM does not know (the findings look such invoices up by it).</summary>
@@ -37,11 +40,13 @@ public static class SourceTables
     [
         new("crm", "teams", "team_id",
             [C("team_id", Text), C("name", Text), C("region", Text), C("manager_name", Text), C("manager_email", Text), C("locale", Text), C("updated_at", Ts)],
-            [("l.name is null", "missing name"),
+            [(PlainId("team_id"), FileNames.PlainIdReason),
+             ("l.name is null", "missing name"),
              ("l.locale is not null and l.locale not in ('zh-CN', 'zh-TW', 'en')", "unknown locale (expected zh-CN, zh-TW or en)")]),
         new("crm", "reps", "rep_id",
             [C("rep_id", Text), C("team_id", Text), C("name", Text), C("email", Text), C("hire_date", Date), C("active", Bool), C("updated_at", Ts)],
-            [("l.name is null", "missing name"),
+            [(PlainId("rep_id"), FileNames.PlainIdReason),
+             ("l.name is null", "missing name"),
              ("l.email is null or l.email !~ '^[^@\\s]+@[^@\\s]+$'", "missing or invalid email"),
              ("l.active is null", "missing active flag"),
              ("not exists (select 1 from staging.teams t where t.team_id = l.team_id)", "unknown team")]),

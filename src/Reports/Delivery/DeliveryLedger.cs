@@ -16,12 +16,10 @@ public sealed record DeliveryKey(string Kind, Period Period, string SubjectId, s
     public string MessageId(string domain)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Kind}|{Period}|{SubjectId}|{Recipient.ToLowerInvariant()}")))[..16];
-        return $"{Kind}.{Period}.{SubjectId}.{hash}@{domain}";
+        return $"{Kind}.{Period}.{FileNames.Part(SubjectId)}.{hash}@{domain}";
     }
 
-    public string FileName => $"{Period}_{Kind}_{SubjectId}_{Sanitize(Recipient)}.eml";
-
-    private static string Sanitize(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@' ? c : '_').ToArray());
+    public string FileName => $"{Period}_{Kind}_{FileNames.Part(SubjectId)}_{FileNames.Part(Recipient)}.eml";
 }
 
 /// <summary>

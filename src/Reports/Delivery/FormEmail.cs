@@ -10,7 +10,7 @@ public static class FormEmail
 {
     private static readonly string[] KeyIndicators = ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
 
-    public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{form.Rep.RepId}.pdf";
+    public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{SalesReporting.Data.FileNames.Part(form.Rep.RepId)}.pdf";
 
     public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl)
     {

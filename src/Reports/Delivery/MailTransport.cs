@@ -23,7 +23,7 @@ public sealed class PickupDirectoryTransport(string directory) : IMailTransport
     public async Task SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, fileName);
+        var path = SalesReporting.Data.FileNames.Within(directory, fileName);
         var temp = path + ".tmp";
         await message.WriteToAsync(temp, ct);
         File.Move(temp, path, overwrite: true); // a reader never sees half a message

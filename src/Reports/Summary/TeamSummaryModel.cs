@@ -36,7 +36,7 @@ public sealed record TeamSummary(
     public int AcknowledgedCount => Reps.Count(r => r.Acknowledged);
 
     /// <summary>The PDF's file name, kept in the output folder and attached to the manager's email alike.</summary>
-    public static string FileName(Period period, string teamId) => $"{period}_team_{teamId}.pdf";
+    public static string FileName(Period period, string teamId) => $"{period}_team_{FileNames.Part(teamId)}.pdf";
 }
 
 public sealed record SummaryIndicator(string Code, string Name, string Unit);

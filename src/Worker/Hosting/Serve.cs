@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Worker.Api;
@@ -10,8 +12,8 @@ using SalesReporting.Worker.Jobs;
 
 namespace SalesReporting.Worker.Hosting;
 
-/// <summary>Section "Dashboard": the logins for /hangfire when it is reached from another machine: an admin
-/// (rerun, delete, trigger) and, optionally, a read-only one (watch only).</summary>
+/// <summary>Section "Dashboard": the logins for /hangfire: an admin (rerun, delete, trigger) and, optionally, a
+/// read-only one (watch only); and whether a request from this machine itself, not through a proxy, needs none.</summary>
 public sealed class DashboardOptions
 {
     public const string Section = "Dashboard";
@@ -19,12 +21,60 @@ public sealed class DashboardOptions
     public string? Password { get; set; }
     public string? ReadOnlyUser { get; set; }
     public string? ReadOnlyPassword { get; set; }
+    /// <summary>Anonymous admin access from this machine, for requests that did not come through a proxy. Unset: on in the
+    /// Development environment only.</summary>
+    public bool? LocalAnonymous { get; set; }
+}
+
+/// <summary>Section "ForwardedHeaders": the reverse proxies whose X-Forwarded-* headers are believed; nobody else's are.</summary>
+public sealed class ForwardedHeadersSettings
+{
+    public const string Section = "ForwardedHeaders";
+    /// <summary>Proxy addresses, e.g. 10.0.0.5.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+    /// <summary>Proxy networks in CIDR notation, e.g. 10.0.0.0/24.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var p in KnownProxies.Where(p => !IPAddress.TryParse(p, out _)))
+            yield return $"ForwardedHeaders:KnownProxies: '{p}' is not an IP address (e.g. 10.0.0.5).";
+        foreach (var n in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+            yield return $"ForwardedHeaders:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/24).";
+    }
+
+    public bool IsKnownProxy(IPAddress? address)
+    {
+        if (address is null) return false;
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        return KnownProxies.Any(p => IPAddress.TryParse(p, out var a) && a.Equals(address))
+            || KnownNetworks.Any(n => System.Net.IPNetwork.TryParse(n, out var net) && net.Contains(address));
+    }
+}
+
+/// <summary>Section "Hangfire": whether this process runs jobs at all (a web-only process does not), and how many and which.</summary>
+public sealed class HangfireServerOptions
+{
+    public const string Section = "Hangfire";
+    public bool Server { get; set; } = true;
+    [System.ComponentModel.DataAnnotations.Range(1, 256)]
+    public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
+    public List<string> Queues { get; set; } = ["forms", "default"];
 }
 
 /// <summary>`serve`: the Hangfire server, its dashboard, /health and the recurring jobs.</summary>
 public static class Serve
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var app = Build(args);
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    /// <summary>The `serve` web application, migrated and mapped, not started.</summary>
+    /// <param name="hangfire">more Hangfire settings after the storage (a test's own log provider)</param>
+    public static WebApplication Build(string[] args, Action<IGlobalConfiguration>? hangfire = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSalesReporting();
@@ -33,15 +83,45 @@ public static class Serve
             .Validate(o => string.IsNullOrEmpty(o.ReadOnlyUser) == string.IsNullOrEmpty(o.ReadOnlyPassword), "Dashboard:ReadOnlyUser and Dashboard:ReadOnlyPassword are set together or not at all.")
             .Validate(o => string.IsNullOrEmpty(o.User) || o.User != o.ReadOnlyUser, "Dashboard:ReadOnlyUser must differ from Dashboard:User.")
             .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.Section)
+            .Validate(o => !o.Problems().Any(), "ForwardedHeaders:KnownProxies are IP addresses and ForwardedHeaders:KnownNetworks CIDR networks (e.g. 10.0.0.5, 10.0.0.0/24).")
+            .ValidateOnStart();
+        builder.Services.AddOptions<HangfireServerOptions>().BindConfiguration(HangfireServerOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Queues.Count > 0 && o.Queues.All(q => q.Length > 0 && q.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')),
+                "Hangfire:Queues is a list of queue names in lower case letters, digits and '_' (the jobs use forms and default).")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((o, settings) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Only the configured proxies: the framework's default trusts loopback, which is every proxy on this machine.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var p in settings.Value.KnownProxies) if (IPAddress.TryParse(p, out var a)) o.KnownProxies.Add(a);
+            foreach (var n in settings.Value.KnownNetworks) if (System.Net.IPNetwork.TryParse(n, out var net)) o.KnownIPNetworks.Add(net);
+        });
         var reporting = builder.Configuration.GetConnectionString("Reporting")
             ?? throw new InvalidOperationException("ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting).");
         // The same storage and serializer settings the one-shot commands use to schedule follow-ups.
-        builder.Services.AddHangfire(config => config.UseStorage(ClosedLoop.Storage(reporting)));
-        builder.Services.AddHangfireServer(o => o.Queues = ["forms", "default"]);
+        builder.Services.AddHangfire(config =>
+        {
+            config.UseStorage(ClosedLoop.Storage(reporting));
+            hangfire?.Invoke(config);
+        });
+        var server = builder.Configuration.GetSection(HangfireServerOptions.Section).Get<HangfireServerOptions>() ?? new HangfireServerOptions();
+        if (server.Server)
+            builder.Services.AddHangfireServer(o =>
+            {
+                o.Queues = [.. server.Queues];
+                o.WorkerCount = server.WorkerCount;
+            });
 
         var app = builder.Build();
         Migrator.Migrate(reporting);
-        var dashboard = new LocalOrBasicAuthorization(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DashboardOptions>>().Value);
+        app.UseForwardedHeaders();
+        var dashboard = new LocalOrBasicAuthorization(
+            app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value,
+            app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value,
+            app.Environment.IsDevelopment());
         app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
         {
             Authorization = [dashboard],
@@ -57,22 +137,38 @@ public static class Serve
         });
         app.MapClosedLoop();
 
-        var tz = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.ResolveTimeZone();
+        var tz = app.Services.GetRequiredService<IOptions<CompanyOptions>>().Value.ResolveTimeZone();
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<SyncSourcesJob>("sync-sources", j => j.RunAsync(CancellationToken.None), Cron.Hourly(), new RecurringJobOptions { TimeZone = tz });
         recurring.AddOrUpdate<MonthEndJob>("month-end-close", j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", new RecurringJobOptions { TimeZone = tz });
         // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.
         recurring.AddOrUpdate<MonthEndJob>("month-end-resend", j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), new RecurringJobOptions { TimeZone = tz });
-
-        await app.RunAsync(ct);
-        return 0;
+        return app;
     }
 
-    /// <summary>Anonymous (as admin) from this machine; from anywhere else only with a configured login (HTTP
-    /// Basic): the admin one, or the read-only one, which sees every page but cannot rerun or delete.</summary>
-    public sealed class LocalOrBasicAuthorization(DashboardOptions options) : IDashboardAuthorizationFilter
+    /// <summary>Who came from where: a request is "local" only when it reached this process from this machine without
+    /// passing a proxy. Anything a proxy forwarded (forwarding headers, or a known proxy's address) is remote, whatever the
+    /// socket says, because a proxy on this machine makes every client look like 127.0.0.1.</summary>
+    public static bool IsLocal(HttpContext http, ForwardedHeadersSettings proxies)
+    {
+        var headers = http.Request.Headers;
+        if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-Host")
+            || headers.ContainsKey("X-Forwarded-Proto") || headers.ContainsKey("X-Real-IP")
+            // what UseForwardedHeaders leaves behind after it applied a known proxy's headers
+            || headers.ContainsKey("X-Original-For") || headers.ContainsKey("X-Original-Host") || headers.ContainsKey("X-Original-Proto"))
+            return false;
+        var remote = http.Connection.RemoteIpAddress;
+        return remote is not null && IPAddress.IsLoopback(remote) && !proxies.IsKnownProxy(remote);
+    }
+
+    /// <summary>Anonymous (as admin) from this machine when Dashboard:LocalAnonymous allows it (by default only in Development)
+    /// and never through a proxy; otherwise only with a configured login (HTTP Basic): the admin one, or the read-only one,
+    /// which sees every page but cannot rerun or delete.</summary>
+    public sealed class LocalOrBasicAuthorization(DashboardOptions options, ForwardedHeadersSettings proxies, bool development) : IDashboardAuthorizationFilter
     {
         public enum Access { None, ReadOnly, Admin }
+
+        private readonly bool localAnonymous = options.LocalAnonymous ?? development;
 
         public bool Authorize(DashboardContext context)
         {
@@ -86,8 +182,7 @@ public static class Serve
 
         public Access AccessOf(HttpContext http)
         {
-            var remote = http.Connection.RemoteIpAddress;
-            if (remote is not null && IPAddress.IsLoopback(remote)) return Access.Admin;
+            if (localAnonymous && IsLocal(http, proxies)) return Access.Admin;
             var header = http.Request.Headers.Authorization.ToString();
             if (Matches(header, options.User, options.Password)) return Access.Admin;
             if (Matches(header, options.ReadOnlyUser, options.ReadOnlyPassword)) return Access.ReadOnly;

@@ -61,7 +61,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             if (!found.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
 
         var dir = formsOptions.Value.OutputDirectory;
-        string? PdfPath(FeedbackForm form) => string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, FormEmail.AttachmentName(form));
+        string? PdfPath(FeedbackForm form) => string.IsNullOrWhiteSpace(dir) ? null : FileNames.Within(dir, FormEmail.AttachmentName(form));
         var sent = force ? new HashSet<string>()
             : await ledger.SentAsync("rep_form", period, repIds.Select(id => (id, active[id].Email)).ToList(), ct);
 
@@ -158,7 +158,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
 
         var key = new DeliveryKey("team_summary", period, teamId, team.ManagerEmail);
         var dir = formsOptions.Value.OutputDirectory;
-        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : Path.Combine(dir, TeamSummary.FileName(period, teamId));
+        var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : FileNames.Within(dir, TeamSummary.FileName(period, teamId));
         if (!force && await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
             return new SummaryDelivery(teamId, team.TeamName, DeliveryOutcome.AlreadySent, pdfPath, null);
 
