@@ -11,7 +11,8 @@ public sealed class ActionImport(ActionStore store)
     public static readonly string[] Header =
         ["rep_id", "period", "problem", "root_cause", "cause_category", "action", "owner_name", "owner_email", "due_on", "checkpoint_on", "support_needed"];
 
-    public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct)
+    /// <param name="team">when set (an upload from a team's page), a row for a rep of another team is refused</param>
+    public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct, TeamScope? team = null)
     {
         var file = TabularFile.Read(path, Header, ["indicator"]);
         var header = file.Header.ToList();
@@ -28,6 +29,7 @@ public sealed class ActionImport(ActionStore store)
                 Cell("indicator"));
             var (fields, problems) = ActionRules.Check(draft, reps, indicators);
             errors.AddRange(problems.Select(p => file.Error(line, p.Field, p.Value, p.Reason)));
+            if (fields is not null && team?.Refuses(fields.RepId) is { } outside) { errors.Add(file.Error(line, "rep_id", fields.RepId, outside)); continue; }
             if (fields is null) continue;
             var key = (fields.RepId, fields.Period, fields.Problem);
             if (seen.TryGetValue(key, out var first))

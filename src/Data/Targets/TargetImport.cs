@@ -14,7 +14,8 @@ public sealed class TargetImport(Databases db)
 {
     public static readonly string[] Header = ["rep_id", "period", "indicator", "target"];
 
-    public async Task<int> ImportAsync(string path, CancellationToken ct)
+    /// <param name="team">when set (an upload from a team's page), a row for a rep of another team is refused</param>
+    public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null)
     {
         var file = TabularFile.Read(path, Header);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -31,6 +32,7 @@ public sealed class TargetImport(Databases db)
             void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
             if (string.IsNullOrWhiteSpace(f[0])) Fail("rep_id", "", "empty");
             else if (!reps.Contains(f[0])) Fail("rep_id", f[0], "unknown rep (not in the CRM's reps)");
+            else if (team?.Refuses(f[0]) is { } outside) Fail("rep_id", f[0], outside);
             if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
             if (!indicators.TryGetValue(f[2], out var hasTarget)) Fail("indicator", f[2], $"unknown indicator; expected one of {string.Join(", ", indicators.Keys.Order())}");
             else if (!hasTarget) Fail("indicator", f[2], "this indicator takes no target");

@@ -16,7 +16,11 @@ public sealed record FeedbackForm(
     IReadOnlyList<KeyActionLine> KeyActions,
     IReadOnlyList<KeyAccountRisk> KeyAccountRisks,
     IReadOnlyList<ActionPlanLine> Actions,
-    DateTimeOffset? AcknowledgedAt);
+    DateTimeOffset? AcknowledgedAt,
+    FormReview? Review = null);
+
+/// <summary>The month's 1:1 and the manager's sign-off, as recorded in the workspace; null fields were not recorded.</summary>
+public sealed record FormReview(DateOnly? HeldOn, string? Notes, string? Agreed, string? SignedOffBy, DateTimeOffset? SignedOffAt);
 
 /// <param name="TeamMedianAtTenure">New hires: the team's median revenue (万元) at the same tenure month; null when
 /// none of the other reps has a value there (see TeamMedianReps) or the rep is no new hire.</param>

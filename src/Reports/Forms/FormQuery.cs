@@ -22,6 +22,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? Effectiveness = null);
     private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
     private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
+    private sealed record ReviewRow(string RepId, DateOnly? HeldOn, string? Notes, string? Agreed, string? SignedOffBy, DateTime? SignedOffAt);
 
     /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
     public sealed record Recipient(string RepId, string Name, string Email, string TeamId, string Locale);
@@ -102,6 +103,9 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var acks = (await conn.QueryAsync<AckRow>(new CommandDefinition(
             "select rep_id, acknowledged_at from reporting.acknowledgement where period = @period and rep_id = any(@reps)",
             args, cancellationToken: ct))).ToDictionary(a => a.RepId);
+        var reviews = (await conn.QueryAsync<ReviewRow>(new CommandDefinition(
+            "select rep_id, held_on, notes, agreed, signed_off_by, signed_off_at from reporting.review where period = @period and rep_id = any(@reps)",
+            args, cancellationToken: ct))).ToDictionary(a => a.RepId);
 
         var forms = new List<FeedbackForm>();
         foreach (var rep in reps.OrderBy(r => r.RepId, StringComparer.Ordinal))
@@ -129,7 +133,11 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 risks[rep.RepId].Select(r => new KeyAccountRisk(r.Customer, FindingText.WithoutCustomer(r.Detail, r.Customer, r.Locale))).ToList(),
                 actions[rep.RepId].Select(a => new ActionPlanLine(a.Problem, a.RootCause, a.CauseCategory, a.Action, a.OwnerName,
                     a.DueOn, a.CheckpointOn, a.Status, a.Period != period.Start, a.Effectiveness)).ToList(),
-                acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null));
+                acks.TryGetValue(rep.RepId, out var ack) ? new DateTimeOffset(DateTime.SpecifyKind(ack.AcknowledgedAt, DateTimeKind.Utc)) : null,
+                reviews.TryGetValue(rep.RepId, out var review)
+                    ? new FormReview(review.HeldOn, review.Notes, review.Agreed, review.SignedOffBy,
+                        review.SignedOffAt is { } signed ? new DateTimeOffset(DateTime.SpecifyKind(signed, DateTimeKind.Utc)) : null)
+                    : null));
         }
         return forms;
     }

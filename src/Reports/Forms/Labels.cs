@@ -126,6 +126,10 @@ public sealed class Labels
     public required string SignatureDate { get; init; }
     public required string Acknowledged { get; init; }
     public required string NotAcknowledged { get; init; }
+    // 1:1 面談 and the manager's sign-off, as recorded in the workspace
+    public required string OneOnOne { get; init; }
+    public required string OneOnOneNotes { get; init; }
+    public required string OneOnOneAgreed { get; init; }
     public required string AcknowledgementState { get; init; }
 
     /// <summary>Full-width colon in Chinese, ": " in English.</summary>
@@ -360,6 +364,9 @@ public sealed class Labels
         SignatureDate = "日期",
         Acknowledged = "已确认收到",
         NotAcknowledged = "未确认",
+        OneOnOne = "1:1 面谈",
+        OneOnOneNotes = "面谈记录",
+        OneOnOneAgreed = "约定事项",
         AcknowledgementState = "确认状态",
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-CN"),
@@ -476,6 +483,9 @@ public sealed class Labels
         SignatureDate = "日期",
         Acknowledged = "已確認收到",
         NotAcknowledged = "未確認",
+        OneOnOne = "1:1 面談",
+        OneOnOneNotes = "面談記錄",
+        OneOnOneAgreed = "約定事項",
         AcknowledgementState = "確認狀態",
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-TW"),
@@ -592,6 +602,9 @@ public sealed class Labels
         SignatureDate = "Date",
         Acknowledged = "Receipt confirmed",
         NotAcknowledged = "Not confirmed",
+        OneOnOne = "1:1 meeting",
+        OneOnOneNotes = "Notes",
+        OneOnOneAgreed = "Agreed",
         AcknowledgementState = "Acknowledgement",
         Colon = ": ",
         Culture = CultureInfo.GetCultureInfo("en-US"),

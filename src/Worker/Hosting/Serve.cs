@@ -9,6 +9,7 @@ using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Jobs;
+using SalesReporting.Worker.Workspace;
 
 namespace SalesReporting.Worker.Hosting;
 
@@ -78,6 +79,7 @@ public static class Serve
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSalesReporting();
+        builder.AddWorkspace();
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.User) == string.IsNullOrEmpty(o.Password), "Dashboard:User and Dashboard:Password are set together or not at all.")
             .Validate(o => string.IsNullOrEmpty(o.ReadOnlyUser) == string.IsNullOrEmpty(o.ReadOnlyPassword), "Dashboard:ReadOnlyUser and Dashboard:ReadOnlyPassword are set together or not at all.")
@@ -118,6 +120,7 @@ public static class Serve
         var app = builder.Build();
         Migrator.Migrate(reporting);
         app.UseForwardedHeaders();
+        app.UseWorkspace();
         var dashboard = new LocalOrBasicAuthorization(
             app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value,
             app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value,

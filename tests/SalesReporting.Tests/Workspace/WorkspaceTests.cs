@@ -1,0 +1,364 @@
+using System.Net;
+using Dapper;
+using PuppeteerSharp;
+using UglyToad.PdfPig;
+
+namespace SalesReporting.Tests.Workspace;
+
+/// <summary>The workspace as its people use it: in the system Chromium, through the emailed sign-in link, with plain forms.</summary>
+public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<WorkspaceFixture>
+{
+    private const string October = "2026-10";
+
+    private async Task<IPage> SignedInPageAsync(IBrowserContext context, string email)
+    {
+        var page = await context.NewPageAsync();
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
+        var before = f.SignInLinks(email).Count;
+        await page.GoToAsync(f.BaseUrl + "/app");
+        await page.TypeAsync("input[name=email]", email);
+        await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync("form[action='/app/signin'] button"));
+        Assert.Contains("15", await page.EvaluateExpressionAsync<string>("document.body.innerText"), StringComparison.Ordinal);
+        var link = await f.NextLinkAsync(email, before);
+        await page.GoToAsync(link);
+        // Opening the link signs nobody in; the button does.
+        await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync("form button.primary"));
+        Assert.Equal(f.BaseUrl + "/app", page.Url);
+        return page;
+    }
+
+    private static Task<string> TextAsync(IPage page) => page.EvaluateExpressionAsync<string>("document.body.innerText");
+
+    private static async Task SubmitAsync(IPage page, string selector) =>
+        await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(selector));
+
+    private async Task<byte[]> DownloadAsync(IPage page, string path)
+    {
+        var cookies = await page.GetCookiesAsync(f.BaseUrl);
+        using var client = f.Client();
+        client.DefaultRequestHeaders.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private static string PdfText(byte[] pdf)
+    {
+        using var doc = PdfDocument.Open(pdf);
+        return string.Concat(doc.GetPages().SelectMany(p => p.Letters).Select(l => l.Value)).Replace(" ", "", StringComparison.Ordinal);
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var dir = WorkspaceFixture.ScreenshotDir;
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
+        await page.ScreenshotAsync(Path.Combine(dir, $"workspace-{name}-desktop.png"), new ScreenshotOptions { FullPage = true });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, DeviceScaleFactor = 2, IsMobile = true });
+        await page.ScreenshotAsync(Path.Combine(dir, $"workspace-{name}-phone.png"), new ScreenshotOptions { FullPage = false });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
+    }
+
+    [Fact]
+    public async Task A_manager_signs_in_from_the_emailed_link_writes_a_reason_and_an_action_and_the_reps_printed_form_shows_both()
+    {
+        await using var context = await f.Browser.CreateBrowserContextAsync();
+        var page = await SignedInPageAsync(context, WorkspaceFixture.Manager);
+        Assert.Contains("华东区域销售一组", await TextAsync(page), StringComparison.Ordinal);
+
+        await page.GoToAsync($"{f.BaseUrl}/app/reps/R001/{October}");
+        var text = await TextAsync(page);
+        Assert.Contains("异常原因说明", text, StringComparison.Ordinal);
+
+        // The reason of the revenue line: the draft is the starting text; saving replaces it.
+        var form = "form.reason:has(input[name=indicator][value=revenue])";
+        var draft = await page.EvaluateExpressionAsync<string>($"document.querySelector(\"{form} textarea\").value");
+        Assert.False(string.IsNullOrWhiteSpace(draft));
+        await page.EvaluateExpressionAsync($"document.querySelector(\"{form} textarea\").value = ''");
+        await page.TypeAsync($"{form} textarea", "大客户A订单延迟交付，11月补回");
+        await SubmitAsync(page, $"{form} button[type=submit]");
+        Assert.Contains("已保存", await TextAsync(page), StringComparison.Ordinal);
+
+        // A new action with dates ahead, so its follow-ups are scheduled.
+        await page.EvaluateExpressionAsync("document.querySelector('details.new').open = true");
+        var create = "details.new form";
+        await page.TypeAsync($"{create} input[name=problem]", "新客户转化率低-工作台");
+        await page.TypeAsync($"{create} input[name=root_cause]", "对产品技术参数不熟悉");
+        await page.SelectAsync($"{create} select[name=cause_category]", "people");
+        await page.TypeAsync($"{create} textarea[name=action]", "安排产品经理一对一培训，每日模拟演练");
+        await page.EvaluateExpressionAsync($"document.querySelector('{create} input[name=due_on]').value = '2027-01-20'");
+        await page.EvaluateExpressionAsync($"document.querySelector('{create} input[name=checkpoint_on]').value = '2027-01-10'");
+        await page.SelectAsync($"{create} select[name=indicator]", "new_customers");
+        await SubmitAsync(page, $"{create} button[type=submit]");
+        text = await TextAsync(page);
+        Assert.Contains("已保存", text, StringComparison.Ordinal);
+        Assert.Contains("新客户转化率低-工作台", text, StringComparison.Ordinal);
+
+        // The 1:1 and the sign-off.
+        await page.EvaluateExpressionAsync("document.querySelector('#review input[name=held_on]').value = '2026-11-03'");
+        await page.TypeAsync("#review textarea[name=notes]", "复盘回款与新客户");
+        await page.TypeAsync("#review textarea[name=agreed]", "每周跟进客户B财务");
+        await SubmitAsync(page, "form[action$='/review'] button");
+        await SubmitAsync(page, "form[action$='/signoff'] button");
+        Assert.Contains("王建国 已于", await TextAsync(page), StringComparison.Ordinal);
+
+        var pdf = PdfText(await DownloadAsync(page, $"/app/reps/R001/{October}/form.pdf"));
+        Assert.Contains("大客户A订单延迟交付，11月补回", pdf, StringComparison.Ordinal);
+        Assert.Contains("新客户转化率低-工作台", pdf, StringComparison.Ordinal);
+        Assert.Contains("安排产品经理一对一培训，每日模拟演练", pdf, StringComparison.Ordinal);
+        Assert.Contains("销售经理签字：王建国", pdf, StringComparison.Ordinal);
+        Assert.Contains("约定事项：每周跟进客户B财务", pdf, StringComparison.Ordinal);
+
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var id = await conn.ExecuteScalarAsync<long>("select id from reporting.improvement_action where problem = '新客户转化率低-工作台'");
+        Assert.Equal([("checkpoint", new DateOnly(2027, 1, 10)), ("due", new DateOnly(2027, 1, 20))],
+            await conn.QueryAsync<(string, DateOnly)>("select kind, scheduled_for from reporting.follow_up_job where action_id = @id order by kind", new { id }));
+        // Each follow-up is a job waiting in Hangfire's storage for its date.
+        Assert.Equal(2L, await conn.ExecuteScalarAsync<long>("""
+            select count(*) from hangfire.job j join reporting.follow_up_job f on f.job_id = j.id::text
+            where f.action_id = @id and j.statename = 'Scheduled'
+            """, new { id }));
+        // Who changed what, before and after: the history on the rep page.
+        Assert.Equal(["reason", "action_created", "one_on_one", "sign_off"],
+            await conn.QueryAsync<string>("select what from reporting.change_log where rep_id = 'R001' and actor = @m order by id", new { m = WorkspaceFixture.Manager }));
+        Assert.Equal("大客户A订单延迟交付，11月补回", await conn.ExecuteScalarAsync<string>(
+            "select after->>'reason' from reporting.change_log where what = 'reason' and rep_id = 'R001'"));
+        Assert.Contains("action_created", await TextAsync(page), StringComparison.Ordinal);
+
+        await ScreenshotAsync(page, "rep");
+        await page.GoToAsync($"{f.BaseUrl}/app/teams/T01/{October}");
+        Assert.Contains("团队成员", await TextAsync(page), StringComparison.Ordinal);
+        await ScreenshotAsync(page, "team");
+    }
+
+    [Fact]
+    public async Task A_rep_signs_in_answers_and_disputes_and_the_manager_sees_it_on_the_team_page_and_by_mail()
+    {
+        await using var repContext = await f.Browser.CreateBrowserContextAsync();
+        var rep = await SignedInPageAsync(repContext, WorkspaceFixture.Rep);
+        await rep.GoToAsync($"{f.BaseUrl}/app/reps/R001/{October}");
+        // The manager's panels are not the rep's: no reason, action, 1:1 or sign-off form on the rep's own page.
+        Assert.Equal(0, await rep.EvaluateExpressionAsync<int>("document.querySelectorAll('#reasons, #actions, #review, form[action$=\"/signoff\"]').length"));
+
+        await rep.SelectAsync("select[name=kind]", "dispute");
+        await rep.SelectAsync("form[action$='/responses'] select[name=indicator]", "revenue");
+        await rep.TypeAsync("form[action$='/responses'] textarea[name=body]", "10月28日客户C的5万元回款未计入");
+        await SubmitAsync(rep, "form[action$='/responses'] button.primary");
+        await rep.SelectAsync("select[name=kind]", "difficulty");
+        await rep.TypeAsync("form[action$='/responses'] textarea[name=body]", "客户B财务流程长，需要总部协助");
+        await SubmitAsync(rep, "form[action$='/responses'] button.primary");
+        var text = await TextAsync(rep);
+        Assert.Contains("10月28日客户C的5万元回款未计入", text, StringComparison.Ordinal);
+        Assert.Contains("待回复", text, StringComparison.Ordinal);
+
+        // Acknowledgement from the workspace.
+        await SubmitAsync(rep, "form[action$='/acknowledge'] button");
+        Assert.Contains("确认收到", await TextAsync(rep), StringComparison.Ordinal);
+
+        // Another rep's page, another team, a made-up rep: all the same 404.
+        foreach (var path in new[] { $"/app/reps/R002/{October}", $"/app/teams/T01/{October}", $"/app/reps/R404/{October}", $"/app/reps/R002/{October}/form.pdf" })
+        {
+            var response = await rep.GoToAsync(f.BaseUrl + path);
+            Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        }
+
+        // The dispute reached the manager by mail…
+        var mail = Directory.GetFiles(f.MailDir, "dispute_*").Select(p => MimeKit.MimeMessage.Load(p)).Single(m => m.TextBody?.Contains("客户C", StringComparison.Ordinal) == true);
+        Assert.Equal(WorkspaceFixture.Manager, mail.To.Mailboxes.Single().Address);
+        Assert.Equal("auto-generated", mail.Headers["Auto-Submitted"]);
+        Assert.Contains($"/app/reps/R001/{October}#conversation", mail.TextBody, StringComparison.Ordinal);
+
+        // …and shows on the team page, where the manager answers it.
+        await using var managerContext = await f.Browser.CreateBrowserContextAsync();
+        var manager = await SignedInPageAsync(managerContext, WorkspaceFixture.Manager);
+        await manager.GoToAsync($"{f.BaseUrl}/app/teams/T01/{October}");
+        text = await TextAsync(manager);
+        Assert.Contains("10月28日客户C的5万元回款未计入", text, StringComparison.Ordinal);
+        Assert.Contains("对数据有异议", text, StringComparison.Ordinal);
+        await manager.GoToAsync($"{f.BaseUrl}/app/reps/R001/{October}#conversation");
+        await manager.TypeAsync("#conversation li.dispute input[name=answer]", "已核实，下月补记");
+        await SubmitAsync(manager, "#conversation li.dispute button");
+        await rep.GoToAsync($"{f.BaseUrl}/app/reps/R001/{October}");
+        Assert.Contains("已核实，下月补记", await TextAsync(rep), StringComparison.Ordinal);
+
+        // Another manager sees none of it.
+        await using var otherContext = await f.Browser.CreateBrowserContextAsync();
+        var other = await SignedInPageAsync(otherContext, WorkspaceFixture.OtherManager);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GoToAsync($"{f.BaseUrl}/app/reps/R001/{October}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GoToAsync($"{f.BaseUrl}/app/teams/T01/{October}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await other.GoToAsync($"{f.BaseUrl}/app/teams/T02/{October}")).Status);
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_refused_and_writes_nothing()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.Manager);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var before = await conn.ExecuteScalarAsync<long>("select count(*) from reporting.change_log");
+        using var response = await client.PostAsync($"/app/reps/R002/{October}/review",
+            new FormUrlEncodedContent([new("held_on", "2026-11-04"), new("notes", "伪造")]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var wrong = await client.PostAsync($"/app/reps/R002/{October}/review",
+            new FormUrlEncodedContent([new("__af", "CfDJ8-forged"), new("held_on", "2026-11-04"), new("notes", "伪造")]));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(before, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.change_log"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.review where rep_id = 'R002'"));
+
+        // With the token it is written: the refusal above was the token's doing.
+        var page = await client.GetStringAsync($"/app/reps/R002/{October}");
+        using var ok = await client.PostAsync($"/app/reps/R002/{October}/review",
+            new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("held_on", "2026-11-04"), new("notes", "真实")]));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Equal("真实", await conn.ExecuteScalarAsync<string>("select notes from reporting.review where rep_id = 'R002' and period = '2026-10-01'"));
+    }
+
+    [Fact]
+    public async Task A_used_an_altered_or_an_expired_sign_in_link_is_refused()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.OtherManager);
+        var used = new Uri(f.SignInLinks(WorkspaceFixture.OtherManager)[^1]).PathAndQuery;
+
+        using var fresh = f.Client();
+        string page;
+        using (var opened = await fresh.GetAsync(used))
+        {
+            Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
+            page = await opened.Content.ReadAsStringAsync();
+            Assert.Contains("用过", page, StringComparison.Ordinal);
+        }
+        using (var again = await fresh.PostAsync(used, new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))])))
+        {
+            Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+            Assert.DoesNotContain(again.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("sr_session", StringComparison.Ordinal)));
+        }
+
+        var altered = used[..^3] + (used[^3] == 'A' ? "B" : "A") + used[^2..];
+        using (var response = await fresh.GetAsync(altered)) Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+
+        var before = f.SignInLinks(WorkspaceFixture.Rep).Count;
+        page = await fresh.GetStringAsync("/app");
+        (await fresh.PostAsync("/app/signin", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("email", WorkspaceFixture.Rep)]))).Dispose();
+        var expired = new Uri(await f.NextLinkAsync(WorkspaceFixture.Rep, before)).PathAndQuery;
+        await using (var conn = await f.Db.Databases.Reporting.OpenConnectionAsync())
+            await conn.ExecuteAsync("update reporting.signin_link set expires_at = now() - interval '1 minute' where used_at is null and email = @e", new { e = WorkspaceFixture.Rep });
+        using (var response = await fresh.GetAsync(expired))
+        {
+            Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+            Assert.Contains("过期", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var home = await fresh.GetAsync("/app")) Assert.Contains("name=\"email\"", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_address_gets_the_same_answer_and_no_mail_and_one_address_gets_a_limited_number_of_mails()
+    {
+        using var client = f.Client();
+        async Task<string> AskAsync(string email)
+        {
+            var page = await client.GetStringAsync("/app");
+            using var response = await client.PostAsync("/app/signin", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("email", email)]));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return WorkspaceFixture.Token(await response.Content.ReadAsStringAsync()) is var token
+                ? (await response.Content.ReadAsStringAsync()).Replace(token, "", StringComparison.Ordinal) : "";
+        }
+        var files = Directory.GetFiles(f.MailDir).Length;
+        var unknown = await AskAsync("nobody@demo.example");
+        var known = await AskAsync("chen.zhiqiang@demo.example");
+        Assert.Equal(known, unknown);
+        await f.NextLinkAsync("chen.zhiqiang@demo.example", 0);
+        Assert.Empty(f.SignInLinks("nobody@demo.example"));
+        Assert.Equal(files + 1, Directory.GetFiles(f.MailDir).Length);
+
+        for (var i = 0; i < WorkspaceFixture.MailsPerAddress + 2; i++) await AskAsync("chen.zhiqiang@demo.example");
+        await f.NextLinkAsync("chen.zhiqiang@demo.example", WorkspaceFixture.MailsPerAddress - 1);
+        await Task.Delay(1000);
+        Assert.Equal(WorkspaceFixture.MailsPerAddress, f.SignInLinks("chen.zhiqiang@demo.example").Count);
+    }
+
+    [Fact]
+    public async Task Sign_in_requests_from_one_client_are_limited_per_minute()
+    {
+        using var client = f.Client();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.9");
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i <= WorkspaceFixture.RequestsPerClient; i++)
+        {
+            var page = await client.GetStringAsync("/app");
+            using var response = await client.PostAsync("/app/signin", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("email", $"flood{i}@example.com")]));
+            codes.Add(response.StatusCode);
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, WorkspaceFixture.RequestsPerClient).Append(HttpStatusCode.TooManyRequests), codes);
+    }
+
+    [Fact]
+    public async Task Every_answer_carries_the_security_headers_and_a_session_cookie_that_scripts_cannot_read()
+    {
+        using var client = f.Client();
+        using var signIn = await client.GetAsync("/app");
+        Assert.Equal("nosniff", signIn.Headers.GetValues("X-Content-Type-Options").Single());
+        var csp = signIn.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", csp, StringComparison.Ordinal); // default-src 'none': no script at all
+        Assert.StartsWith("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("no-store", signIn.Headers.CacheControl!.ToString());
+        Assert.DoesNotContain("<script", await signIn.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        var before = f.SignInLinks(WorkspaceFixture.Manager).Count;
+        var page = await client.GetStringAsync("/app");
+        (await client.PostAsync("/app/signin", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("email", WorkspaceFixture.Manager)]))).Dispose();
+        var link = new Uri(await f.NextLinkAsync(WorkspaceFixture.Manager, before)).PathAndQuery;
+        page = await client.GetStringAsync(link);
+        using var signedIn = await client.PostAsync(link, new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))]));
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sr_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+
+        using var signOutPage = await client.GetAsync("/app");
+        var token = WorkspaceFixture.Token(await signOutPage.Content.ReadAsStringAsync());
+        (await client.PostAsync("/app/signout", new FormUrlEncodedContent([new("__af", token)]))).Dispose();
+        using var after = await client.GetAsync($"/app/teams/T01/{October}");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_targets_file_uploaded_on_the_team_page_is_checked_whole_every_bad_row_shown_and_nothing_written()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.Manager);
+        async Task<HttpResponseMessage> UploadAsync(string csv)
+        {
+            var page = await client.GetStringAsync($"/app/teams/T01/{October}");
+            var content = new MultipartFormDataContent
+            {
+                { new StringContent(WorkspaceFixture.Token(page)), "__af" },
+                { new StringContent("targets"), "kind" },
+                { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "十一月目标.csv" },
+            };
+            return await client.PostAsync($"/app/teams/T01/{October}/upload", content);
+        }
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var before = await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target where period = '2026-11-01'");
+
+        using (var rejected = await UploadAsync("rep_id,period,indicator,target\nR001,2026-11,revenue,110\nR008,2026-11,revenue,90\nR002,2026-13,revenue,80\nR003,2026-11,revenue,abc\n"))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+            var html = await rejected.Content.ReadAsStringAsync();
+            Assert.Contains("not a rep of team T01", html, StringComparison.Ordinal);   // R008 is in T02
+            Assert.Contains("expected YYYY-MM", html, StringComparison.Ordinal);
+            Assert.Contains("not a number", html, StringComparison.Ordinal);
+            Assert.Contains("什么都没有写入", html, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target where period = '2026-11-01'"));
+
+        using (var accepted = await UploadAsync("rep_id,period,indicator,target\nR001,2026-11,revenue,110\nR002,2026-11,revenue,95\n"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+            Assert.EndsWith("rows=2#upload", accepted.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+        Assert.Equal([("R001", 110m), ("R002", 95m)], await conn.QueryAsync<(string, decimal)>(
+            "select rep_id, target from reporting.target where period = '2026-11-01' and indicator = 'revenue' and rep_id in ('R001', 'R002') order by rep_id"));
+        Assert.Equal("{\"rows\": 2}", await conn.ExecuteScalarAsync<string>("select after::text from reporting.change_log where what = 'targets_uploaded'"));
+    }
+}
