@@ -23,11 +23,11 @@ public static class Cli
         serve.SetAction((_, ct) => Serve.RunAsync(args.Skip(1).ToArray(), ct));
         root.Subcommands.Add(serve);
 
-        var migrate = new Command("migrate", "Apply the sql/migrations scripts to the reporting database.");
+        var migrate = new Command("migrate", "Apply the new sql/migrations scripts and the changed sql/definitions to the reporting database.");
         migrate.SetAction((_, ct) => Run(async (sp, _) =>
         {
             var applied = Migrator.Migrate(sp.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!);
-            AnsiConsole.MarkupLine(applied.Count == 0 ? "reporting database is up to date" : $"applied {applied.Count} migration(s): {Markup.Escape(string.Join(", ", applied))}");
+            AnsiConsole.MarkupLine(applied.Count == 0 ? "reporting database is up to date" : $"applied {applied.Count} script(s): {Markup.Escape(string.Join(", ", applied))}");
             return 0;
         }, ct, needsMail: false));
         root.Subcommands.Add(migrate);

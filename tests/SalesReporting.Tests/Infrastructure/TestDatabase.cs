@@ -10,7 +10,8 @@ namespace SalesReporting.Tests.Infrastructure;
 
 /// <summary>
 /// Three fresh databases (crm, finance, reporting) on the PostgreSQL server scripts/test started,
-/// named after the test class so classes run side by side. No server is a failure, not a skip.
+/// named after the test class so classes run side by side. Each is a copy of a template migrated once
+/// per run (<see cref="Templates"/>). No server is a failure, not a skip.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
@@ -18,38 +19,35 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Finance { get; }
     public string Reporting { get; }
     public Databases Databases { get; }
-    private readonly string admin;
     private readonly string[] names;
 
     private TestDatabase(string prefix)
     {
-        admin = Environment.GetEnvironmentVariable("SALESREPORTING_TEST_PG")
-            ?? throw new InvalidOperationException("SALESREPORTING_TEST_PG is not set: run the tests with scripts/test, which starts PostgreSQL and sets it.");
         names = [$"{prefix}_crm", $"{prefix}_finance", $"{prefix}_reporting"];
-        var b = new NpgsqlConnectionStringBuilder(admin);
+        var b = new NpgsqlConnectionStringBuilder(Templates.Admin);
         string For(string db) { b.Database = db; b.Pooling = true; return b.ConnectionString; }
         Crm = For(names[0]); Finance = For(names[1]); Reporting = For(names[2]);
         Databases = Databases.Create(Crm, Finance, Reporting);
     }
 
-    public static async Task<TestDatabase> CreateAsync(string prefix)
+    /// <summary>crm and finance with the source schemas, reporting migrated to this build.</summary>
+    public static Task<TestDatabase> CreateAsync(string prefix) => CreateAsync(prefix, migratedReporting: true);
+
+    /// <summary>crm and finance with the source schemas, reporting an empty database for the test to build itself.</summary>
+    public static Task<TestDatabase> CreateWithEmptyReportingAsync(string prefix) => CreateAsync(prefix, migratedReporting: false);
+
+    private static async Task<TestDatabase> CreateAsync(string prefix, bool migratedReporting)
     {
+        var templates = await Templates.ForThisRunAsync();
         var db = new TestDatabase(prefix.ToLowerInvariant());
-        await using (var conn = new NpgsqlConnection(db.admin))
+        await using var conn = new NpgsqlConnection(Templates.Admin);
+        await conn.OpenAsync();
+        for (var i = 0; i < db.names.Length; i++)
         {
-            await conn.OpenAsync();
-            foreach (var name in db.names)
-            {
-                await conn.ExecuteAsync($"drop database if exists {name} with (force)");
-                await conn.ExecuteAsync($"create database {name}");
-            }
+            await conn.ExecuteAsync($"drop database if exists {db.names[i]} with (force)");
+            var copy = migratedReporting || i < 2 ? $" template {templates[i]}" : "";
+            await conn.ExecuteAsync($"create database {db.names[i]}{copy}");
         }
-        var dir = Path.Combine(AppContext.BaseDirectory, "sql", "sources");
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(dir, "crm.sql")));
-        await using (var finance = await db.Databases.Finance.OpenConnectionAsync())
-            await finance.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(dir, "finance.sql")));
-        Migrator.Migrate(db.Reporting);
         return db;
     }
 
