@@ -6,7 +6,6 @@ using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
-using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
 

@@ -6,7 +6,6 @@ using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
 using SalesReporting.Reports.Summary;
-using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
 
