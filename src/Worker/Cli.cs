@@ -83,23 +83,7 @@ public static class Cli
         MonthEndResult? result = null;
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var stage = ctx.AddTask($"month-end {period}: sync", maxValue: 1);
-                ProgressTask? forms = null;
-                result = await job.RunInProcessAsync(period, resend,
-                    s =>
-                    {
-                        if (s.StartsWith("forms:", StringComparison.Ordinal))
-                        {
-                            stage.Description = $"month-end {period}: computed";
-                            stage.Value = 1;
-                            forms = ctx.AddTask("render and deliver", maxValue: int.Parse(s[6..], System.Globalization.CultureInfo.InvariantCulture));
-                        }
-                        else stage.Description = $"month-end {period}: {s}";
-                    },
-                    _ => forms?.Increment(1), ct);
-            });
+            .StartAsync(async ctx => result = await job.RunInProcessAsync(period, resend, new MonthEndBars(ctx, period), ct));
         var r = result!;
         AnsiConsole.MarkupLine(Markup.Escape(r.Sync.ToString()));
         foreach (var c in r.Compute.Where(c => c.Errors.Count > 0)) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(c.ToString()) + "[/]");
@@ -134,6 +118,29 @@ public static class Cli
         var failed = r.Deliveries.Count(d => d.Outcome == DeliveryOutcome.Failed);
         if (failed > 0) AnsiConsole.MarkupLine($"[red]{failed} delivery(ies) failed permanently[/]");
         return failed > 0 ? 2 : 0;
+    }
+
+    /// <summary>month-end's progress as bars: the stage, then the forms. Reported synchronously and in order by the job.</summary>
+    private sealed class MonthEndBars(ProgressContext ctx, Period period) : IProgress<MonthEndProgress>
+    {
+        private readonly ProgressTask stage = ctx.AddTask($"month-end {period}: sync", maxValue: 1);
+        private ProgressTask? forms;
+
+        public void Report(MonthEndProgress value)
+        {
+            if (value.Stage != MonthEndStage.Forms)
+            {
+                stage.Description = $"month-end {period}: {value.Stage.ToString().ToLowerInvariant()}";
+                return;
+            }
+            if (forms is null)
+            {
+                stage.Description = $"month-end {period}: computed";
+                stage.Value = 1;
+                forms = ctx.AddTask("render and deliver", maxValue: value.FormsTotal);
+            }
+            forms.Value = value.FormsDone;
+        }
     }
 
     /// <summary>Builds the services, runs one command, and turns a failure into a message and an exit code.</summary>
