@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
@@ -32,16 +31,6 @@ public static class Cli
         }, ct, needsMail: false));
         root.Subcommands.Add(migrate);
 
-        var outOption = new Option<string>("--out") { Description = "Folder for the demo's targets.csv", DefaultValueFactory = _ => Path.Combine("out", "demo") };
-        var demo = new Command("demo", "Load the demo organisation into the crm and finance databases and write its targets.csv.") { outOption };
-        demo.SetAction((parse, ct) => Run(async (sp, token) =>
-        {
-            var summary = await DemoOrganisation.GenerateAsync(sp.GetRequiredService<Databases>(), Path.GetFullPath(parse.GetValue(outOption)!), token);
-            AnsiConsole.MarkupLine($"demo organisation: {summary.Teams} teams, {summary.Reps} reps, {summary.Rows:N0} source rows; targets in {Markup.Escape(summary.TargetsFile)}");
-            return 0;
-        }, ct, needsMail: false));
-        root.Subcommands.Add(demo);
-
         var sync = new Command("sync", "Pull every source table into staging now (the sync-sources job).");
         sync.SetAction((_, ct) => Run(async (sp, token) =>
         {
@@ -69,8 +58,6 @@ public static class Cli
         var monthEnd = new Command("month-end", "Close a month: sync, compute, render and deliver every rep's form.") { periodOption, resendOption };
         monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
         root.Subcommands.Add(monthEnd);
-
-        root.Subcommands.Add(Bench.BenchCommand.Create());
 
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((_, ct) => Serve.RunAsync(args, ct));

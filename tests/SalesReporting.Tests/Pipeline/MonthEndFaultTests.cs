@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using MimeKit;
 using Npgsql;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;

@@ -6,7 +6,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
