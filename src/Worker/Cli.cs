@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
@@ -32,16 +31,6 @@ public static class Cli
         }, ct, needsMail: false));
         root.Subcommands.Add(migrate);
 
-        var outOption = new Option<string>("--out") { Description = "Folder for the demo's targets.csv", DefaultValueFactory = _ => Path.Combine("out", "demo") };
-        var demo = new Command("demo", "Load the demo organisation into the crm and finance databases and write its targets.csv.") { outOption };
-        demo.SetAction((parse, ct) => Run(async (sp, token) =>
-        {
-            var summary = await DemoOrganisation.GenerateAsync(sp.GetRequiredService<Databases>(), Path.GetFullPath(parse.GetValue(outOption)!), token);
-            AnsiConsole.MarkupLine($"demo organisation: {summary.Teams} teams, {summary.Reps} reps, {summary.Rows:N0} source rows; targets in {Markup.Escape(summary.TargetsFile)}");
-            return 0;
-        }, ct, needsMail: false));
-        root.Subcommands.Add(demo);
-
         var sync = new Command("sync", "Pull every source table into staging now (the sync-sources job).");
         sync.SetAction((_, ct) => Run(async (sp, token) =>
         {
@@ -70,8 +59,6 @@ public static class Cli
         monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
         root.Subcommands.Add(monthEnd);
 
-        root.Subcommands.Add(Bench.BenchCommand.Create());
-
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((_, ct) => Serve.RunAsync(args, ct));
         return await root.Parse(args).InvokeAsync();
@@ -83,23 +70,7 @@ public static class Cli
         MonthEndResult? result = null;
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var stage = ctx.AddTask($"month-end {period}: sync", maxValue: 1);
-                ProgressTask? forms = null;
-                result = await job.RunInProcessAsync(period, resend,
-                    s =>
-                    {
-                        if (s.StartsWith("forms:", StringComparison.Ordinal))
-                        {
-                            stage.Description = $"month-end {period}: computed";
-                            stage.Value = 1;
-                            forms = ctx.AddTask("render and deliver", maxValue: int.Parse(s[6..], System.Globalization.CultureInfo.InvariantCulture));
-                        }
-                        else stage.Description = $"month-end {period}: {s}";
-                    },
-                    _ => forms?.Increment(1), ct);
-            });
+            .StartAsync(async ctx => result = await job.RunInProcessAsync(period, resend, new MonthEndBars(ctx, period), ct));
         var r = result!;
         AnsiConsole.MarkupLine(Markup.Escape(r.Sync.ToString()));
         foreach (var c in r.Compute.Where(c => c.Errors.Count > 0)) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(c.ToString()) + "[/]");
@@ -134,6 +105,29 @@ public static class Cli
         var failed = r.Deliveries.Count(d => d.Outcome == DeliveryOutcome.Failed);
         if (failed > 0) AnsiConsole.MarkupLine($"[red]{failed} delivery(ies) failed permanently[/]");
         return failed > 0 ? 2 : 0;
+    }
+
+    /// <summary>month-end's progress as bars: the stage, then the forms. Reported synchronously and in order by the job.</summary>
+    private sealed class MonthEndBars(ProgressContext ctx, Period period) : IProgress<MonthEndProgress>
+    {
+        private readonly ProgressTask stage = ctx.AddTask($"month-end {period}: sync", maxValue: 1);
+        private ProgressTask? forms;
+
+        public void Report(MonthEndProgress value)
+        {
+            if (value.Stage != MonthEndStage.Forms)
+            {
+                stage.Description = $"month-end {period}: {value.Stage.ToString().ToLowerInvariant()}";
+                return;
+            }
+            if (forms is null)
+            {
+                stage.Description = $"month-end {period}: computed";
+                stage.Value = 1;
+                forms = ctx.AddTask("render and deliver", maxValue: value.FormsTotal);
+            }
+            forms.Value = value.FormsDone;
+        }
     }
 
     /// <summary>Builds the services, runs one command, and turns a failure into a message and an exit code.</summary>

@@ -106,7 +106,7 @@ public static class Serve
         // The same storage and serializer settings the one-shot commands use to schedule follow-ups.
         builder.Services.AddHangfire(config =>
         {
-            config.UseStorage(ClosedLoop.Storage(reporting));
+            config.UseStorage(HangfireStorage.Create(reporting));
             hangfire?.Invoke(config);
         });
         var server = builder.Configuration.GetSection(HangfireServerOptions.Section).Get<HangfireServerOptions>() ?? new HangfireServerOptions();
@@ -139,13 +139,7 @@ public static class Serve
             return Results.Ok(new { status = "ok" });
         });
         app.MapClosedLoop();
-
-        var tz = app.Services.GetRequiredService<IOptions<CompanyOptions>>().Value.ResolveTimeZone();
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<SyncSourcesJob>("sync-sources", j => j.RunAsync(CancellationToken.None), Cron.Hourly(), new RecurringJobOptions { TimeZone = tz });
-        recurring.AddOrUpdate<MonthEndJob>("month-end-close", j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", new RecurringJobOptions { TimeZone = tz });
-        // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.
-        recurring.AddOrUpdate<MonthEndJob>("month-end-resend", j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), new RecurringJobOptions { TimeZone = tz });
+        RecurringJobs.Register(app.Services);
         return app;
     }
 

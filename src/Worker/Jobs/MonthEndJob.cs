@@ -6,19 +6,24 @@ using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
-using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
 
 public sealed record MonthEndResult(Period Period, SyncResult Sync, IReadOnlyList<ComputeResult> Compute, IReadOnlyList<RepDelivery> Deliveries,
     IReadOnlyList<SummaryDelivery>? Summaries = null);
 
+public enum MonthEndStage { Sync, Compute, Forms }
+
+/// <summary>Where an in-process month-end is: its stage and, once the forms are under way, the teams and forms done
+/// (a form is done when it is sent, already sent or failed permanently; a team when its summary is too).</summary>
+public sealed record MonthEndProgress(MonthEndStage Stage, int TeamsDone = 0, int TeamsTotal = 0, int FormsDone = 0, int FormsTotal = 0);
+
 /// <summary>
 /// month-end-close(period): sync → compute → per team, every rep's form (printed in batches) and then
-/// the manager's team summary. Under the scheduler each team is its own Hangfire job
-/// (render-and-deliver-team); from the command line the same job code runs in-process.
+/// the manager's team summary. One pipeline, two ways to run its teams: under the scheduler each team is
+/// its own Hangfire job (render-and-deliver-team); from the command line the same team step runs in-process.
 /// </summary>
-public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQuery forms, RenderAndDeliverJob deliver,
+public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQuery forms, RenderAndDeliverJob teams,
     DeliveryLedger ledger, IOptions<CompanyOptions> company, IOptions<FormsOptions> formsOptions, TimeProvider clock, IBackgroundJobClient? jobs = null)
 {
     private static readonly string[] ResendKinds = ["rep_form", "team_summary"];
@@ -37,52 +42,80 @@ public sealed class MonthEndJob(SourceSync sync, IndicatorCompute compute, FormQ
     private Period LastMonth() =>
         Period.FromDate(company.Value.Today(clock)).Previous;
 
+    /// <summary>Under the scheduler: the month's steps, then one render-and-deliver-team job per team.</summary>
     [DisplayName("month-end-close {0}")]
     [AutomaticRetry(Attempts = 3)]
     [DisableConcurrentExecution(timeoutInSeconds: 3600)]
-    public async Task<string> RunAsync(string period, bool force, CancellationToken ct)
+    public async Task<string> RunAsync(string period, bool resend, CancellationToken ct)
     {
-        var p = Period.Parse(period);
-        var synced = await sync.RunAsync(ct);
-        var computed = await compute.ComputeWithHistoryAsync(p, ct);
-        var reps = await forms.ActiveRepsAsync(ct);
         var client = jobs ?? throw new InvalidOperationException("No Hangfire client: run month-end from the command line instead.");
-        var teams = reps.Select(r => r.TeamId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        // A resend is applied here, once: the team jobs then run as a plain run, so their own retries
-        // (Hangfire's, after a failure half-way through a team) send nothing twice.
-        if (force) await ledger.ReopenAsync(p, ResendKinds, ct);
-        foreach (var team in teams)
-            client.Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(p.ToString(), team, false, CancellationToken.None));
-        return $"{synced}; {computed[^1]}; {reps.Count} forms of {teams.Count} teams queued";
+        var month = await PrepareAsync(Period.Parse(period), resend, null, ct);
+        foreach (var team in month.Teams)
+            client.Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(month.Period.ToString(), team.Key, CancellationToken.None));
+        return $"{month.Synced}; {month.Computed[^1]}; {month.Reps} forms of {month.Teams.Count} teams queued";
     }
 
-    /// <summary>The same steps in this process, reporting each rep as it finishes.</summary>
-    public async Task<MonthEndResult> RunInProcessAsync(Period period, bool force, Action<string>? stage, Action<RepDelivery>? done, CancellationToken ct)
+    /// <summary>The same steps in this process, the teams side by side (Forms:Parallelism), reporting each form and team as it finishes.</summary>
+    public async Task<MonthEndResult> RunInProcessAsync(Period period, bool resend, IProgress<MonthEndProgress>? progress, CancellationToken ct)
     {
-        stage?.Invoke("sync");
-        var synced = await sync.RunAsync(ct);
-        stage?.Invoke("compute");
-        var computed = await compute.ComputeWithHistoryAsync(period, ct);
-        var reps = await forms.ActiveRepsAsync(ct);
-        // A resend reopens the ledger once; the run itself is then a plain one.
-        if (force) await ledger.ReopenAsync(period, ResendKinds, ct);
-        stage?.Invoke($"forms:{reps.Count}");
-        var results = new List<RepDelivery>();
-        var summaries = new List<SummaryDelivery>();
-        // Teams in parallel, each team's forms in batches; a team's summary goes once all its reps are done.
-        await Parallel.ForEachAsync(reps.GroupBy(r => r.TeamId, StringComparer.Ordinal),
+        var month = await PrepareAsync(period, resend, progress, ct);
+        var tally = new Tally(progress, month.Teams.Count, month.Reps);
+        var done = new List<TeamDelivery>();
+        await Parallel.ForEachAsync(month.Teams,
             new ParallelOptions { MaxDegreeOfParallelism = formsOptions.Value.Parallelism, CancellationToken = ct },
             async (team, token) =>
             {
-                await deliver.ExecuteManyAsync(period, team.ToList(), false, r =>
-                {
-                    lock (results) results.Add(r);
-                    done?.Invoke(r);
-                }, token);
-                var summary = await deliver.DeliverSummaryAsync(period, team.Key, false, token);
-                lock (summaries) summaries.Add(summary);
+                var delivered = await teams.DeliverTeamAsync(period, team.Key, [.. team], tally.FormDone, token);
+                lock (done) done.Add(delivered);
+                tally.TeamDone();
             });
-        return new MonthEndResult(period, synced, computed, results.OrderBy(r => r.RepId, StringComparer.Ordinal).ToList(),
-            summaries.OrderBy(s => s.TeamId, StringComparer.Ordinal).ToList());
+        return new MonthEndResult(period, month.Synced, month.Computed,
+            done.SelectMany(t => t.Forms).OrderBy(r => r.RepId, StringComparer.Ordinal).ToList(),
+            done.Select(t => t.Summary).OrderBy(s => s.TeamId, StringComparer.Ordinal).ToList());
+    }
+
+    private sealed record Month(Period Period, SyncResult Synced, IReadOnlyList<ComputeResult> Computed,
+        IReadOnlyList<IGrouping<string, FormQuery.Recipient>> Teams, int Reps);
+
+    /// <summary>What both runs do before the teams: sync, compute, the active reps by team, and a resend's ledger
+    /// reopened here, once — the team runs are then plain ones, so their retries (Hangfire's, after a failure half-way
+    /// through a team) send nothing twice.</summary>
+    private async Task<Month> PrepareAsync(Period period, bool resend, IProgress<MonthEndProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new MonthEndProgress(MonthEndStage.Sync));
+        var synced = await sync.RunAsync(ct);
+        progress?.Report(new MonthEndProgress(MonthEndStage.Compute));
+        var computed = await compute.ComputeWithHistoryAsync(period, ct);
+        var reps = await forms.ActiveRepsAsync(ct);
+        var byTeam = reps.GroupBy(r => r.TeamId, StringComparer.Ordinal).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        if (resend) await ledger.ReopenAsync(period, ResendKinds, ct);
+        return new Month(period, synced, computed, byTeam, reps.Count);
+    }
+
+    /// <summary>Forms and teams done so far, reported in order: the teams finish side by side.</summary>
+    private sealed class Tally
+    {
+        private readonly IProgress<MonthEndProgress>? progress;
+        private readonly int teamsTotal, formsTotal;
+        private readonly Lock gate = new();
+        private int teamsDone, formsDone;
+
+        public Tally(IProgress<MonthEndProgress>? progress, int teamsTotal, int formsTotal)
+        {
+            (this.progress, this.teamsTotal, this.formsTotal) = (progress, teamsTotal, formsTotal);
+            Report();
+        }
+
+        public void FormDone(RepDelivery _)
+        {
+            lock (gate) { formsDone++; Report(); }
+        }
+
+        public void TeamDone()
+        {
+            lock (gate) { teamsDone++; Report(); }
+        }
+
+        private void Report() => progress?.Report(new MonthEndProgress(MonthEndStage.Forms, teamsDone, teamsTotal, formsDone, formsTotal));
     }
 }

@@ -6,7 +6,6 @@ using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
 using SalesReporting.Reports.Summary;
-using SalesReporting.Worker.Hosting;
 
 namespace SalesReporting.Worker.Jobs;
 
@@ -15,6 +14,9 @@ public sealed record RepDelivery(string RepId, string RepName, DeliveryOutcome O
 
 /// <param name="Outcome">null when the team has no manager email: nothing could be sent (see Error)</param>
 public sealed record SummaryDelivery(string TeamId, string TeamName, DeliveryOutcome? Outcome, string? PdfPath, string? Error);
+
+/// <summary>What one team's step sent: its reps' forms, in the order asked, and the manager's summary.</summary>
+public sealed record TeamDelivery(IReadOnlyList<RepDelivery> Forms, SummaryDelivery Summary);
 
 /// <summary>
 /// render-and-deliver: build forms, print them, email each once. A team's forms print in batches
@@ -30,17 +32,35 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     [DisplayName("render-and-deliver-team {0} {1}")]
     [AutomaticRetry(Attempts = 5)]
     [Queue("forms")]
-    public async Task<string> RunTeamAsync(string period, string teamId, bool force, CancellationToken ct)
+    public async Task<string> RunTeamAsync(string period, string teamId, CancellationToken ct)
     {
         var p = Period.Parse(period);
         var reps = (await forms.ActiveRepsAsync(ct)).Where(r => r.TeamId == teamId).ToList();
-        var delivered = await ExecuteManyAsync(p, reps, force, null, ct);
-        var summary = await DeliverSummaryAsync(p, teamId, force, ct);
+        var (delivered, summary) = await DeliverTeamAsync(p, teamId, reps, null, ct);
         var failed = delivered.Where(d => d.Outcome == DeliveryOutcome.Failed).Select(d => $"{d.RepId} ({d.Error})").ToList();
         return $"{teamId}: {delivered.Count(d => d.Outcome == DeliveryOutcome.Sent)} sent, " +
                $"{delivered.Count(d => d.Outcome == DeliveryOutcome.AlreadySent)} already sent, {failed.Count} failed permanently" +
                (failed.Count > 0 ? ": " + string.Join(", ", failed) : "") +
                $"; summary: {summary.Outcome?.ToString() ?? "not sent"}{(summary.Error is null ? "" : " (" + summary.Error + ")")}";
+    }
+
+    /// <summary>
+    /// The signature team jobs were queued with before their <c>force</c> argument, always false, was dropped.
+    /// Hangfire finds a stored job's method by name and parameter types, so jobs already in its storage (queued,
+    /// scheduled for a retry, or requeued from the dashboard later) still load and run, as the plain run they always were.
+    /// </summary>
+    [DisplayName("render-and-deliver-team {0} {1}")]
+    [AutomaticRetry(Attempts = 5)]
+    [Queue("forms")]
+    public Task<string> RunTeamAsync(string period, string teamId, bool force, CancellationToken ct) => RunTeamAsync(period, teamId, ct);
+
+    /// <summary>One team's step of month-end, the same under the scheduler and in-process: the forms of these
+    /// active reps of the team (<see cref="ExecuteManyAsync"/>), then the team summary.</summary>
+    public async Task<TeamDelivery> DeliverTeamAsync(Period period, string teamId, IReadOnlyList<FormQuery.Recipient> reps,
+        Action<RepDelivery>? done, CancellationToken ct)
+    {
+        var delivered = await ExecuteManyAsync(period, reps, done, ct);
+        return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, ct));
     }
 
     /// <summary>
@@ -50,7 +70,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     /// print, fails the call (the job retries); a permanent mail failure is recorded for that rep and the
     /// others go on.
     /// </summary>
-    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients, bool force,
+    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
         Action<RepDelivery>? done, CancellationToken ct)
     {
         if (recipients.Count == 0) return [];
@@ -62,8 +82,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
 
         var dir = formsOptions.Value.OutputDirectory;
         string? PdfPath(FeedbackForm form) => string.IsNullOrWhiteSpace(dir) ? null : FileNames.Within(dir, FormEmail.AttachmentName(form));
-        var sent = force ? new HashSet<string>()
-            : await ledger.SentAsync("rep_form", period, repIds.Select(id => (id, active[id].Email)).ToList(), ct);
+        var sent = await ledger.SentAsync("rep_form", period, repIds.Select(id => (id, active[id].Email)).ToList(), ct);
 
         var results = new List<RepDelivery>();
         var pending = new List<FeedbackForm>();
@@ -92,7 +111,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (pdfs[i] is not { } bytes) continue;
-                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], bytes, PdfPath(chunk[i]), force, ct);
+                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], bytes, PdfPath(chunk[i]), ct);
                 results.Add(r);
                 done?.Invoke(r);
             }
@@ -133,20 +152,20 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     }
 
     private async Task<RepDelivery> DeliverFormAsync(Period period, FeedbackForm form, FormQuery.Recipient recipient, byte[] bytes,
-        string? pdfPath, bool force, CancellationToken ct)
+        string? pdfPath, CancellationToken ct)
     {
         // A rep receives only their own form: the recipient and the form come from the same rep id.
         if (form.Rep.RepId != recipient.RepId) throw new InvalidOperationException("Form and recipient differ; refusing to send.");
         await KeepAsync(pdfPath, bytes, ct);
         var key = new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force, ct);
+            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force: false, ct);
         logger.LogInformation("{Period} {Rep}: {Outcome}", period, recipient.RepId, outcome);
         return new RepDelivery(recipient.RepId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
     }
 
     /// <summary>The team summary to the team's manager, once (ledger kind team_summary, subject = team id).</summary>
-    public async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, bool force, CancellationToken ct)
+    public async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, CancellationToken ct)
     {
         var team = await summaries.TeamAsync(teamId, ct)
             ?? throw new InvalidOperationException($"Team {teamId} has no active reps in the staged CRM data; no {period} summary.");
@@ -159,14 +178,14 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         var key = new DeliveryKey("team_summary", period, teamId, team.ManagerEmail);
         var dir = formsOptions.Value.OutputDirectory;
         var pdfPath = string.IsNullOrWhiteSpace(dir) ? null : FileNames.Within(dir, TeamSummary.FileName(period, teamId));
-        if (!force && await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
+        if (await ledger.IsSentAsync(key, ct) && (pdfPath is null || File.Exists(pdfPath)))
             return new SummaryDelivery(teamId, team.TeamName, DeliveryOutcome.AlreadySent, pdfPath, null);
 
         var summary = await summaries.LoadAsync(period, teamId, ct);
         var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
         await KeepAsync(pdfPath, bytes, ct);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force, ct);
+            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force: false, ct);
         logger.LogInformation("{Period} team {Team} summary: {Outcome}", period, teamId, outcome);
         return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
     }

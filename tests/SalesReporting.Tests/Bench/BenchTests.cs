@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SalesReporting.Data;
-using SalesReporting.Worker.Bench;
+using SalesReporting.Bench;
 
 namespace SalesReporting.Tests.Bench;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SalesReporting.Demo;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
 using UglyToad.PdfPig;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using SalesReporting.Demo;
 using SalesReporting.Reports.Forms;
 using SalesReporting.Reports.Rendering;
 using UglyToad.PdfPig;

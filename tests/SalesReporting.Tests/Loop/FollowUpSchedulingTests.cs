@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SalesReporting.Data.Actions;
 using SalesReporting.Tests.Infrastructure;
-using SalesReporting.Worker.Api;
+using SalesReporting.Worker.Hosting;
 using SalesReporting.Worker.Jobs;
 
 namespace SalesReporting.Tests.Loop;
@@ -22,7 +22,7 @@ public sealed class FollowUpSchedulingTests : IAsyncLifetime
     {
         db = await TestDatabase.CreateAsync("sr_loop_sched");
         await LoopSetup.SeedAsync(db);
-        storage = ClosedLoop.Storage(db.Reporting);
+        storage = HangfireStorage.Create(db.Reporting);
     }
 
     public async Task DisposeAsync()

@@ -4,7 +4,7 @@ using DbUp.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
@@ -57,7 +57,7 @@ public sealed class UpgradeFixture : IAsyncLifetime
         var demo = await DemoOrganisation.GenerateAsync(Db.Databases, outDir, default);
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
         await host.Services.GetRequiredService<TargetImport>().ImportAsync(demo.TargetsFile, default);
-        Close = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, null, default);
+        Close = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, default);
     }
 
     public async Task DisposeAsync()

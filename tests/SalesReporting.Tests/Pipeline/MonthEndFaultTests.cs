@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using MimeKit;
 using Npgsql;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
@@ -79,7 +79,7 @@ public sealed class MonthEndFaultTests
         var job = host.Services.GetRequiredService<MonthEndJob>();
 
         // Nothing listens on the port: connection refused is transient, so the run fails (Hangfire would retry it).
-        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, false, null, null, default));
+        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, false, null, default));
         await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
         {
             Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery where status = 'sent'"));
@@ -88,7 +88,7 @@ public sealed class MonthEndFaultTests
         }
 
         await using var smtp = new SmtpSink(port);
-        var rerun = await job.RunInProcessAsync(October, false, null, null, default);
+        var rerun = await job.RunInProcessAsync(October, false, null, default);
         Assert.All(rerun.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
         Assert.Equal(21 + 3, smtp.Messages.Count); // every form and every team summary, once
         await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
@@ -109,7 +109,7 @@ public sealed class MonthEndFaultTests
         var admin = Environment.GetEnvironmentVariable("SALESREPORTING_TEST_PG")!;
         var reportingDb = new NpgsqlConnectionStringBuilder(db.Reporting).Database;
         var terminated = 0;
-        var run = job.RunInProcessAsync(October, false, null, _ => { }, default);
+        var run = job.RunInProcessAsync(October, false, new Progress<MonthEndProgress>(), default);
         var killer = Task.Run(async () =>
         {
             while (smtp.Messages.Count < 3 && !run.IsCompleted) await Task.Delay(5);
@@ -127,7 +127,7 @@ public sealed class MonthEndFaultTests
         // As Hangfire's automatic retry would: a pooled connection the server dropped fails once, then is replaced.
         for (var attempt = 1; ; attempt++)
         {
-            try { await job.RunInProcessAsync(October, false, null, null, default); break; }
+            try { await job.RunInProcessAsync(October, false, null, default); break; }
             catch (NpgsqlException) when (attempt < 3) { }
         }
         db.Databases.Reporting.Clear(); // the test's own pool holds dropped connections too
@@ -166,7 +166,7 @@ public sealed class MonthEndFaultTests
         Assert.InRange(beforeRerun, 3, 20);
 
         using var host = Host(db, smtp.Port, outDir);
-        var rerun = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, null, default);
+        var rerun = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, default);
         Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.AlreadySent);
         Assert.Contains(rerun.Deliveries, d => d.Outcome == DeliveryOutcome.Sent);
         await AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
@@ -181,19 +181,19 @@ public sealed class MonthEndFaultTests
         await using var smtp = new SmtpSink();
         using var host = Host(db, smtp.Port, outDir);
         var job = host.Services.GetRequiredService<MonthEndJob>();
-        await job.RunInProcessAsync(October, false, null, null, default);
+        await job.RunInProcessAsync(October, false, null, default);
         Assert.Equal(24, smtp.Messages.Count);
         var firstIds = smtp.Messages.ToDictionary(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName, m => m.MessageId);
 
         // The resend meets a server that defers one rep's mail every time: the run fails part-way.
         smtp.Answer = m => m.To.Mailboxes.Single().Address == "r010@demo.example" ? new SmtpServer.Protocol.SmtpResponse((SmtpServer.Protocol.SmtpReplyCode)451, "try later") : null;
-        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, true, null, null, default));
+        await Assert.ThrowsAsync<TransientMailException>(() => job.RunInProcessAsync(October, true, null, default));
         var afterFailure = smtp.Messages.Count;
         Assert.InRange(afterFailure, 25, 24 + 23);
 
         // The retry is a plain run (the resend was applied once): it sends what is still missing, nothing more.
         smtp.Answer = _ => null;
-        await job.RunInProcessAsync(October, false, null, null, default);
+        await job.RunInProcessAsync(October, false, null, default);
         var all = smtp.Messages.ToList();
         Assert.Equal(48, all.Count);
         foreach (var group in all.GroupBy(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName))
@@ -228,7 +228,7 @@ public sealed class MonthEndFaultTests
             (Reports.Rendering.IPdfRenderer)new RefusingRenderer(chromium, "吴敏")); // R009's name, team T02
 
         await host.Services.GetRequiredService<IndicatorCompute>().ComputeWithHistoryAsync(October, default);
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => refusing.RunTeamAsync("2026-10", "T02", false, default));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => refusing.RunTeamAsync("2026-10", "T02", default));
         Assert.Contains("1 2026-10 form(s) could not be printed", ex.Message);
         Assert.Contains("R009: the printer refused this form", ex.Message);
         // Every other rep of the team has their form; the summary waits for the whole team.
@@ -237,7 +237,7 @@ public sealed class MonthEndFaultTests
 
         // Hangfire's retry, the printer working again: R009 and then the summary, nobody twice.
         var retry = host.Services.GetRequiredService<RenderAndDeliverJob>();
-        Assert.StartsWith("T02: 1 sent, 6 already sent, 0 failed permanently; summary: Sent", await retry.RunTeamAsync("2026-10", "T02", false, default));
+        Assert.StartsWith("T02: 1 sent, 6 already sent, 0 failed permanently; summary: Sent", await retry.RunTeamAsync("2026-10", "T02", default));
         Assert.Equal(8, smtp.Messages.Count);
         Assert.Equal(8, smtp.Messages.Select(m => m.MessageId).Distinct().Count());
         Directory.Delete(outDir, true);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
@@ -22,6 +22,8 @@ public sealed class MonthEndFixture : IAsyncLifetime
     public IHost Host { get; private set; } = null!;
     public MonthEndResult First { get; private set; } = null!;
     public List<MimeMessage> FirstMessages { get; private set; } = [];
+    /// <summary>What the first run reported, in order.</summary>
+    public List<MonthEndProgress> FirstProgress { get; } = [];
     public string OutDir { get; } = Path.Combine(Path.GetTempPath(), "sr-pipeline-" + Guid.NewGuid().ToString("N"));
     public static readonly Period October = new(2026, 10);
 
@@ -39,8 +41,13 @@ public sealed class MonthEndFixture : IAsyncLifetime
         var demo = await DemoOrganisation.GenerateAsync(Db.Databases, OutDir, default);
         await Host.Services.GetRequiredService<SourceSync>().RunAsync(default);
         await Host.Services.GetRequiredService<TargetImport>().ImportAsync(demo.TargetsFile, default);
-        First = await Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, null, default);
+        First = await Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, new Recorder(FirstProgress), default);
         FirstMessages = Smtp.Messages.ToList();
+    }
+
+    private sealed class Recorder(List<MonthEndProgress> reports) : IProgress<MonthEndProgress>
+    {
+        public void Report(MonthEndProgress value) { lock (reports) reports.Add(value); }
     }
 
     public async Task DisposeAsync()
@@ -69,6 +76,20 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         using var ms = new MemoryStream();
         part.Content!.DecodeTo(ms);
         return ms.ToArray();
+    }
+
+    [Fact]
+    public void Month_end_reports_its_stages_then_every_form_and_team_as_it_finishes_in_order()
+    {
+        var reports = f.FirstProgress;
+        Assert.Equal([MonthEndStage.Sync, MonthEndStage.Compute], reports.Take(2).Select(r => r.Stage));
+        var forms = reports.Skip(2).ToList();
+        Assert.All(forms, r => Assert.Equal((MonthEndStage.Forms, 3, 21), (r.Stage, r.TeamsTotal, r.FormsTotal)));
+        // 21 forms and 3 team summaries after the start of the forms, one step at a time, never backwards.
+        Assert.Equal(1 + 21 + 3, forms.Count);
+        Assert.Equal((0, 0), (forms[0].TeamsDone, forms[0].FormsDone));
+        Assert.All(forms.Zip(forms.Skip(1)), p => Assert.Equal(1, p.Second.TeamsDone + p.Second.FormsDone - p.First.TeamsDone - p.First.FormsDone));
+        Assert.Equal((3, 21), (forms[^1].TeamsDone, forms[^1].FormsDone));
     }
 
     [Fact]
@@ -167,7 +188,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
     [Fact]
     public async Task Running_month_end_again_sends_nothing_new()
     {
-        var again = await f.Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(MonthEndFixture.October, false, null, null, default);
+        var again = await f.Host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(MonthEndFixture.October, false, null, default);
         Assert.Equal(21, again.Deliveries.Count);
         Assert.All(again.Deliveries, d => Assert.Equal(DeliveryOutcome.AlreadySent, d.Outcome));
         Assert.Equal(f.FirstMessages.Count, f.Smtp.Messages.Count);

@@ -69,7 +69,7 @@ public sealed class HostileIdTests : IAsyncLifetime
                 values (@escaping, 'T1', '乙', 'r2@x.example', '2020-01-01', true, now())
                 """, new { escaping = Escaping });
 
-        var result = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(new Period(2026, 10), false, null, null, default);
+        var result = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(new Period(2026, 10), false, null, default);
 
         Assert.All(result.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
         Assert.Equal(["2026-10_R1.pdf", "2026-10__._.._.._tmp_x_escaped.pdf", "2026-10_team_T1.pdf"],

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
@@ -238,9 +238,9 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
     {
         var job = Get<RenderAndDeliverJob>();
 
-        var first = await job.RunTeamAsync("2026-10", "T01", false, default);
+        var first = await job.RunTeamAsync("2026-10", "T01", default);
         var afterFirst = f.Smtp.Messages.ToList();
-        var second = await job.RunTeamAsync("2026-10", "T01", false, default);
+        var second = await job.RunTeamAsync("2026-10", "T01", default);
 
         Assert.Equal("T01: 7 sent, 0 already sent, 0 failed permanently; summary: Sent", first);
         Assert.Equal("T01: 0 sent, 7 already sent, 0 failed permanently; summary: AlreadySent", second);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PuppeteerSharp;
 using SalesReporting.Data;
-using SalesReporting.Data.Demo;
+using SalesReporting.Demo;
 using SalesReporting.Data.Indicators;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;

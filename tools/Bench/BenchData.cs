@@ -3,7 +3,7 @@ using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Data.Sources;
 
-namespace SalesReporting.Worker.Bench;
+namespace SalesReporting.Bench;
 
 /// <summary>The size of the bench organisation; the same parameters always generate the same rows.</summary>
 public sealed record BenchSize(int Reps, int Months)

@@ -1,6 +1,7 @@
 using SalesReporting.Data;
+using SalesReporting.Reports.Forms;
 
-namespace SalesReporting.Reports.Forms;
+namespace SalesReporting.Demo;
 
 /// <summary>
 /// The example of the template the teams use today (月度通用版, October 2026), as a model. For tests

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SalesReporting.Worker.Hosting;
 using Spectre.Console;
 
-namespace SalesReporting.Worker.Bench;
+namespace SalesReporting.Bench;
 
 /// <summary>`bench`: generates the bench organisation and prints each stage's figures next to its floor.</summary>
 public static class BenchCommand
@@ -111,38 +112,5 @@ public static class BenchCommand
                 task.StopTask();
             }
         }
-    }
-}
-
-/// <summary>The worker's services over the bench databases, mail going to the in-process SMTP server.</summary>
-public static class BenchHost
-{
-    /// <summary><paramref name="serverConnectionString"/>: any database on the server; default the configured ConnectionStrings:Reporting.</summary>
-    public static async Task<IHost> BuildAsync(string? serverConnectionString, BenchSettings settings, BenchSmtpServer smtp,
-        IDictionary<string, string?>? extra, CancellationToken ct)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        var server = serverConnectionString ?? builder.Configuration.GetConnectionString("Reporting");
-        if (string.IsNullOrWhiteSpace(server))
-            throw new OptionsValidationException("Reporting", typeof(string),
-                ["ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting); the bench creates its databases on that server."]);
-        var (crm, finance, reporting) = await BenchRunner.EnsureDatabasesAsync(server, settings.Prefix, ct);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:SalesReporting"] = "Warning",
-            ["ConnectionStrings:Crm"] = crm,
-            ["ConnectionStrings:Finance"] = finance,
-            ["ConnectionStrings:Reporting"] = reporting,
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Smtp:User"] = "",
-            ["Smtp:UseTls"] = "false",
-            ["Forms:OutputDirectory"] = "",
-        });
-        if (extra is not null) builder.Configuration.AddInMemoryCollection(extra);
-        builder.AddSalesReporting();
-        builder.Services.AddSingleton(smtp);
-        return builder.Build();
     }
 }

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Npgsql;
+using SalesReporting.Data;
 
-namespace SalesReporting.Data.Demo;
+namespace SalesReporting.Demo;
 
 /// <summary>
 /// The demo organisation: three teams (one per locale), 21 reps, 13 months of CRM and finance rows
@@ -367,7 +368,7 @@ public sealed class DemoOrganisation
             """, new { rep = ExampleRepId, period = LastPeriod.Start }, cancellationToken: ct));
     }
 
-    internal static async Task CopyAsync(NpgsqlConnection conn, string target, List<object?[]> data, CancellationToken ct)
+    private static async Task CopyAsync(NpgsqlConnection conn, string target, List<object?[]> data, CancellationToken ct)
     {
         await using var importer = await conn.BeginBinaryImportAsync($"copy {target} from stdin (format binary)", ct);
         foreach (var row in data)

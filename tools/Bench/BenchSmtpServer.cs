@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Net;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -10,7 +10,7 @@ using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace SalesReporting.Worker.Bench;
+namespace SalesReporting.Bench;
 
 /// <summary>
 /// A real SMTP server on 127.0.0.1 in this process that accepts and counts every message. Both the

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data.Actions;
+using SalesReporting.Data.Indicators;
+using SalesReporting.Data.Sources;
+using SalesReporting.Data.Targets;
+
+namespace SalesReporting.Data;
+
+public static class DataRegistration
+{
+    /// <summary>The three databases, the company clock and time zone, and what reads and writes them: sync, compute,
+    /// targets, actions. Options are checked at start.</summary>
+    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CompanyOptions>().BindConfiguration(CompanyOptions.Section).ValidateDataAnnotations()
+            .Validate(o => { try { o.ResolveTimeZone(); return true; } catch (TimeZoneNotFoundException) { return false; } },
+                "Company:TimeZone is not a known time zone (use an IANA name such as Asia/Shanghai).")
+            .ValidateOnStart();
+        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Directory.Exists(o.ResolveQueryDirectory()), "Sources:QueryDirectory does not exist; it must hold the extraction queries (crm.reps.sql, ...).")
+            .ValidateOnStart();
+        services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(_ =>
+        {
+            string Conn(string name) => builder.Configuration.GetConnectionString(name) is { Length: > 0 } c ? c
+                : throw new OptionsValidationException(name, typeof(string),
+                    [$"ConnectionStrings:{name} is not set (environment variable ConnectionStrings__{name}); scripts/demo sets it for the embedded default."]);
+            return Databases.Create(Conn("Crm"), Conn("Finance"), Conn("Reporting"));
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SourceSync>();
+        services.AddSingleton<IndicatorCompute>();
+        services.AddSingleton<IndicatorRollup>();
+        services.AddSingleton<TargetImport>();
+        services.AddSingleton<ActionStore>();
+        services.AddSingleton<ActionImport>();
+        services.AddSingleton<ReasonImport>();
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+
+namespace SalesReporting.Worker.Jobs;
+
+/// <summary>Every recurring job, registered at start with a stable id, in the company time zone.</summary>
+public static class RecurringJobs
+{
+    public const string SyncSourcesId = "sync-sources";
+    public const string MonthEndCloseId = "month-end-close";
+    public const string MonthEndResendId = "month-end-resend";
+    public const string FollowUpScanId = "follow-up-scan";
+
+    public static void Register(IServiceProvider services)
+    {
+        var tz = services.GetRequiredService<IOptions<CompanyOptions>>().Value.ResolveTimeZone();
+        var reminders = services.GetRequiredService<IOptions<FollowUpOptions>>().Value.ResolveReminderTime();
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        var options = new RecurringJobOptions { TimeZone = tz };
+        recurring.AddOrUpdate<SyncSourcesJob>(SyncSourcesId, j => j.RunAsync(CancellationToken.None), Cron.Hourly(), options);
+        recurring.AddOrUpdate<MonthEndJob>(MonthEndCloseId, j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", options);
+        // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.
+        recurring.AddOrUpdate<MonthEndJob>(MonthEndResendId, j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), options);
+        recurring.AddOrUpdate<FollowUpScan>(FollowUpScanId, j => j.RunTodayAsync(CancellationToken.None), Cron.Daily(reminders.Hour, reminders.Minute), options);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Dapper;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SalesReporting.Data;
+using SalesReporting.Reports.Delivery;
+using SalesReporting.Reports.Forms;
+using SalesReporting.Reports.Rendering;
+
+namespace SalesReporting.Bench;
+
+/// <summary>The forms the deliver stage sent (printed by the render stage, or by itself untimed when that did not run)
+/// and the messages the SMTP server received from the ledger and from the floor.</summary>
+internal sealed record Delivered(IReadOnlyList<(FeedbackForm Form, byte[] Pdf)> Printed, long LedgerMessages, long BareMessages);
+
+/// <summary>The deliver stage: the printed forms through DeliveryLedger and MailKit to the bench's SMTP server,
+/// against a bare MailKit loop sending the same messages on one connection.</summary>
+internal sealed class DeliverStage(BenchContext bench)
+{
+    private readonly Databases db = bench.Db;
+    private readonly Period period = bench.Period;
+
+    public async Task<Delivered> RunAsync(IReadOnlyList<(FeedbackForm Form, byte[] Pdf)> rendered, CancellationToken ct)
+    {
+        var printed = rendered.ToList();
+        if (printed.Count == 0)
+        {
+            var repIds = await bench.RepsAsync(bench.Settings.Forms, ct);
+            await bench.UntimedAsync($"deliver needs PDFs: printing {repIds.Count} forms first (not timed)", async () =>
+            {
+                var forms = await bench.Services.GetRequiredService<FormQuery>().LoadAsync(period, repIds, ct);
+                var html = bench.Services.GetRequiredService<FormHtml>();
+                var docs = new List<string>();
+                foreach (var f in forms) docs.Add(await html.RenderAsync(f));
+                printed.AddRange(forms.Zip(await bench.Services.GetRequiredService<IPdfRenderer>().RenderManyAsync(docs, ct)));
+            });
+        }
+        var smtp = bench.Services.GetRequiredService<BenchSmtpServer>();
+        var ledger = bench.Services.GetRequiredService<DeliveryLedger>();
+        var from = bench.Services.GetRequiredService<IOptions<MailOptions>>().Value.From;
+        var recipients = (await bench.Services.GetRequiredService<FormQuery>().ActiveRepsAsync(ct)).ToDictionary(r => r.RepId);
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p and kind = 'rep_form'", new { p = period.Start }, cancellationToken: ct));
+
+        var task = bench.Progress.Start($"deliver: {printed.Count} forms through the ledger", printed.Count);
+        var before = smtp.Messages;
+        var sent = 0;
+        var sw = Stopwatch.StartNew();
+        foreach (var (form, pdf) in printed)
+        {
+            var to = recipients[form.Rep.RepId];
+            var (outcome, _) = await ledger.DeliverAsync(new DeliveryKey("rep_form", period, to.RepId, to.Email),
+                _ => FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), false, ct);
+            if (outcome == DeliveryOutcome.Sent) sent++;
+            task.Increment(1);
+        }
+        var ledgerTime = sw.Elapsed;
+        var ledgerMessages = smtp.Messages - before;
+        task.Complete($"deliver: {sent} sent through the ledger in {ledgerTime.TotalSeconds:N1} s");
+
+        task = bench.Progress.Start($"deliver floor: bare MailKit loop, {printed.Count} messages", printed.Count);
+        before = smtp.Messages;
+        sw.Restart();
+        using (var client = new SmtpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", smtp.Port, SecureSocketOptions.None, ct);
+            foreach (var (form, pdf) in printed)
+            {
+                var to = recipients[form.Rep.RepId];
+                await client.SendAsync(FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), ct);
+                task.Increment(1);
+            }
+            await client.DisconnectAsync(true, ct);
+        }
+        var bareTime = sw.Elapsed;
+        var bareMessages = smtp.Messages - before;
+        task.Complete($"deliver floor: {bareMessages} messages in {bareTime.TotalSeconds:N1} s");
+        bench.Figures.Add(new BenchFigure("deliver (ledger + MailKit)", "messages", sent, ledgerTime, "bare MailKit loop", bareMessages, bareTime,
+            $"{smtp.Bytes / 1024 / 1024:N0} MiB received in all"));
+        return new Delivered(printed, ledgerMessages, bareMessages);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using PuppeteerSharp;
+using SalesReporting.Data;
+using SalesReporting.Reports.Forms;
+using SalesReporting.Reports.Rendering;
+
+namespace SalesReporting.Bench;
+
+/// <summary>The forms printed by the render stage, for the deliver stage, and the pages its floor printed.</summary>
+internal sealed record Rendered(IReadOnlyList<(FeedbackForm Form, byte[] Pdf)> Printed, long FloorPages);
+
+/// <summary>The render stage: FormQuery → FormHtml → RenderManyAsync for the bench reps' forms, and RenderAsync one
+/// form per call, against the same documents printed in one call on bare Chromium.</summary>
+internal sealed class RenderStage(BenchContext bench)
+{
+    private readonly Period period = bench.Period;
+
+    public async Task<Rendered> RunAsync(CancellationToken ct)
+    {
+        var query = bench.Services.GetRequiredService<FormQuery>();
+        var html = bench.Services.GetRequiredService<FormHtml>();
+        var pdf = bench.Services.GetRequiredService<IPdfRenderer>();
+        var repIds = await bench.RepsAsync(bench.Settings.Forms, ct);
+        var task = bench.Progress.Start($"render: {repIds.Count} forms (FormQuery → FormHtml → RenderManyAsync)", repIds.Count);
+
+        // Chromium is launched before the clock starts, for the pipeline as for the floor.
+        await pdf.RenderAsync("<!DOCTYPE html><html><body>warm-up</body></html>", ct);
+
+        var sw = Stopwatch.StartNew();
+        var forms = await query.LoadAsync(period, repIds, ct);
+        var loaded = sw.Elapsed;
+        var documents = new List<string>(forms.Count);
+        foreach (var form in forms) documents.Add(await html.RenderAsync(form));
+        var htmlDone = sw.Elapsed;
+        var pdfs = await pdf.RenderManyAsync(documents, ct);
+        var total = sw.Elapsed;
+        task.Value = forms.Count;
+        task.Complete($"render: {forms.Count} forms in {total.TotalSeconds:N1} s");
+        if (forms.Count != repIds.Count) bench.Notes.Add($"render: {repIds.Count} reps asked, {forms.Count} forms loaded");
+
+        var naive = Math.Min(bench.Settings.NaiveForms, documents.Count);
+        task = bench.Progress.Start($"render naive: {naive} forms one RenderAsync each", naive);
+        sw.Restart();
+        for (var i = 0; i < naive; i++) { await pdf.RenderAsync(documents[i], ct); task.Increment(1); }
+        var naiveTime = sw.Elapsed;
+        task.Complete($"render naive: {naive} forms in {naiveTime.TotalSeconds:N1} s");
+
+        task = bench.Progress.Start($"render floor: bare Chromium, {documents.Count} forms in one print", 1);
+        var (floorTime, pages) = await BareChromiumAsync(documents, ct);
+        task.Complete($"render floor: {documents.Count} forms ({pages} pages) in {floorTime.TotalSeconds:N1} s");
+
+        bench.Figures.Add(new BenchFigure("render (RenderManyAsync)", "forms", forms.Count, total, "bare Chromium, one print", documents.Count, floorTime,
+            $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s; " +
+            $"PDF size {pdfs.Average(p => p.Length) / 1024:N0} KB on average, {pdfs.Max(p => p.Length) / 1024:N0} KB at most; floor {pages} pages"));
+        bench.Figures.Add(new BenchFigure("render naive (RenderAsync each)", "forms", naive, naiveTime, "bare Chromium, one print", documents.Count, floorTime, "HTML ready; printing only"));
+        return new Rendered([.. forms.Zip(pdfs)], pages);
+    }
+
+    /// <summary>
+    /// The floor of printing: all the documents' bodies in one document under the first one's head, a page
+    /// break between forms, printed by one PuppeteerSharp call on an already running browser.
+    /// </summary>
+    private async Task<(TimeSpan Time, long Pages)> BareChromiumAsync(IReadOnlyList<string> documents, CancellationToken ct)
+    {
+        var chromium = bench.Services.GetRequiredService<ChromiumOptions>();
+        var first = documents[0];
+        var head = first[..(first.IndexOf("<body", StringComparison.OrdinalIgnoreCase))];
+        var joined = new System.Text.StringBuilder(head).Append("<body>");
+        foreach (var d in documents)
+        {
+            var open = d.IndexOf('>', d.IndexOf("<body", StringComparison.OrdinalIgnoreCase)) + 1;
+            var close = d.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+            joined.Append("<div style=\"break-after:page\">").Append(d, open, close - open).Append("</div>");
+        }
+        joined.Append("</body></html>");
+
+        var userData = Path.Combine(Path.GetTempPath(), "salesreporting-bench-" + Guid.NewGuid().ToString("N"));
+        var timeout = (int)TimeSpan.FromMinutes(20).TotalMilliseconds;
+        await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
+        {
+            ExecutablePath = chromium.ExecutablePath, Headless = true, UserDataDir = userData, Args = [.. ChromiumPdfRenderer.LaunchArgs], ProtocolTimeout = timeout,
+        });
+        try
+        {
+            var page = await browser.NewPageAsync();
+            await page.SetJavaScriptEnabledAsync(false);
+            var sw = Stopwatch.StartNew();
+            await page.SetContentAsync(joined.ToString(), new SetContentOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = timeout, CancellationToken = ct });
+            // As the renderer prints one form, page numbers and all, so the browser does the same work per page.
+            var bytes = await page.PdfDataAsync(ChromiumPdfRenderer.PrintOptions(pageNumbers: true, timeout)).WaitAsync(ct);
+            var elapsed = sw.Elapsed;
+            using var doc = UglyToad.PdfPig.PdfDocument.Open(bytes);
+            return (elapsed, doc.NumberOfPages);
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            try { Directory.Delete(userData, true); } catch (IOException) { /* a profile left in /tmp is harmless */ }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using SalesReporting.Demo;
+
+return await DemoCommand.RunAsync(args);
