@@ -86,7 +86,7 @@ public static class Cli
             string Completion(string code) => Reports.Forms.Format.Completion(d.Indicators.FirstOrDefault(i => i.Code == code)?.Completion);
             table.AddRow(Markup.Escape(d.RepId), Markup.Escape(d.RepName), Completion("revenue"), Completion("collection_rate"), Completion("new_customers"),
                 d.Score is { } s ? Reports.Forms.Format.Score(s) : "—",
-                d.Outcome switch { DeliveryOutcome.Sent => "[green]sent[/]", DeliveryOutcome.AlreadySent => "already sent", _ => "[red]failed[/]: " + Markup.Escape(d.Error ?? "") },
+                d.Outcome switch { DeliveryOutcome.Sent => "[green]sent[/]", DeliveryOutcome.AlreadySent => "already sent", DeliveryOutcome.Held => "[yellow]held for review[/]", _ => "[red]failed[/]: " + Markup.Escape(d.Error ?? "") },
                 Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath)));
         }
         AnsiConsole.Write(table);

@@ -8,7 +8,8 @@ using SalesReporting.Data;
 
 namespace SalesReporting.Reports.Delivery;
 
-public enum DeliveryOutcome { Sent, AlreadySent, Failed }
+/// <summary>Held: not sent, the team's forms wait for the manager's review (release after review).</summary>
+public enum DeliveryOutcome { Sent, AlreadySent, Failed, Held }
 
 public sealed record DeliveryKey(string Kind, Period Period, string SubjectId, string Recipient)
 {

@@ -30,6 +30,7 @@ public static class Registration
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AcknowledgementLinks>();
         services.AddSingleton<SyncSourcesJob>();
+        services.AddSingleton<ReleaseAfterReview>();
         services.AddSingleton<RenderAndDeliverJob>();
         services.AddSingleton<MonthEndJob>();
         services.AddSingleton<FollowUpScan>();

@@ -11,6 +11,7 @@ public static class RecurringJobs
     public const string MonthEndCloseId = "month-end-close";
     public const string MonthEndResendId = "month-end-resend";
     public const string FollowUpScanId = "follow-up-scan";
+    public const string ReleaseAfterReviewId = "release-after-review";
 
     public static void Register(IServiceProvider services)
     {
@@ -22,6 +23,8 @@ public static class RecurringJobs
         recurring.AddOrUpdate<MonthEndJob>(MonthEndCloseId, j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", options);
         // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.
         recurring.AddOrUpdate<MonthEndJob>(MonthEndResendId, j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), options);
+        // Teams that review their forms first: what the manager has not released in time goes out by itself.
+        recurring.AddOrUpdate<ReleaseAfterReview>(ReleaseAfterReviewId, j => j.ReleaseDueAsync(CancellationToken.None), Cron.Hourly(), options);
         recurring.AddOrUpdate<FollowUpScan>(FollowUpScanId, j => j.RunTodayAsync(CancellationToken.None), Cron.Daily(reminders.Hour, reminders.Minute), options);
     }
 }

@@ -25,7 +25,7 @@ public sealed record TeamDelivery(IReadOnlyList<RepDelivery> Forms, SummaryDeliv
 /// </summary>
 public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRenderer pdf, DeliveryLedger ledger,
     SummaryQuery summaries, SummaryHtml summaryHtml, Api.AcknowledgementLinks links,
-    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ILogger<RenderAndDeliverJob> logger)
+    IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ReleaseAfterReview review, ILogger<RenderAndDeliverJob> logger)
 {
     /// <summary>Every active rep of one team in batches, then the team summary to the manager. Reentrant:
     /// a retry after a crash prints and sends only what the ledger does not have as sent.</summary>
@@ -59,6 +59,14 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     public async Task<TeamDelivery> DeliverTeamAsync(Period period, string teamId, IReadOnlyList<FormQuery.Recipient> reps,
         Action<RepDelivery>? done, CancellationToken ct)
     {
+        // A team that reviews first: its forms wait for the manager's release; the summary goes to the manager as always.
+        if (await review.HoldAsync(period, teamId, ct))
+        {
+            logger.LogInformation("{Period} team {Team}: forms held for the manager's review", period, teamId);
+            var held = reps.Select(r => new RepDelivery(r.RepId, r.Name, DeliveryOutcome.Held, null, null, [], null)).ToList();
+            foreach (var h in held) done?.Invoke(h);
+            return new TeamDelivery(held, await DeliverSummaryAsync(period, teamId, ct));
+        }
         var delivered = await ExecuteManyAsync(period, reps, done, ct);
         return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, ct));
     }

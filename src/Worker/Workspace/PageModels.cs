@@ -20,7 +20,8 @@ public sealed record Outcome(string? Notice = null, string? Form = null, IReadOn
 public sealed record HomeModel(Person Person, IReadOnlyList<TeamRef> Teams, IReadOnlyList<Period> Periods, Af Af);
 
 public sealed record TeamModel(Person Person, TeamRef Team, Period Period, TeamSummary Summary, IReadOnlyList<RepResponse> Responses,
-    IReadOnlyList<SpotCheckSample> SpotChecks, IReadOnlyList<Period> Periods, string TimeZone, Af Af, Outcome Outcome);
+    IReadOnlyList<SpotCheckSample> SpotChecks, IReadOnlyList<Period> Periods, string TimeZone, Af Af, Outcome Outcome,
+    Jobs.TeamReviewSetting Setting, Jobs.ReviewState? Review);
 
 public sealed record RepModel(Person Person, RepRef Rep, Period Period, FeedbackForm Form, IReadOnlyList<FlaggedIndicator> Flagged,
     IReadOnlyList<ActionRecord> Actions, Review? Review, IReadOnlyList<RepResponse> Responses, IReadOnlyList<Change> History,

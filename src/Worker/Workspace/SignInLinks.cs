@@ -31,13 +31,13 @@ public sealed class SignInLinks(Databases db, IOptions<AcknowledgementOptions> a
     public async Task<string> CreateAsync(string email, CancellationToken ct)
     {
         var id = RandomNumberGenerator.GetBytes(32);
-        var expires = clock.GetUtcNow().AddMinutes(options.Value.SignInLinkMinutes);
+        var expires = clock.GetUtcNow().ToUniversalTime().AddMinutes(options.Value.SignInLinkMinutes);
         var exp = expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var idText = Base64Url.EncodeToString(id);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(
             "insert into reporting.signin_link(id_hash, email, created_at, expires_at) values (@hash, @email, @now, @expires)",
-            new { hash = SHA256.HashData(id), email, now = clock.GetUtcNow(), expires }, cancellationToken: ct));
+            new { hash = SHA256.HashData(id), email, now = clock.GetUtcNow().ToUniversalTime(), expires }, cancellationToken: ct));
         return $"{idText}.{exp}.{Sign(idText, exp)}";
     }
 
@@ -64,7 +64,7 @@ public sealed class SignInLinks(Databases db, IOptions<AcknowledgementOptions> a
             "select expires_at, used_at from reporting.signin_link where id_hash = @hash", new { hash = SHA256.HashData(link.Id) }, cancellationToken: ct));
         if (row is null) return SignInLinkState.Invalid;
         if (row.Value.UsedAt is not null) return SignInLinkState.Used;
-        return row.Value.ExpiresAt <= clock.GetUtcNow().UtcDateTime || link.Expires <= clock.GetUtcNow() ? SignInLinkState.Expired : SignInLinkState.Valid;
+        return row.Value.ExpiresAt <= clock.GetUtcNow().ToUniversalTime().UtcDateTime || link.Expires <= clock.GetUtcNow().ToUniversalTime() ? SignInLinkState.Expired : SignInLinkState.Valid;
     }
 
     /// <summary>Takes the link: the address it was sent to, or null (and why) when it is not valid any more.</summary>
@@ -78,7 +78,7 @@ public sealed class SignInLinks(Databases db, IOptions<AcknowledgementOptions> a
             update reporting.signin_link set used_at = @now
             where id_hash = @hash and used_at is null and expires_at > @now
             returning email
-            """, new { hash = SHA256.HashData(link.Id), now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { hash = SHA256.HashData(link.Id), now = clock.GetUtcNow().ToUniversalTime() }, cancellationToken: ct));
         return email is null ? (null, SignInLinkState.Used) : (email, SignInLinkState.Valid);
     }
 }

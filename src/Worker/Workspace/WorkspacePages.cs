@@ -138,6 +138,32 @@ public static class WorkspacePages
                 }
             }, ct));
 
+        app.MapPost("/app/teams/{teamId}/{period}/release", (HttpContext http, string teamId, string period, IFormCollection form,
+            ReleaseAfterReview review, WorkspaceStore store, CancellationToken ct) =>
+            WithTeam(http, teamId, period, async (person, team, p) =>
+            {
+                if (await review.ReleaseAsync(p, team.TeamId, person.Email, ct))
+                    await store.LogAsync(person.Email, p, null, team.TeamId, "released", null, null, new { released = true }, ct);
+                return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
+            }, ct));
+
+        app.MapPost("/app/teams/{teamId}/{period}/settings", (HttpContext http, string teamId, string period, IFormCollection form,
+            ReleaseAfterReview review, WorkspaceStore store, CancellationToken ct) =>
+            WithTeam(http, teamId, period, async (person, team, p) =>
+            {
+                var on = form["release_after_review"].ToString() == "true";
+                if (!int.TryParse(form["release_after_days"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 30)
+                    return await TeamPageAsync(http, person, team, p, new Outcome(Form: "release", Errors: new Dictionary<string, string> { ["release_after_days"] = "1 … 30" }), 422, ct);
+                var before = await review.SettingAsync(team.TeamId, ct);
+                var after = new TeamReviewSetting(on, days);
+                if (before != after)
+                {
+                    await review.SetAsync(team.TeamId, after, person.Email, ct);
+                    await store.LogAsync(person.Email, p, null, team.TeamId, "release_setting", null, before, after, ct);
+                }
+                return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
+            }, ct));
+
         app.MapGet("/app/reps/{repId}/{period}", (HttpContext http, string repId, string period, string? done, int? sent, CancellationToken ct) =>
             WithRep(http, repId, period, (person, rep, p) =>
             {
@@ -390,7 +416,9 @@ public static class WorkspacePages
         var summary = await sp.GetRequiredService<SummaryQuery>().LoadAsync(period, team.TeamId, ct);
         var model = new TeamModel(person, team, period, summary, await store.ResponsesAsync(period, summary.Reps.Select(r => r.RepId).ToList(), ct),
             await store.SpotChecksAsync(period, team.TeamId, ct), await store.PeriodsAsync(ct),
-            sp.GetRequiredService<IOptions<CompanyOptions>>().Value.TimeZone, Af(http), outcome);
+            sp.GetRequiredService<IOptions<CompanyOptions>>().Value.TimeZone, Af(http), outcome,
+            await sp.GetRequiredService<ReleaseAfterReview>().SettingAsync(team.TeamId, ct),
+            await sp.GetRequiredService<ReleaseAfterReview>().StateAsync(period, team.TeamId, ct));
         return Page<TeamPage>(new { Model = model }, status);
     }
 

@@ -114,6 +114,18 @@ public sealed class WorkspaceText
     public required string UploadType { get; init; }
     public required string UploadedFormat { get; init; }
     public string Uploaded(int rows) => string.Format(CultureInfo.InvariantCulture, UploadedFormat, rows);
+    public required string ReviewFirst { get; init; }
+    public required string ReviewFirstHint { get; init; }
+    public required string ReleaseDays { get; init; }
+    public required string HeldFormat { get; init; }
+    public required string ReleaseButton { get; init; }
+    public required string ReleasedFormat { get; init; }
+    public required string ReadyMailSubjectFormat { get; init; }
+    public required string ReadyMailBodyFormat { get; init; }
+    public string Held(string since, string due) => string.Format(CultureInfo.InvariantCulture, HeldFormat, since, due);
+    public string Released(string by, string at) => string.Format(CultureInfo.InvariantCulture, ReleasedFormat, by, at);
+    public string ReadyMailSubject(string team, string period) => string.Format(CultureInfo.InvariantCulture, ReadyMailSubjectFormat, team, period);
+    public string ReadyMailBody(string due) => string.Format(CultureInfo.InvariantCulture, ReadyMailBodyFormat, due);
     public required string History { get; init; }
     public required string NoHistory { get; init; }
     public required string Saved { get; init; }
@@ -246,6 +258,14 @@ public sealed class WorkspaceText
         UploadTooLarge = "文件超过 5 MB",
         UploadType = "只接受 .csv 或 .xlsx",
         UploadedFormat = "已导入 {0} 行。",
+        ReviewFirst = "经理审阅后再发送",
+        ReviewFirstHint = "开启后，月结时先通知经理审阅，销售代表的反馈表在经理按“发布”后发出，或在设定天数后自动发出。",
+        ReleaseDays = "自动发布天数",
+        HeldFormat = "反馈表自 {0} 起等待审阅，将于 {1} 自动发出。",
+        ReleaseButton = "发布反馈表",
+        ReleasedFormat = "已由 {0} 于 {1} 发布。",
+        ReadyMailSubjectFormat = "{0} 的 {1} 反馈表已可审阅",
+        ReadyMailBodyFormat = "团队的反馈表已生成，请审阅后按“发布”发送给销售代表。如未发布，将于 {0} 自动发出。",
         History = "修改记录",
         NoHistory = "暂无修改。",
         Saved = "已保存。",
@@ -354,6 +374,14 @@ public sealed class WorkspaceText
         UploadTooLarge = "檔案超過 5 MB",
         UploadType = "只接受 .csv 或 .xlsx",
         UploadedFormat = "已匯入 {0} 列。",
+        ReviewFirst = "經理審閱後再寄送",
+        ReviewFirstHint = "開啟後，月結時先通知經理審閱，銷售代表的反饋表在經理按「發布」後寄出，或在設定天數後自動寄出。",
+        ReleaseDays = "自動發布天數",
+        HeldFormat = "反饋表自 {0} 起等待審閱，將於 {1} 自動寄出。",
+        ReleaseButton = "發布反饋表",
+        ReleasedFormat = "已由 {0} 於 {1} 發布。",
+        ReadyMailSubjectFormat = "{0} 的 {1} 反饋表已可審閱",
+        ReadyMailBodyFormat = "團隊的反饋表已產生，請審閱後按「發布」寄給銷售代表。如未發布，將於 {0} 自動寄出。",
         History = "修改記錄",
         NoHistory = "暫無修改。",
         Saved = "已儲存。",
@@ -462,6 +490,14 @@ public sealed class WorkspaceText
         UploadTooLarge = "larger than 5 MB",
         UploadType = "only .csv or .xlsx",
         UploadedFormat = "{0} rows imported.",
+        ReviewFirst = "Release after review",
+        ReviewFirstHint = "When on, month-end tells the manager the forms are ready for review; the reps' forms go out when the manager presses Release, or by themselves after the number of days set.",
+        ReleaseDays = "Days before they go out by themselves",
+        HeldFormat = "The forms have waited for your review since {0}; they go out by themselves on {1}.",
+        ReleaseButton = "Release the forms",
+        ReleasedFormat = "Released by {0} on {1}.",
+        ReadyMailSubjectFormat = "{0}: the {1} forms are ready for your review",
+        ReadyMailBodyFormat = "Your team's forms are ready. Review them and press Release to send them to the reps; if you do not, they go out by themselves on {0}.",
         History = "History",
         NoHistory = "No changes yet.",
         Saved = "Saved.",

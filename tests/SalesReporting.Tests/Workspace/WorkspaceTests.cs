@@ -361,4 +361,38 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
             "select rep_id, target from reporting.target where period = '2026-11-01' and indicator = 'revenue' and rep_id in ('R001', 'R002') order by rep_id"));
         Assert.Equal("{\"rows\": 2}", await conn.ExecuteScalarAsync<string>("select after::text from reporting.change_log where what = 'targets_uploaded'"));
     }
+
+    [Fact]
+    public async Task The_manager_turns_release_after_review_on_for_the_team_and_releases_a_held_month()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.OtherManager);
+        var page = await client.GetStringAsync($"/app/teams/T02/{October}");
+        using (var set = await client.PostAsync($"/app/teams/T02/{October}/settings", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(page)), new("release_after_review", "true"), new("release_after_days", "5")])))
+            Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal((true, 5), await conn.QuerySingleAsync<(bool, int)>("select release_after_review, release_after_days from reporting.team_setting where team_id = 'T02'"));
+        Assert.Equal("{\"release_after_days\": 5, \"release_after_review\": true}",
+            await conn.ExecuteScalarAsync<string>("select after::text from reporting.change_log where what = 'release_setting' and team_id = 'T02'"));
+
+        // A month held for review: the page says so and offers the release, which queues the team's forms once.
+        await conn.ExecuteAsync("insert into reporting.review_release(period, team_id, release_due_at) values ('2026-10-01', 'T02', now() + interval '5 days')");
+        page = await client.GetStringAsync($"/app/teams/T02/{October}");
+        Assert.Contains("form method=\"post\" action=\"/app/teams/T02/2026-10/release\"", page, StringComparison.Ordinal);
+        using (var release = await client.PostAsync($"/app/teams/T02/{October}/release", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))])))
+            Assert.Equal(HttpStatusCode.Redirect, release.StatusCode);
+        Assert.Equal(WorkspaceFixture.OtherManager, await conn.ExecuteScalarAsync<string>("select released_by from reporting.review_release where team_id = 'T02'"));
+        Assert.Equal(1L, await conn.ExecuteScalarAsync<long>(
+            "select count(*) from hangfire.job where invocationdata::text like '%RunTeamAsync%' and arguments::text like '%T02%'"));
+        Assert.Contains("已由 lin.meiling@demo.example 於", await client.GetStringAsync($"/app/teams/T02/{October}"), StringComparison.Ordinal);
+
+        // Another team's manager cannot touch it.
+        using var other = f.Client();
+        await f.SignInAsync(other, WorkspaceFixture.Manager);
+        var mine = await other.GetStringAsync($"/app/teams/T01/{October}");
+        using var refused = await other.PostAsync($"/app/teams/T02/{October}/settings", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(mine)), new("release_after_review", "false"), new("release_after_days", "3")]));
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
 }
