@@ -55,22 +55,24 @@ public static class AcknowledgementPage
         }
         var tz = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CompanyOptions>>().Value.ResolveTimeZone();
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at.Value, DateTimeKind.Utc), tz);
-        return Page(200, string.Format(CultureInfo.InvariantCulture, t.Confirmed, p, local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), locale);
+        // The conversation (difficulties, support, disputes) happens in the workspace; the link leads there.
+        return Page(200, string.Format(CultureInfo.InvariantCulture, t.Confirmed, p, local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), locale,
+            $"""<p><a href="/app/reps/{WebUtility.HtmlEncode(Uri.EscapeDataString(rep_id))}/{p}">{WebUtility.HtmlEncode(t.Workspace)}</a></p>""");
     }
 
     private static IResult Page(int status, string message, string locale = "zh-CN", string form = "") => Results.Content(
         $"""<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8"><title>SalesReporting</title></head><body style="font-family:sans-serif"><p>{WebUtility.HtmlEncode(message)}</p>{form}</body></html>""",
         "text/html; charset=utf-8", statusCode: status);
 
-    private sealed record T(string Confirmed, string Expired, string Invalid, string Prompt, string Button);
+    private sealed record T(string Confirmed, string Expired, string Invalid, string Prompt, string Button, string Workspace);
 
     private static T Texts(string locale) => locale switch
     {
         "zh-TW" => new("已確認收到 {0} 的業績跟蹤與反饋表（{1}）。謝謝！", "此確認連結已過期，請聯絡您的銷售經理。", "此確認連結無效。",
-            "請確認您已收到 {0} 的業績跟蹤與反饋表。", "確認已收到"),
+            "請確認您已收到 {0} 的業績跟蹤與反饋表。", "確認已收到", "在工作台中回覆或提出異議"),
         "en" => new("Receipt of your {0} performance feedback form is confirmed ({1}). Thank you!", "This confirmation link has expired; please contact your sales manager.", "This confirmation link is not valid.",
-            "Please confirm that you have received your {0} performance feedback form.", "Confirm receipt"),
+            "Please confirm that you have received your {0} performance feedback form.", "Confirm receipt", "Answer or dispute a figure in the workspace"),
         _ => new("已确认收到 {0} 的业绩跟踪与反馈表（{1}）。谢谢！", "此确认链接已过期，请联系您的销售经理。", "此确认链接无效。",
-            "请确认您已收到 {0} 的业绩跟踪与反馈表。", "确认已收到"),
+            "请确认您已收到 {0} 的业绩跟踪与反馈表。", "确认已收到", "在工作台中回复或提出异议"),
     };
 }
