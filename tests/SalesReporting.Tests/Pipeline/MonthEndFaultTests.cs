@@ -17,7 +17,7 @@ using SalesReporting.Worker.Jobs;
 namespace SalesReporting.Tests.Pipeline;
 
 /// <summary>
-/// SPEC §8 faults: the SMTP server down, PostgreSQL dropping every connection, the worker process killed
+/// Faults: the SMTP server down, PostgreSQL dropping every connection, the worker process killed
 /// mid-run. Afterwards every rep has their form exactly once in effect: one Message-Id per rep, nobody
 /// missing, the ledger saying sent. (A message the server accepted in the instant before the process
 /// died can arrive a second time with the same Message-Id, which the receiving system drops.)
