@@ -1,4 +1,4 @@
--- Completion (SPEC §4.1), direction-aware: actual ÷ target for higher-is-better, target ÷ actual for
+-- Completion, direction-aware: actual ÷ target for higher-is-better, target ÷ actual for
 -- lower-is-better (negotiation cycle); no value without a target, with a zero target or with no actual.
 -- One definition, for a month (indicator_result_of) and for quarter and year roll-ups alike.
 create or replace function reporting.completion(actual numeric, target numeric, direction text) returns numeric

@@ -1,4 +1,4 @@
--- The CRM as SalesReporting expects to read it (SPEC §3.1). Used to build the demo and test
+-- The CRM as SalesReporting expects to read it (docs/files.md). Used to build the demo and test
 -- source systems; a real CRM keeps its own tables and points sql/extract/*.sql at them.
 create schema if not exists crm;
 drop table if exists crm.teams, crm.reps, crm.customers, crm.leads, crm.activities, crm.opportunities, crm.surveys;

@@ -1,4 +1,4 @@
--- The finance system as SalesReporting expects to read it (SPEC §3.1). Demo and tests only.
+-- The finance system as SalesReporting expects to read it (docs/files.md). Demo and tests only.
 create schema if not exists finance;
 drop table if exists finance.invoices, finance.payments;
 create table finance.invoices(invoice_id text primary key, customer_id text, rep_id text, opportunity_id text null,

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace SalesReporting.Data;
 
-/// <summary>The three databases of SPEC §3: two we only read, and ours.</summary>
+/// <summary>The three databases: two we only read (crm, finance), and ours (reporting).</summary>
 public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, NpgsqlDataSource reporting) : IAsyncDisposable
 {
     // snake_case columns map to PascalCase members everywhere (rep_id → RepId); every query goes through here first.

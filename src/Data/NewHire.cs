@@ -1,6 +1,6 @@
 namespace SalesReporting.Data;
 
-/// <summary>New hire 新人 (SPEC §4.1): hired within 180 days of the period end; tenure month 1 is the month of hire.</summary>
+/// <summary>New hire 新人: hired within 180 days of the period end; tenure month 1 is the month of hire.</summary>
 public static class NewHire
 {
     public const int Days = 180;

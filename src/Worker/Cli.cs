@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace SalesReporting.Worker;
 
-/// <summary>The worker's commands (SPEC §7). Each one-shot command builds the same services `serve` uses.</summary>
+/// <summary>The worker's commands (the README's table). Each one-shot command builds the same services `serve` uses.</summary>
 public static class Cli
 {
     public static async Task<int> RunAsync(string[] args)

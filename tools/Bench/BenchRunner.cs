@@ -9,7 +9,7 @@ using SalesReporting.Data.Sources;
 namespace SalesReporting.Bench;
 
 /// <summary>
-/// The bench (SPEC §8): every stage of the month-end on the bench organisation, each measured against
+/// The bench (docs/bench.md): every stage of the month-end on the bench organisation, each measured against
 /// its floor in the same run on the same data. Generates (or reuses) the data and runs the chosen stages in
 /// order, doing untimed what a later stage needs from a skipped one. Prints nothing itself; <see cref="BenchCommand"/> does.
 /// </summary>

@@ -22,7 +22,7 @@ public static class SampleForms
                 target, actual, actual / target * 100m, actual - target, mom, yoy,
                 NoValueReason: null, anomaly, reason, trend);
 
-        // Anomalies by the default rules (SPEC §4.2): completion < 80%, MoM drop ≥ 10% (≥ 5 pp for rates).
+        // Anomalies by the default rules: completion < 80%, MoM drop ≥ 10% (≥ 5 pp for rates).
         IndicatorLine[] indicators =
         [
             Line("revenue", "result", "wan_yuan", 100m, 85m, -12m, 6.3m, true,

@@ -2,7 +2,7 @@
 namespace SalesReporting.Data.Actions;
 
 /// <summary>
-/// Improvement actions from a sheet (SPEC §7). The whole file is checked first; one bad row rejects it
+/// Improvement actions from a sheet (layout in docs/files.md). The whole file is checked first; one bad row rejects it
 /// with row, column and reason, and nothing is written. Re-importing the same (rep_id, period, problem)
 /// updates that action. An optional last column `indicator` names the indicator the action should move.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class ActionImport(ActionStore store)
 }
 
 /// <summary>
-/// Anomaly reasons written by people (SPEC §4.2), header rep_id,period,indicator,reason; they replace the
+/// Anomaly reasons written by people, header rep_id,period,indicator,reason; they replace the
 /// automatic drafts on the form. All or nothing, like every import.
 /// </summary>
 public sealed class ReasonImport(ActionStore store)

@@ -183,7 +183,7 @@ public sealed class ActionStore(Databases db)
             new { actionId }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>A person's reason replaces the automatic draft on the form (SPEC §4.2).</summary>
+    /// <summary>A person's reason replaces the automatic draft on the form.</summary>
     public async Task<AnomalyReason> SetReasonAsync(DateOnly period, string repId, string indicator, string reason, string writtenBy, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);

@@ -9,14 +9,14 @@ namespace SalesReporting.Data.Findings;
 public sealed record Finding(string TeamId, string Kind, string? RepId, string? Indicator, string? Subject, string Detail);
 
 /// <summary>
-/// What the manager must see beyond the numbers (SPEC §4.1, §4.3): key-account risks, data-authenticity
+/// What the manager must see beyond the numbers (docs/indicators.md): key-account risks, data-authenticity
 /// cross-checks, the spot-check sample and the new-hire ramp, for every rep of a month. Each check is one
 /// set-based statement over the staged rows, except the four on visits, which walk each rep's visits from
 /// one read (<see cref="VisitScan"/>); the text is written in C# in the team's locale. A recompute
 /// replaces the month's rows of these kinds in one transaction and leaves other kinds alone.
 /// </summary>
 /// <remarks>
-/// Decisions where the spec is silent:
+/// Decisions the rules leave open:
 /// - "within 90 days of the period end" is |contract_end_date − period end| ≤ 90: a key contract that
 ///   lapsed in the last 90 days without an open renewal is as much a risk as one about to lapse.
 /// - Revenue of a key account is the customer's non-void invoices (any rep); the trailing mean is the sum

@@ -8,7 +8,7 @@ internal sealed record FlaggedIndicator(string RepId, string Indicator, string U
     decimal? Target, decimal? Completion, decimal? PreviousActual, string[] Rules);
 
 /// <summary>
-/// The reason drafts of SPEC §4.2: for each built-in indicator one query that finds the drivers of every
+/// The reason drafts of flagged indicators: for each built-in indicator one query that finds the drivers of every
 /// flagged rep at once (the customers with the most unpaid, the customers whose invoicing fell most, the
 /// leads behind the new customers...). A custom catalog indicator, or a built-in one whose drivers come
 /// back empty, gets the generic draft: actual, target, completion (and last month when MoM fired).

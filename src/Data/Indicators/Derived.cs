@@ -21,7 +21,7 @@ public sealed record DerivedResult(int RepScores, int Anomalies, int TeamIssues,
 }
 
 /// <summary>
-/// What compute concludes from a month's indicator values (SPEC §4.1–4.2): rep scores and tiers, weight-set
+/// What compute concludes from a month's indicator values (docs/indicators.md): rep scores and tiers, weight-set
 /// warnings, anomalies with their reason drafts, and team-wide issues. Every step is one statement (or one
 /// per indicator family) for all reps, and the month's previous rows are replaced in one transaction, so a
 /// recompute never leaves a mix of old and new conclusions.
@@ -131,7 +131,7 @@ public static class DerivedFigures
 
     /// <summary>
     /// Every active rep with every enabled indicator of the month (target, completion, last month), with the
-    /// completion and month-on-month rules of SPEC §4.2 applied at each indicator's thresholds.
+    /// completion and month-on-month rules applied at each indicator's thresholds.
     /// </summary>
     private static async Task<List<MonthRow>> ReadMonthAsync(NpgsqlDataSource reporting, Period period, CancellationToken ct)
     {

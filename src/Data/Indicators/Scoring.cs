@@ -1,6 +1,6 @@
 namespace SalesReporting.Data.Indicators;
 
-/// <summary>Weighted score and tier of SPEC §4.1, as pure functions (the anomaly rules are SQL in DerivedFigures).</summary>
+/// <summary>Weighted score and tier (docs/indicators.md), as pure functions (the anomaly rules are SQL in DerivedFigures).</summary>
 public static class Scoring
 {
     public const decimal DefaultCap = 120;

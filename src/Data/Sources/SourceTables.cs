@@ -5,7 +5,7 @@ namespace SalesReporting.Data.Sources;
 public sealed record SourceColumn(string Name, NpgsqlDbType Type);
 
 /// <summary>
-/// One table of the source contract (SPEC §3.1): where it comes from, its key, its columns, and the
+/// One table of the source contract (docs/files.md): where it comes from, its key, its columns, and the
 /// checks a row must pass before it is staged. A row that fails goes to quarantine with the first
 /// reason that applies; the rest of the batch goes on.
 /// </summary>

@@ -7,7 +7,7 @@ namespace SalesReporting.Data.Targets;
 public sealed record TargetRow(string RepId, DateOnly Period, string Indicator, decimal Target);
 
 /// <summary>
-/// Targets from a sheet (SPEC §4.1): header rep_id,period,indicator,target; target in the indicator's
+/// Targets from a sheet (layout in docs/files.md): header rep_id,period,indicator,target; target in the indicator's
 /// display unit. The whole file is checked first; one bad row rejects all of it and nothing is written.
 /// </summary>
 public sealed class TargetImport(Databases db)

@@ -24,7 +24,7 @@ public sealed record DeliveryKey(string Kind, Period Period, string SubjectId, s
 }
 
 /// <summary>
-/// Exactly-once in effect (SPEC §6): the delivery row is locked while its message is sent and marked
+/// Exactly-once in effect (docs/jobs.md): the delivery row is locked while its message is sent and marked
 /// sent in the same transaction, so a rerun, a retry or a second worker sends nothing twice.
 /// </summary>
 public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOptions<MailOptions> options, ILogger<DeliveryLedger> logger)

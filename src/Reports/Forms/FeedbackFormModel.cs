@@ -2,7 +2,7 @@ using SalesReporting.Data;
 
 namespace SalesReporting.Reports.Forms;
 
-// The feedback form of one rep for one month (SPEC §5), as plain immutable data. It is built from
+// The feedback form of one rep for one month (docs/form.md), as plain immutable data. It is built from
 // SQL (FormQuery) and is all the template sees, so the template is tested without a database.
 
 /// <param name="Locale">zh-CN (default), zh-TW or en: labels, units, number and date formats.</param>

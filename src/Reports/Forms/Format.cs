@@ -11,7 +11,7 @@ public static class Format
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Flat 持平 below this absolute change (SPEC §4.1).</summary>
+    /// <summary>Flat 持平 below this absolute change.</summary>
     public const decimal FlatThreshold = 0.5m;
 
     public static decimal Round(decimal value, int decimals) => Normalize(decimal.Round(value, decimals, MidpointRounding.AwayFromZero));

@@ -138,7 +138,7 @@ public sealed class Labels
     public required CultureInfo Culture { get; init; }
     public required string PeriodPattern { get; init; }
 
-    /// <summary>The catalog's default indicator names (SPEC §4), keyed by code.</summary>
+    /// <summary>The catalog's default indicator names (docs/indicators.md), keyed by code.</summary>
     public required IReadOnlyDictionary<string, string> IndicatorNames { get; init; }
 
     /// <summary>The labels of a locale; null or empty means zh-CN. An unknown locale is a configuration error.</summary>

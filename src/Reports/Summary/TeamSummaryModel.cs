@@ -2,7 +2,7 @@ using SalesReporting.Data;
 
 namespace SalesReporting.Reports.Summary;
 
-// The manager's team summary for one month (SPEC §5), as plain immutable data: built from SQL by
+// The manager's team summary for one month (docs/form.md), as plain immutable data: built from SQL by
 // SummaryQuery, and all the template sees.
 
 /// <param name="Locale">the team's locale: zh-CN (default), zh-TW or en</param>

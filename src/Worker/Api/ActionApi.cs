@@ -6,7 +6,7 @@ using SalesReporting.Worker.Jobs;
 namespace SalesReporting.Worker.Api;
 
 /// <summary>
-/// The JSON API for improvement actions, notes and anomaly reasons (SPEC §7). Every request carries an API key
+/// The JSON API for improvement actions, notes and anomaly reasons (docs/design.md). Every request carries an API key
 /// (header X-Api-Key, or Authorization: Bearer); every read and write is limited to the key's scope, and an
 /// action outside it is answered 404 as if it did not exist.
 /// </summary>

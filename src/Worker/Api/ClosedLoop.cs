@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace SalesReporting.Worker.Api;
 
-/// <summary>The closed loop's web side (SPEC §1 step 6): the actions API and the acknowledgement page. Its services
+/// <summary>The closed loop's web side: the actions API and the acknowledgement page. Its services
 /// are registered by <c>AddJobs()</c>, its daily follow-up-scan with the other recurring jobs.</summary>
 public static class ClosedLoop
 {

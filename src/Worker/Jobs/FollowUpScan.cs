@@ -37,7 +37,7 @@ internal sealed record ActionToRemind(long Id, string RepId, string RepName, str
 }
 
 /// <summary>
-/// follow-up-scan(day), the safety net (SPEC §6): reminders for actions at their checkpoint or due that day,
+/// follow-up-scan(day), the safety net (docs/jobs.md): reminders for actions at their checkpoint or due that day,
 /// overdue reminders, escalation to the manager after the configured days overdue, "needs improvement
 /// without an open action" reminders to the manager, and the effectiveness verdict after the due date.
 /// Every message goes through the delivery ledger keyed by (action, kind, day), so a rerun sends nothing twice.

@@ -84,11 +84,11 @@ public static class WorkspaceSetup
                 h.XContentTypeOptions = "nosniff";
                 h["Referrer-Policy"] = "no-referrer"; // a sign-in link's token never leaves in a Referer
                 h.XFrameOptions = "DENY";
-                // The dashboard runs its own scripts; everything else runs none, inline or not.
-                h.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire")
+                // The dashboard runs its own scripts; everything else runs none, inline or not. Paths match as routing does: ignoring case.
+                h.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
                     ? "frame-ancestors 'none'"
                     : "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                if (http.Request.Path.StartsWithSegments("/app") || http.Request.Path.StartsWithSegments("/api") || http.User.Identity?.IsAuthenticated == true)
+                if (http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase) || http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || http.User.Identity?.IsAuthenticated == true)
                     h.CacheControl = "no-store";
                 return Task.CompletedTask;
             });

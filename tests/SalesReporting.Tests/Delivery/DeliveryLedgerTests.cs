@@ -69,8 +69,8 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         Assert.Equal(DeliveryOutcome.Sent, (await Deliver("R1", "r1@x.example")).Item1);
         var (outcome, error) = await Deliver("R2", "bad@x.example");
         Assert.Equal(DeliveryOutcome.Failed, outcome);
-        Assert.Contains("553", error);
-        Assert.Contains("no such user", error);
+        Assert.Contains("553", error, StringComparison.Ordinal);
+        Assert.Contains("no such user", error, StringComparison.Ordinal);
         Assert.Equal(DeliveryOutcome.Sent, (await Deliver("R3", "r3@x.example")).Item1);
         Assert.Equal(DeliveryOutcome.Failed, (await Deliver("R2", "bad@x.example")).Item1); // a rerun does not try again
         Assert.Equal(["r1@x.example", "r3@x.example"], smtp.Messages.Select(m => m.To.Mailboxes.Single().Address).Order());
@@ -86,6 +86,6 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         var ids = smtp.Messages.Select(m => m.MessageId).ToList();
         Assert.Equal(2, ids.Count);
         Assert.Equal(ids[0], ids[1]);
-        Assert.StartsWith("rep_form.2026-10.R1.", ids[0]);
+        Assert.StartsWith("rep_form.2026-10.R1.", ids[0], StringComparison.Ordinal);
     }
 }

@@ -7,7 +7,7 @@ using SalesReporting.Tests.Infrastructure;
 
 namespace SalesReporting.Tests.Findings;
 
-/// <summary>Data authenticity checks 數據真實性 (SPEC §4.3) for October 2026, each with a case that must not fire.</summary>
+/// <summary>Data authenticity checks 數據真實性 for October 2026, each with a case that must not fire.</summary>
 public sealed class AuthenticityTests() : HostedDatabaseTest("sr_find_auth", new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() })
 {
     private static readonly Period October = new(2026, 10);

@@ -86,14 +86,14 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
                 Assert.InRange(centre, pages[p].Width / 2 - 2, pages[p].Width / 2 + 2);
             }
             var text = string.Concat(pages.Select(p => p.Text));
-            Assert.Contains(forms[i].Rep.RepName, text);
+            Assert.Contains(forms[i].Rep.RepName, text, StringComparison.Ordinal);
             foreach (var other in forms.Where(f => f != forms[i]))
-                Assert.DoesNotContain(other.Rep.RepName, text);
+                Assert.DoesNotContain(other.Rep.RepName, text, StringComparison.Ordinal);
             // Every form counts its own sections from 1: the section counter does not run on across the batch.
-            Assert.Contains("1. 基本信息", text);
-            Assert.Contains("2. " + Labels.For("zh-TW").SectionIndicators, text);
-            Assert.Contains("5. " + Labels.For("zh-TW").SectionFeedback, text);
-            Assert.DoesNotContain("6. 基本信息", text);
+            Assert.Contains("1. 基本信息", text, StringComparison.Ordinal);
+            Assert.Contains("2. " + Labels.For("zh-TW").SectionIndicators, text, StringComparison.Ordinal);
+            Assert.Contains("5. " + Labels.For("zh-TW").SectionFeedback, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("6. 基本信息", text, StringComparison.Ordinal);
             // The marker links that locate each form in the batch do not travel into the form.
             Assert.All(pages, p => Assert.Empty(p.GetAnnotations()));
         }
@@ -115,13 +115,13 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         using var firstPdf = PdfDocument.Open(pdfs[0]);
         var pages = firstPdf.NumberOfPages;
         Assert.True(pages >= 2, $"a 60-visit form has {pages} page(s)");
-        Assert.Contains("Alice Walker", first);
-        Assert.DoesNotContain("Bob Stone", first);
-        for (var p = 1; p <= pages; p++) Assert.Contains($"{p} / {pages}", first);
-        Assert.Contains("Bob Stone", second);
-        Assert.Contains("1 / 1", second);
-        Assert.Contains("85.0%", second);
-        Assert.Contains("83.3%", second);
+        Assert.Contains("Alice Walker", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bob Stone", first, StringComparison.Ordinal);
+        for (var p = 1; p <= pages; p++) Assert.Contains($"{p} / {pages}", first, StringComparison.Ordinal);
+        Assert.Contains("Bob Stone", second, StringComparison.Ordinal);
+        Assert.Contains("1 / 1", second, StringComparison.Ordinal);
+        Assert.Contains("85.0%", second, StringComparison.Ordinal);
+        Assert.Contains("83.3%", second, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,9 +140,9 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
             using var document = PdfDocument.Open(pdfs[i]);
             var text = string.Concat(document.GetPages().Select(p => p.Text));
             var others = forms.Where((_, k) => k != i).Select(f => f.Rep.RepName);
-            Assert.Contains(forms[i].Rep.RepName, text);
-            Assert.All(others, o => Assert.DoesNotContain(o, text));
-            Assert.Contains(Labels.For(forms[i].Locale).Title, text);
+            Assert.Contains(forms[i].Rep.RepName, text, StringComparison.Ordinal);
+            Assert.All(others, o => Assert.DoesNotContain(o, text, StringComparison.Ordinal));
+            Assert.Contains(Labels.For(forms[i].Locale).Title, text, StringComparison.Ordinal);
             Assert.Equal("1 / 1", Footer(document.GetPage(1)));
         }
     }
@@ -180,7 +180,7 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         {
             Assert.InRange(pdfs[i].Length, 1, 150 * 1024);
             using var document = PdfDocument.Open(pdfs[i]);
-            Assert.Contains(notes[i], string.Concat(document.GetPage(1).Text.Where(c => !char.IsWhiteSpace(c))));
+            Assert.Contains(notes[i], string.Concat(document.GetPage(1).Text.Where(c => !char.IsWhiteSpace(c))), StringComparison.Ordinal);
         }
     }
 
@@ -207,7 +207,7 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         var printed = await fixture.Pdf.RenderAsync(combined, CancellationToken.None);
 
         var error = Assert.Throws<InvalidOperationException>(() => BatchPdf.Split(printed, documents));
-        Assert.Contains("Document 2 of 2", error.Message);
+        Assert.Contains("Document 2 of 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Pdf.RenderManyAsync(html, CancellationToken.None));
 
-        Assert.Contains("left no start marker", error.Message);
+        Assert.Contains("left no start marker", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -235,8 +235,8 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         using var linked = PdfDocument.Open(pdfs[0]);
         Assert.Equal("https://example.com/x", Assert.Single(linked.GetPage(1).GetHyperlinks()).Uri);
         using var other = PdfDocument.Open(pdfs[1]);
-        Assert.Contains("冯七", other.GetPage(1).Text);
-        Assert.DoesNotContain("see", other.GetPage(1).Text);
+        Assert.Contains("冯七", other.GetPage(1).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("see", other.GetPage(1).Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
 
         Assert.Equal(3, pdfs.Count);
         using var last = PdfDocument.Open(pdfs[2]);
-        Assert.Contains("孙三", last.GetPage(1).Text);
+        Assert.Contains("孙三", last.GetPage(1).Text, StringComparison.Ordinal);
     }
 
     /// <summary>The footer line: the words in the bottom margin (18 mm ≈ 51 pt), left to right.</summary>

@@ -51,12 +51,12 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
 
         var text = AllText(pdf);
         foreach (var completion in new[] { "85.0%", "83.3%", "80.0%", "72.0%" })
-            Assert.Contains(completion, text);
+            Assert.Contains(completion, text, StringComparison.Ordinal);
         foreach (var title in titles)
-            Assert.Contains(title, text);
+            Assert.Contains(title, text, StringComparison.Ordinal);
         foreach (var name in new[] { "李明", "王经理", "华东区域销售一组", "客户A（制造业）", "客户B（零售业）", "新客户C（科技业）",
                      "签订年度框架合同", "合同金额5万元，待交付", "提供成本拆解数据，申请总部折扣", "每周跟进客户B财务进度，协助申请分期付款" })
-            Assert.Contains(Squeeze(locale == "en" ? name.Replace('（', '(').Replace("）", ")", StringComparison.Ordinal) : name), Squeeze(text));
+            Assert.Contains(Squeeze(locale == "en" ? name.Replace('（', '(').Replace("）", ")", StringComparison.Ordinal) : name), Squeeze(text), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -68,10 +68,10 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
     {
         var text = AllText(await fixture.RenderAsync(SampleForms.Example(locale)));
 
-        Assert.Contains(revenueMom, text);
-        Assert.Contains(collectionMom, text);
-        Assert.Contains(visitsMom, text);
-        Assert.Contains(period, text);
+        Assert.Contains(revenueMom, text, StringComparison.Ordinal);
+        Assert.Contains(collectionMom, text, StringComparison.Ordinal);
+        Assert.Contains(visitsMom, text, StringComparison.Ordinal);
+        Assert.Contains(period, text, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -119,8 +119,8 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
 
         var text = Squeeze(AllText(await fixture.RenderAsync(form)));
 
-        Assert.Contains("销售额（万元）—85—无目标同比+6.3%环比-12.0%", text);
-        Assert.Contains("回款率（%）90.0——无数据—", text);
+        Assert.Contains("销售额（万元）—85—无目标同比+6.3%环比-12.0%", text, StringComparison.Ordinal);
+        Assert.Contains("回款率（%）90.0——无数据—", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,11 +132,11 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
             AcknowledgedAt = new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.FromHours(8)),
         }));
 
-        Assert.Contains("销售代表签字：____________日期：____________", Squeeze(unconfirmed));
-        Assert.Contains("销售经理签字：____________日期：____________", Squeeze(unconfirmed));
-        Assert.Contains("确认状态：未确认", unconfirmed);
-        Assert.Contains("已确认收到 2026-11-02 09:30 (UTC+8)", confirmed);
-        Assert.DoesNotContain("未确认", confirmed);
+        Assert.Contains("销售代表签字：____________日期：____________", Squeeze(unconfirmed), StringComparison.Ordinal);
+        Assert.Contains("销售经理签字：____________日期：____________", Squeeze(unconfirmed), StringComparison.Ordinal);
+        Assert.Contains("确认状态：未确认", unconfirmed, StringComparison.Ordinal);
+        Assert.Contains("已确认收到 2026-11-02 09:30 (UTC+8)", confirmed, StringComparison.Ordinal);
+        Assert.DoesNotContain("未确认", confirmed, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,9 +144,9 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
     {
         var text = AllText(await fixture.RenderAsync(SampleForms.Example("zh-CN")));
 
-        Assert.Contains("综合得分82.9达标中", text);
-        Assert.Contains("新人 · 入职第3个月", text);
-        Assert.Contains("填表日期2026-11-01", text);
+        Assert.Contains("综合得分82.9达标中", text, StringComparison.Ordinal);
+        Assert.Contains("新人 · 入职第3个月", text, StringComparison.Ordinal);
+        Assert.Contains("填表日期2026-11-01", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,8 +159,8 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
 
         var text = Squeeze(AllText(await fixture.RenderAsync(form)));
 
-        Assert.Contains("客户拜访量不足上期延續人拜访计划未按周排定每周一提交拜访计划李明2026-09-302026-09-15已逾期效果：指標未改善", text);
-        Assert.Contains("場客户B资金紧张，未及时对账", text);
+        Assert.Contains("客户拜访量不足上期延續人拜访计划未按周排定每周一提交拜访计划李明2026-09-302026-09-15已逾期效果：指標未改善", text, StringComparison.Ordinal);
+        Assert.Contains("場客户B资金紧张，未及时对账", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,8 +189,8 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
         Assert.DoesNotContain("<img src=http", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         var text = Squeeze(AllText(pdf));
-        Assert.Contains(Squeeze(img), text);
-        Assert.Contains(Squeeze(script), text);
+        Assert.Contains(Squeeze(img), text, StringComparison.Ordinal);
+        Assert.Contains(Squeeze(script), text, StringComparison.Ordinal);
         using var document = PdfDocument.Open(pdf);
         Assert.Equal("销售团队业绩跟踪与反馈表 · 李明 · 2026年10月", document.Information.Title);
     }
@@ -218,8 +218,8 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
 
         Assert.False(listener.Pending(), $"Chromium connected to {origin} while printing.");
         var text = AllText(pdf);
-        Assert.Contains("inline only", text);
-        Assert.DoesNotContain("script ran", text);
+        Assert.Contains("inline only", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("script ran", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -241,13 +241,13 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
         var pages = document.GetPages().ToList();
         Assert.True(pages.Count >= 2, $"expected at least 2 pages, got {pages.Count}");
         // The key-action table continues on page 2 under its own header.
-        Assert.Contains("客户/项目名称", pages[1].Text);
-        Assert.Contains("需支持资源", pages[1].Text);
+        Assert.Contains("客户/项目名称", pages[1].Text, StringComparison.Ordinal);
+        Assert.Contains("需支持资源", pages[1].Text, StringComparison.Ordinal);
         for (var i = 0; i < pages.Count; i++)
             Assert.Equal($"{i + 1} / {pages.Count}", Footer(pages[i]));
         var text = string.Concat(pages.Select(p => p.Text));
-        Assert.Contains("客户01（制造业）", text);
-        Assert.Contains("客户60（制造业）", text);
+        Assert.Contains("客户01（制造业）", text, StringComparison.Ordinal);
+        Assert.Contains("客户60（制造业）", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
         var rightEdge = pages[0].Width - 12 / 25.4 * 72 + 0.5;
         Assert.All(pages.SelectMany(p => p.Letters), l => Assert.True(l.BoundingBox.Right <= rightEdge,
             $"'{l.Value}' ends at {l.BoundingBox.Right:0.0} pt, past the right margin"));
-        Assert.Contains(longText, Squeeze(string.Concat(pages.Select(p => p.Text))));
+        Assert.Contains(longText, Squeeze(string.Concat(pages.Select(p => p.Text))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -285,7 +285,7 @@ public sealed class FormRenderingTests(FormRenderingFixture fixture, ITestOutput
         var pdf = await renderer.RenderAsync(html, CancellationToken.None);
 
         Assert.NotEqual(firstPid, renderer.BrowserProcessId);
-        Assert.Contains("85.0%", AllText(pdf));
+        Assert.Contains("85.0%", AllText(pdf), StringComparison.Ordinal);
     }
 
     private static string AllText(byte[] pdf)

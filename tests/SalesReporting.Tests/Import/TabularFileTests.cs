@@ -83,7 +83,7 @@ public sealed class TabularFileTests : IDisposable
         var ex = Assert.Throws<ImportRejectedException>(() => TabularFile.Read(path, Header));
         var e = Assert.Single(ex.Errors);
         Assert.Equal(("Sheet1", 1, "rep,period,indicator,target"), (e.Sheet, e.Row, e.Value));
-        Assert.Contains("wrong header; expected rep_id,period,indicator,target", e.Reason);
+        Assert.Contains("wrong header; expected rep_id,period,indicator,target", e.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class TabularFileTests : IDisposable
         var path = Path.Combine(dir, "renamed.xlsx");
         File.WriteAllText(path, "rep_id,period,indicator,target\n");
         var e = Assert.Single(Assert.Throws<ImportRejectedException>(() => TabularFile.Read(path, Header)).Errors);
-        Assert.StartsWith("not a readable .xlsx workbook", e.Reason);
+        Assert.StartsWith("not a readable .xlsx workbook", e.Reason, StringComparison.Ordinal);
         Assert.Equal("renamed.xlsx", e.File);
     }
 

@@ -112,7 +112,7 @@ public sealed class DerivedFiguresTests() : HostedDatabaseTest("sr_derived", new
         Assert.Equal(
             [new ConfigWarning("U", "U", "weight_sum", 75), new ConfigWarning("U", "U", "process_weight", 0)],
             result.Derived!.Warnings);
-        Assert.Contains("team U: team weights sum to 75, not 100", result.ToString());
+        Assert.Contains("team U: team weights sum to 75, not 100", result.ToString(), StringComparison.Ordinal);
         var warnings = (await FindingsAsync()).Where(f => f.Kind == "config_warning").ToList();
         Assert.Equal(
             [("U", "config_warning", null, "process_weight", "Process indicators weigh 0 in total, below 40 (team weights)"),

@@ -128,7 +128,7 @@ public sealed class IndicatorComputeTests() : HostedDatabaseTest("sr_compute", n
         }
         var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
         Assert.Equal(["broken", "sneaky"], result.Errors.Select(e => e.Indicator).Order());
-        Assert.Contains("no_such_table", result.Errors.Single(e => e.Indicator == "broken").Error);
+        Assert.Contains("no_such_table", result.Errors.Single(e => e.Indicator == "broken").Error, StringComparison.Ordinal);
         await using var check = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(1m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'demo_count' and rep_id = 'R1'"));
         Assert.Equal(0m, await check.ExecuteScalarAsync<decimal>("select actual from reporting.indicator_value where indicator = 'demo_count' and rep_id = 'R2'"));

@@ -116,6 +116,6 @@ public sealed class IndicatorRollupTests() : HostedDatabaseTest("sr_rollup", new
     public void Anything_else_is_rejected_with_the_expected_forms(string text)
     {
         var ex = Assert.Throws<FormatException>(() => RollupPeriod.Parse(text));
-        Assert.Contains("YYYY-Qn", ex.Message);
+        Assert.Contains("YYYY-Qn", ex.Message, StringComparison.Ordinal);
     }
 }

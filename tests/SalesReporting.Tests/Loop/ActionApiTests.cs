@@ -136,7 +136,7 @@ public sealed class ActionApiTests : IAsyncLifetime
         typo["dueOn"] = "2026-11-10";
         typo["period"] = 202610;
         var typoErrors = (await Json(await Send(HttpMethod.Post, "/api/actions", rep1, typo))).GetProperty("errors");
-        Assert.StartsWith("unknown field", typoErrors.GetProperty("dueOn")[0].GetString());
+        Assert.StartsWith("unknown field", typoErrors.GetProperty("dueOn")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal("expected a string", typoErrors.GetProperty("period")[0].GetString());
 
         var late = ActionBody();

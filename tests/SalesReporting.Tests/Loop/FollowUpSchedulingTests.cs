@@ -108,11 +108,11 @@ public sealed class FollowUpSchedulingTests : IAsyncLifetime
             Assert.Equal("Deleted", connection.GetJobData(oldDue.JobId).State);
 
         // Had the old job run anyway, it finds the date moved and sends nothing; the new one sends.
-        Assert.Contains("moved", await job.RunAsync(action.Id, oldDue.Kind, oldDue.Date, default));
+        Assert.Contains("moved", await job.RunAsync(action.Id, oldDue.Kind, oldDue.Date, default), StringComparison.Ordinal);
         Assert.Empty(smtp.Messages);
         var newDue = Scheduled(action.Id).Single(j => j.Kind == "due");
-        Assert.Contains("Sent", await job.RunAsync(action.Id, newDue.Kind, newDue.Date, default));
-        Assert.Contains("AlreadySent", await job.RunAsync(action.Id, newDue.Kind, newDue.Date, default));
+        Assert.Contains("Sent", await job.RunAsync(action.Id, newDue.Kind, newDue.Date, default), StringComparison.Ordinal);
+        Assert.Contains("AlreadySent", await job.RunAsync(action.Id, newDue.Kind, newDue.Date, default), StringComparison.Ordinal);
         Assert.Equal(["【改进计划到期】回款慢"], smtp.Messages.Select(m => m.Subject));
         Assert.Equal("owner1@x.example", smtp.Messages.Single().To.Mailboxes.Single().Address);
 
@@ -121,7 +121,7 @@ public sealed class FollowUpSchedulingTests : IAsyncLifetime
         var (_, done) = await store.UpdateAsync(AccessScope.Admin("test"), action.Id, LoopSetup.Action(checkpoint: "2026-11-05", due: "2026-11-17") with { Status = "done" }, default);
         await scheduler.ScheduleAsync([done!], default);
         Assert.Empty(Scheduled(action.Id));
-        Assert.Contains("done; nothing to do", await job.RunAsync(action.Id, checkpoint.Kind, checkpoint.Date, default));
+        Assert.Contains("done; nothing to do", await job.RunAsync(action.Id, checkpoint.Kind, checkpoint.Date, default), StringComparison.Ordinal);
         Assert.Single(smtp.Messages);
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(0, await conn.ExecuteScalarAsync<int>("select count(*) from reporting.follow_up_job"));

@@ -17,7 +17,7 @@ using SalesReporting.Worker.Jobs;
 namespace SalesReporting.Tests.Pipeline;
 
 /// <summary>
-/// SPEC §8 faults: the SMTP server down, PostgreSQL dropping every connection, the worker process killed
+/// Faults: the SMTP server down, PostgreSQL dropping every connection, the worker process killed
 /// mid-run. Afterwards every rep has their form exactly once in effect: one Message-Id per rep, nobody
 /// missing, the ledger saying sent. (A message the server accepted in the instant before the process
 /// died can arrive a second time with the same Message-Id, which the receiving system drops.)
@@ -229,15 +229,15 @@ public sealed class MonthEndFaultTests
 
         await host.Services.GetRequiredService<IndicatorCompute>().ComputeWithHistoryAsync(October, default);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => refusing.RunTeamAsync("2026-10", "T02", default));
-        Assert.Contains("1 2026-10 form(s) could not be printed", ex.Message);
-        Assert.Contains("R009: the printer refused this form", ex.Message);
+        Assert.Contains("1 2026-10 form(s) could not be printed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("R009: the printer refused this form", ex.Message, StringComparison.Ordinal);
         // Every other rep of the team has their form; the summary waits for the whole team.
         var sent = smtp.Messages.Select(m => m.Attachments.OfType<MimePart>().Single().FileName).Order().ToList();
         Assert.Equal(["2026-10_R008.pdf", "2026-10_R010.pdf", "2026-10_R011.pdf", "2026-10_R012.pdf", "2026-10_R013.pdf", "2026-10_R014.pdf"], sent);
 
         // Hangfire's retry, the printer working again: R009 and then the summary, nobody twice.
         var retry = host.Services.GetRequiredService<RenderAndDeliverJob>();
-        Assert.StartsWith("T02: 1 sent, 6 already sent, 0 failed permanently; summary: Sent", await retry.RunTeamAsync("2026-10", "T02", default));
+        Assert.StartsWith("T02: 1 sent, 6 already sent, 0 failed permanently; summary: Sent", await retry.RunTeamAsync("2026-10", "T02", default), StringComparison.Ordinal);
         Assert.Equal(8, smtp.Messages.Count);
         Assert.Equal(8, smtp.Messages.Select(m => m.MessageId).Distinct().Count());
         Directory.Delete(outDir, true);

@@ -119,7 +119,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         var message = f.FirstMessages.Single(m => m.To.Mailboxes.Single().Address == "r001@demo.example");
         var text = PdfText(Attachment(message));
         foreach (var expected in new[] { "85.0%", "83.3%", "80.0%", "72.0%", "李明", "客户A", "签订年度框架合同", "客户反馈价格偏高，需优化报价", "业绩指标跟踪表", "反馈与确认" })
-            Assert.Contains(expected, text);
+            Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,9 +138,9 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
             Assert.Single(message.To.Mailboxes);
             Assert.Equal($"2026-10_{rep.Id}.pdf", message.Attachments.OfType<MimePart>().Single().FileName);
             var text = PdfText(Attachment(message));
-            Assert.Contains(rep.Name, text);
+            Assert.Contains(rep.Name, text, StringComparison.Ordinal);
             foreach (var other in reps.Where(o => o.Id != rep.Id))
-                Assert.DoesNotContain(other.Name, text);
+                Assert.DoesNotContain(other.Name, text, StringComparison.Ordinal);
         }
         Assert.Equal(reps.Count, forms.Select(m => m.MessageId).Distinct().Count());
         Assert.All(f.First.Deliveries, d => Assert.Equal(DeliveryOutcome.Sent, d.Outcome));
@@ -167,13 +167,13 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         foreach (var team in teams)
         {
             var message = Assert.Single(f.FirstMessages, m => m.To.Mailboxes.Single().Address == team.Email);
-            Assert.Contains(team.Name, message.Subject);
+            Assert.Contains(team.Name, message.Subject, StringComparison.Ordinal);
             Assert.Equal($"2026-10_team_{team.Id}.pdf", message.Attachments.OfType<MimePart>().Single().FileName);
             var text = PdfText(Attachment(message));
             foreach (var rep in reps)
             {
-                if (rep.Team == team.Id) Assert.Contains(rep.Name, text);
-                else Assert.DoesNotContain(rep.Name, text);
+                if (rep.Team == team.Id) Assert.Contains(rep.Name, text, StringComparison.Ordinal);
+                else Assert.DoesNotContain(rep.Name, text, StringComparison.Ordinal);
             }
             // The summary leaves after every form of its team: the ledger marked it sent last.
             var order = await conn.QuerySingleAsync<bool>("""

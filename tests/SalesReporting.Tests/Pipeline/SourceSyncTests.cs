@@ -90,7 +90,7 @@ public sealed class SourceSyncTests : IAsyncLifetime
             (5, "rep_id", "R7"),
             (6, "rep_id", "R1"),
         ], ex.Errors.Select(e => (e.Row, e.Column, e.Value)));
-        Assert.Contains("duplicate of row 2", ex.Errors[3].Reason);
+        Assert.Contains("duplicate of row 2", ex.Errors[3].Reason, StringComparison.Ordinal);
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
         File.Delete(file);
@@ -112,7 +112,7 @@ public sealed class SourceSyncTests : IAsyncLifetime
             [new("A5", "R1"), new("B5", "2026-10"), new("C5", "visits"), new("D5", -3)]]);
         var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => import.ImportAsync(bad, default));
         Assert.Equal([("Targets", 3, "period", "2026-13"), ("Targets", 5, "target", "-3")], ex.Errors.Select(e => (e.Sheet, e.Row, e.Column, e.Value)));
-        Assert.Contains("bad.xlsx, sheet 'Targets': row 3, column 'period' ('2026-13'): expected YYYY-MM", ex.Message);
+        Assert.Contains("bad.xlsx, sheet 'Targets': row 3, column 'period' ('2026-13'): expected YYYY-MM", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
 
         var good = Import.TabularFileTests.WriteXlsx(Path.Combine(dir, "good.xlsx"), "Targets", [Header(),

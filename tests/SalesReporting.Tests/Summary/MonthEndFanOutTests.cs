@@ -40,7 +40,7 @@ public sealed class MonthEndFanOutTests
 
             var result = await month.RunAsync("2026-10", false, default);
 
-            Assert.EndsWith("21 forms of 3 teams queued", result);
+            Assert.EndsWith("21 forms of 3 teams queued", result, StringComparison.Ordinal);
             var queued = storage.GetMonitoringApi().EnqueuedJobs("forms", 0, 100).Select(j => j.Value.Job).ToList();
             Assert.Equal(3, queued.Count);
             Assert.All(queued, j => Assert.Equal(nameof(RenderAndDeliverJob.RunTeamAsync), j.Method.Name));
@@ -59,7 +59,7 @@ public sealed class MonthEndFanOutTests
                       ('rep_form', '2026-09-01', 'R001', 'r001@demo.example', 'm4', 'sent', null)
                     """);
             var resend = await month.ResendLastMonthAsync(default);
-            Assert.EndsWith("21 forms of 3 teams queued", resend);
+            Assert.EndsWith("21 forms of 3 teams queued", resend, StringComparison.Ordinal);
             var again = storage.GetMonitoringApi().EnqueuedJobs("forms", 0, 100).Select(j => j.Value.Job).ToList();
             Assert.Equal(6, again.Count);
             Assert.All(again, AssertPlainTeamRun);

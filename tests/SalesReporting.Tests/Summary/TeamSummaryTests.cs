@@ -165,19 +165,19 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
 
         var text = PdfText(await PrintAsync(summary));
 
-        foreach (var word in words) Assert.Contains(word, text);
+        foreach (var word in words) Assert.Contains(word, text, StringComparison.Ordinal);
         // Rank, rep, six completions, score, tier: the first rows of the ranking table.
         var labels = Labels.For(locale);
-        Assert.Contains("1张伟", text);
-        Assert.Contains("4李明", text);
-        Assert.Contains($"85.0%83.3%80.0%83.3%72.0%83.3%82.9{Squeeze(labels.TierOnTrack)}", text);
-        Assert.Contains($"112.0{Squeeze(labels.TierHigh)}", text);
-        Assert.Contains("64.3", text); // 64.25 rounds half away from zero
+        Assert.Contains("1张伟", text, StringComparison.Ordinal);
+        Assert.Contains("4李明", text, StringComparison.Ordinal);
+        Assert.Contains($"85.0%83.3%80.0%83.3%72.0%83.3%82.9{Squeeze(labels.TierOnTrack)}", text, StringComparison.Ordinal);
+        Assert.Contains($"112.0{Squeeze(labels.TierHigh)}", text, StringComparison.Ordinal);
+        Assert.Contains("64.3", text, StringComparison.Ordinal); // 64.25 rounds half away from zero
         foreach (var detail in new[] { "4/7名销售代表有效线索转化率完成率低于80%", "OPP-0042赢单70天仍无发票", "ACT-9001", "客户K合同于2026-12-31到期", "过程指标权重合计25，低于40" })
-            Assert.Contains(detail, text);
-        Assert.Contains("回款逾期偏多每周跟进对账王建国2026-10-2012", text);
-        Assert.DoesNotContain("方案反复", text);
-        Assert.DoesNotContain("别的团队逾期", text);
+            Assert.Contains(detail, text, StringComparison.Ordinal);
+        Assert.Contains("回款逾期偏多每周跟进对账王建国2026-10-2012", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("方案反复", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("别的团队逾期", text, StringComparison.Ordinal);
         using var document = PdfDocument.Open(await PrintAsync(summary));
         Assert.Equal($"{SummaryLabels.For(locale).Title} · 华东区域销售一组 · {labels.FormatPeriod(TeamSummaryFixture.October)}", document.Information.Title);
     }
@@ -195,8 +195,8 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         var chart = html[html.IndexOf("<svg", StringComparison.Ordinal)..html.IndexOf("</svg>", StringComparison.Ordinal)];
         Assert.Equal(6, chart.Split("<rect").Length - 1);
         Assert.Equal(7 * 2, chart.Split("<text").Length - 1);
-        Assert.Contains(">李明</text>", chart);
-        Assert.Contains($">{withoutRevenue.RepName}</text>", chart);
+        Assert.Contains(">李明</text>", chart, StringComparison.Ordinal);
+        Assert.Contains($">{withoutRevenue.RepName}</text>", chart, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
 
         Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
-        Assert.Contains(Squeeze(TeamSummaryFixture.Hostile) + Squeeze(TeamSummaryFixture.Hostile), PdfText(await PrintAsync(await T01())));
+        Assert.Contains(Squeeze(TeamSummaryFixture.Hostile) + Squeeze(TeamSummaryFixture.Hostile), PdfText(await PrintAsync(await T01())), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -225,12 +225,12 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
 
         Assert.True(pages.Count >= 3, $"expected at least 3 pages, got {pages.Count}");
         Assert.All(pages.Skip(1).Where(p => p.Text.Contains("ACT-00", StringComparison.Ordinal) && !p.Text.Contains("ACT-0001", StringComparison.Ordinal)),
-            p => Assert.Contains("说明", p.Text));
+            p => Assert.Contains("说明", p.Text, StringComparison.Ordinal));
         var rightEdge = pages[0].Width - 12 / 25.4 * 72 + 0.5;
         Assert.All(pages.SelectMany(p => p.Letters), l => Assert.True(l.BoundingBox.Right <= rightEdge, $"'{l.Value}' ends at {l.BoundingBox.Right:0.0} pt"));
-        Assert.Contains(longWord, Squeeze(string.Concat(pages.Select(p => p.Text))));
+        Assert.Contains(longWord, Squeeze(string.Concat(pages.Select(p => p.Text))), StringComparison.Ordinal);
         for (var i = 0; i < pages.Count; i++)
-            Assert.Contains($"{i + 1}/{pages.Count}", Squeeze(string.Concat(pages[i].GetWords().Where(w => w.BoundingBox.Top < 51).Select(w => w.Text))));
+            Assert.Contains($"{i + 1}/{pages.Count}", Squeeze(string.Concat(pages[i].GetWords().Where(w => w.BoundingBox.Top < 51).Select(w => w.Text))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -249,11 +249,11 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         Assert.Equal("【团队汇总】2026年10月 华东区域销售一组", summary.Subject);
         Assert.Equal("2026-10_team_T01.pdf", summary.Attachments.OfType<MimePart>().Single().FileName);
         var body = Squeeze(summary.HtmlBody ?? "");
-        Assert.Contains("销售代表人数:<b>7</b>", body);
-        Assert.Contains("平均综合得分:<b>88.1</b>", body); // (82.9 + 112 + 64.25 + 95 + 95.04 + 79.5) / 6
-        Assert.Contains("<td>张伟</td>", body);
-        Assert.Contains("逾期改进措施:1", body);
-        Assert.Contains("数据真实性核查:2", body);
+        Assert.Contains("销售代表人数:<b>7</b>", body, StringComparison.Ordinal);
+        Assert.Contains("平均综合得分:<b>88.1</b>", body, StringComparison.Ordinal); // (82.9 + 112 + 64.25 + 95 + 95.04 + 79.5) / 6
+        Assert.Contains("<td>张伟</td>", body, StringComparison.Ordinal);
+        Assert.Contains("逾期改进措施:1", body, StringComparison.Ordinal);
+        Assert.Contains("数据真实性核查:2", body, StringComparison.Ordinal);
         Assert.Equal(7, afterFirst.Count(m => m.Attachments.OfType<MimePart>().Any(a => a.FileName?.StartsWith("2026-10_R", StringComparison.Ordinal) == true)));
         await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(1L, await conn.ExecuteScalarAsync<long>(
