@@ -395,4 +395,58 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
             [new("__af", WorkspaceFixture.Token(mine)), new("release_after_review", "false"), new("release_after_days", "3")]));
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task The_manager_records_the_spot_check_and_sends_the_updated_form_as_new_revisions_keeping_the_first_send()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.Manager);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var activity = await conn.ExecuteScalarAsync<string>(
+            "select subject from reporting.finding where period = '2026-10-01' and team_id = 'T01' and kind = 'spot_check' order by rep_id, subject limit 1");
+        var page = await client.GetStringAsync($"/app/teams/T01/{October}");
+        using (var checkedOne = await client.PostAsync($"/app/teams/T01/{October}/spot-check", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(page)), new("activity_id", activity), new("verified", "false"), new("note", "客户说当天没有拜访")])))
+            Assert.Equal(HttpStatusCode.Redirect, checkedOne.StatusCode);
+        Assert.Equal((false, "客户说当天没有拜访", WorkspaceFixture.Manager), await conn.QuerySingleAsync<(bool, string, string)>(
+            "select verified, note, checked_by from reporting.spot_check_result where activity_id = @activity", new { activity }));
+        Assert.Contains("客户说当天没有拜访", await client.GetStringAsync($"/app/teams/T01/{October}"), StringComparison.Ordinal);
+        // A visit that is not in this team's sample is nobody's to check here.
+        using (var notSampled = await client.PostAsync($"/app/teams/T01/{October}/spot-check", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(page)), new("activity_id", "NOT-SAMPLED"), new("verified", "true")])))
+            Assert.Equal(HttpStatusCode.NotFound, notSampled.StatusCode);
+
+        // The month-end's send is revision 1 (here: a ledger row as month-end leaves it); each update is sent as the next one.
+        await conn.ExecuteAsync("""
+            insert into reporting.delivery(kind, period, subject_id, recipient, message_id, status, sent_at)
+            values ('rep_form', '2026-10-01', 'R003', 'r003@demo.example', 'first@demo', 'sent', now())
+            """);
+        for (var revision = 2; revision <= 3; revision++)
+        {
+            page = await client.GetStringAsync($"/app/reps/R003/{October}");
+            using var sent = await client.PostAsync($"/app/reps/R003/{October}/send", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))]));
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            Assert.EndsWith($"?sent={revision}#review", sent.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+        Assert.Equal([("rep_form", "R003", "sent"), ("rep_form_revision", "R003.r2", "sent"), ("rep_form_revision", "R003.r3", "sent")],
+            await conn.QueryAsync<(string, string, string)>(
+                "select kind, subject_id, status from reporting.delivery where period = '2026-10-01' and subject_id like 'R003%' order by kind, subject_id"));
+        var mails = Directory.GetFiles(f.MailDir, "2026-10_rep_form_revision_R003.r*").Select(p => MimeKit.MimeMessage.Load(p)).ToList();
+        Assert.Equal(2, mails.Count);
+        Assert.All(mails, m => Assert.Equal("r003@demo.example", m.To.Mailboxes.Single().Address));
+        Assert.Equal(2, mails.Select(m => m.MessageId).Distinct().Count());
+        Assert.All(mails, m => Assert.Equal("2026-10_R003.pdf", m.Attachments.OfType<MimeKit.MimePart>().Single().FileName));
+    }
+
+    [Fact]
+    public async Task A_configured_admin_sees_every_team_and_every_rep()
+    {
+        using var admin = f.Client();
+        await f.SignInAsync(admin, "ops@demo.example");
+        foreach (var team in new[] { "T01", "T02", "T03" })
+            using (var page = await admin.GetAsync($"/app/teams/{team}/{October}")) Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        using (var rep = await admin.GetAsync($"/app/reps/R015/{October}")) Assert.Equal(HttpStatusCode.OK, rep.StatusCode);
+        var home = await admin.GetStringAsync("/app");
+        Assert.Contains("/app/teams/T03/2026-10", home, StringComparison.Ordinal);
+    }
 }
