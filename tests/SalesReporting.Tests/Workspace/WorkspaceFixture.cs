@@ -30,7 +30,7 @@ public sealed partial class WorkspaceFixture : IAsyncLifetime
     /// <summary>The tests sign in many times from 127.0.0.1 within a minute; the limit test has an address of its own.</summary>
     public const int RequestsPerClient = 40;
     /// <summary>The manager signs in from several tests; the per-address test uses an address of its own.</summary>
-    public const int MailsPerAddress = 6;
+    public const int MailsPerAddress = 12;
 
     public TestDatabase Db { get; private set; } = null!;
     public WebApplication App { get; private set; } = null!;
