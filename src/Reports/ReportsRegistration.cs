@@ -38,6 +38,7 @@ public static class ReportsRegistration
             return new PickupDirectoryTransport(sp.GetRequiredService<IOptions<MailOptions>>().Value.PickupDirectory!);
         });
         services.AddSingleton<DeliveryLedger>();
+        services.AddSingleton<DeliveryAudit>();
         services.AddSingleton<ReminderSender>();
         return builder;
     }

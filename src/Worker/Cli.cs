@@ -4,6 +4,7 @@ using SalesReporting.Data;
 using SalesReporting.Data.Sources;
 using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
+using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Hosting;
 using SalesReporting.Worker.Jobs;
 using Spectre.Console;
@@ -15,7 +16,8 @@ public static class Cli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("SalesReporting: month-end sales performance forms, delivered.");
+        // Every command by name: a mistyped one, an unknown option or an extra argument is an error with the usage, never a default.
+        var root = new RootCommand("SalesReporting: month-end sales performance forms, delivered. Start the server with `serve`.");
 
         var serve = new Command("serve", "Run the Hangfire server, the dashboard at /hangfire, /health and the recurring jobs.");
         serve.TreatUnmatchedTokensAsErrors = false; // ASP.NET Core's own switches (--urls ...) pass through
@@ -54,23 +56,48 @@ public static class Cli
         Api.LoopCommands.Add(root, import, Run);
 
         var periodOption = new Option<string>("--period") { Description = "The month to close, YYYY-MM", Required = true };
-        var resendOption = new Option<bool>("--resend") { Description = "Send again even what was already sent" };
-        var monthEnd = new Command("month-end", "Close a month: sync, compute, render and deliver every rep's form.") { periodOption, resendOption };
-        monthEnd.SetAction((parse, ct) => Run((sp, token) => MonthEndAsync(sp, Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), token), ct, needsMail: true));
+        var resendOption = new Option<bool>("--resend") { Description = "Send again even what was already sent (same Message-Ids)" };
+        var teamOption = new Option<string?>("--team") { Description = "Only this team: its reps' forms and its summary" };
+        var repOption = new Option<string?>("--rep") { Description = "Only this rep's form" };
+        var openOption = new Option<bool>("--allow-open-period") { Description = "Run for a month that has not ended yet" };
+        var enqueueOption = new Option<bool>("--enqueue") { Description = "Queue month-end-close on the scheduler (the serve processes run it) instead of running it here" };
+        var waitOption = new Option<bool>("--wait") { Description = "With --enqueue: show its progress until it is done or has failed" };
+        var monthEnd = new Command("month-end", "Close a month: sync, compute, render and deliver every rep's form.")
+            { periodOption, resendOption, teamOption, repOption, openOption, enqueueOption, waitOption };
+        monthEnd.Validators.Add(r =>
+        {
+            if (r.GetValue(waitOption) && !r.GetValue(enqueueOption)) r.AddError("--wait goes with --enqueue (an in-process run always waits).");
+            if (r.GetValue(periodOption) is { } text && !Period.TryParse(text, out _)) r.AddError($"--period '{text}' is not a month: expected YYYY-MM, e.g. 2026-10.");
+        });
+        monthEnd.SetAction((parse, ct) => Run(async (sp, token) =>
+        {
+            var request = new MonthEndRequest(Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), parse.GetValue(teamOption), parse.GetValue(repOption));
+            var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
+            var current = Period.FromDate(company.Today(sp.GetRequiredService<TimeProvider>()));
+            if (request.Period.CompareTo(current) >= 0 && !parse.GetValue(openOption))
+            {
+                Console.Error.WriteLine($"error: {request.Period} has not ended yet (today is {company.Today(sp.GetRequiredService<TimeProvider>()):yyyy-MM-dd} in {company.TimeZone}); " +
+                    "month-end closes a month that is over. Add --allow-open-period to run it anyway.");
+                return 1;
+            }
+            return parse.GetValue(enqueueOption)
+                ? await MonthEndQueue.EnqueueAsync(sp, request, parse.GetValue(waitOption), token)
+                : await MonthEndAsync(sp, request, token);
+        }, ct, needsMail: !parse.GetValue(enqueueOption)));
         root.Subcommands.Add(monthEnd);
+        DeliveryCommands.Add(root, Run);
 
-        root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((_, ct) => Serve.RunAsync(args, ct));
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> MonthEndAsync(IServiceProvider sp, Period period, bool resend, CancellationToken ct)
+    private static async Task<int> MonthEndAsync(IServiceProvider sp, MonthEndRequest request, CancellationToken ct)
     {
         var job = sp.GetRequiredService<MonthEndJob>();
+        var period = request.Period;
         MonthEndResult? result = null;
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx => result = await job.RunInProcessAsync(period, resend, new MonthEndBars(ctx, period), ct));
+            .StartAsync(async ctx => result = await job.RunInProcessAsync(request, new MonthEndBars(ctx, period), ct));
         var r = result!;
         AnsiConsole.MarkupLine(Markup.Escape(r.Sync.ToString()));
         foreach (var c in r.Compute.Where(c => c.Errors.Count > 0)) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(c.ToString()) + "[/]");

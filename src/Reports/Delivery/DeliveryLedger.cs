@@ -40,13 +40,19 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
 
     /// <summary>A forced resend: the period's deliveries of these kinds, sent or failed, go back to pending, so
     /// the next run sends them again (same Message-Ids) — and a retry of that run sends nothing twice.</summary>
-    public async Task<int> ReopenAsync(Period period, IReadOnlyCollection<string> kinds, CancellationToken ct)
+    public async Task<int> ReopenAsync(Period period, IReadOnlyCollection<string> kinds, CancellationToken ct) =>
+        await ReopenAsync(period, kinds, null, ct);
+
+    /// <summary>A forced resend of some subjects only (a rep's form, a team's summary): as
+    /// <see cref="ReopenAsync(Period, IReadOnlyCollection{string}, CancellationToken)"/>, for these subject ids; null is all.</summary>
+    public async Task<int> ReopenAsync(Period period, IReadOnlyCollection<string> kinds, IReadOnlyCollection<string>? subjects, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var reopened = await conn.ExecuteAsync(new CommandDefinition("""
             update reporting.delivery set status = 'pending', last_error = null
             where period = @period and kind = any(@kinds) and status <> 'pending'
-            """, new { period = period.Start, kinds = kinds.ToArray() }, cancellationToken: ct));
+              and (@all or subject_id = any(@subjects))
+            """, new { period = period.Start, kinds = kinds.ToArray(), all = subjects is null, subjects = subjects?.ToArray() ?? [] }, cancellationToken: ct));
         logger.LogInformation("Resend of {Period}: {Count} deliveries reopened", period, reopened);
         return reopened;
     }
@@ -73,7 +79,14 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
 
     /// <summary>Sends unless already sent (or <paramref name="force"/>). Transient failures retry with backoff and
     /// then throw, so the job is retried; a permanent failure is recorded and returned, never retried.</summary>
-    public async Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force, CancellationToken ct)
+    public Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force, CancellationToken ct) =>
+        DeliverAsync(key, compose, force, null, ct);
+
+    /// <summary>As <see cref="DeliverAsync(DeliveryKey, Func{string, MimeMessage}, bool, CancellationToken)"/>, and the
+    /// <paramref name="document"/> that was attached (the PDF) is kept, content-addressed, with its SHA-256 on the ledger
+    /// row and on the row of this send, in the same transaction that marks the delivery sent.</summary>
+    public async Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force,
+        byte[]? document, CancellationToken ct)
     {
         var domain = MailboxAddress.Parse(options.Value.From).Domain;
         var messageId = key.MessageId(domain);
@@ -102,11 +115,22 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
         {
             try
             {
-                await transport.SendAsync(message, key.FileName, ct);
+                var response = await transport.SendAsync(message, key.FileName, ct);
+                var sha256 = document is null ? null : Convert.ToHexStringLower(SHA256.HashData(document));
+                if (document is not null)
+                    await conn.ExecuteAsync(new CommandDefinition("""
+                        insert into reporting.sent_document(sha256, content, size_bytes) values (@sha256, @document, @size)
+                        on conflict (sha256) do nothing
+                        """, new { sha256, document, size = document.Length }, tx, cancellationToken: ct));
                 await conn.ExecuteAsync(new CommandDefinition("""
-                    update reporting.delivery set status = 'sent', sent_at = now(), attempts = attempts + @attempt, last_error = null
-                    where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
-                    """, new { args.Kind, args.period, args.SubjectId, args.Recipient, attempt }, tx, cancellationToken: ct));
+                    with sent as (
+                      update reporting.delivery set status = 'sent', sent_at = now(), attempts = attempts + @attempt, last_error = null,
+                             document_sha256 = @sha256, last_response = @response, last_attempt_at = now()
+                      where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
+                      returning id, message_id)
+                    insert into reporting.delivery_send(delivery_id, message_id, document_sha256, response)
+                    select id, message_id, @sha256, @response from sent
+                    """, new { args.Kind, args.period, args.SubjectId, args.Recipient, attempt, sha256, response = Clip(response) }, tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);
                 return (DeliveryOutcome.Sent, null);
             }
@@ -134,11 +158,13 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
     {
         var p = new DynamicParameters(args);
         p.Add("status", status);
-        p.Add("error", error.Length > 2000 ? error[..2000] : error);
+        p.Add("error", Clip(error));
         p.Add("attempts", attempts);
         return conn.ExecuteAsync(new CommandDefinition("""
-            update reporting.delivery set status = @status, last_error = @error, attempts = attempts + @attempts
+            update reporting.delivery set status = @status, last_error = @error, attempts = attempts + @attempts, last_attempt_at = now()
             where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
             """, p, tx, cancellationToken: ct));
     }
+
+    private static string? Clip(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
 }

@@ -10,7 +10,8 @@ namespace SalesReporting.Reports.Delivery;
 /// <summary>Where finished messages go: an SMTP server, or a pickup folder of .eml files.</summary>
 public interface IMailTransport
 {
-    Task SendAsync(MimeMessage message, string fileName, CancellationToken ct);
+    /// <summary>Sends the message; returns the server's answer (for the delivery audit).</summary>
+    Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct);
 }
 
 /// <summary>A failure worth trying again (connection refused, 4xx); anything else is permanent.</summary>
@@ -20,13 +21,14 @@ public sealed class PermanentMailException(string message, Exception inner) : Ex
 
 public sealed class PickupDirectoryTransport(string directory) : IMailTransport
 {
-    public async Task SendAsync(MimeMessage message, string fileName, CancellationToken ct)
+    public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
         var path = SalesReporting.Data.FileNames.Within(directory, fileName);
         var temp = path + ".tmp";
         await message.WriteToAsync(temp, ct);
         File.Move(temp, path, overwrite: true); // a reader never sees half a message
+        return "written to " + Path.GetFileName(path);
     }
 }
 
@@ -39,13 +41,13 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
     private readonly SemaphoreSlim gate = new(1, 1);
     private SmtpClient? client;
 
-    public async Task SendAsync(MimeMessage message, string fileName, CancellationToken ct)
+    public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
             var smtp = await ConnectAsync(ct);
-            await smtp.SendAsync(message, ct);
+            return await smtp.SendAsync(message, ct);
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {

@@ -18,7 +18,8 @@ public static class ActionApi
          "support_needed", "indicator", "status"];
     private const string ScopeKey = "SalesReporting.AccessScope";
 
-    public static void MapActionApi(this IEndpointRouteBuilder app)
+    /// <returns>the /api group, for the other APIs behind the same key check</returns>
+    public static RouteGroupBuilder MapActionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
         {
@@ -117,9 +118,10 @@ public static class ActionApi
             return await store.DeleteReasonAsync(Period.Parse(period).Start, rep_id, indicator, ct) ? Results.NoContent()
                 : Results.Problem(statusCode: 404, title: "Not found", detail: "No reason written for this period, rep and indicator.");
         });
+        return api;
     }
 
-    private static AccessScope Scope(HttpContext http) => (AccessScope)http.Items[ScopeKey]!;
+    internal static AccessScope Scope(HttpContext http) => (AccessScope)http.Items[ScopeKey]!;
 
     private static IResult NotFound(long id) => Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {id}.");
 

@@ -12,7 +12,7 @@ public static class ClosedLoop
         var ack = app.Services.GetRequiredService<IOptions<AcknowledgementOptions>>().Value;
         var problems = ack.Problems().ToList();
         if (problems.Count > 0) throw new OptionsValidationException(AcknowledgementOptions.Section, typeof(AcknowledgementOptions), problems);
-        app.MapActionApi();
+        app.MapActionApi().MapDeliveryApi();
         app.MapAcknowledgement();
         return app;
     }

@@ -8,11 +8,20 @@ public static class HangfireStorage
 {
     /// <summary>The Hangfire storage `serve` uses (schema hangfire in reporting), also for processes that schedule
     /// jobs without running a server; the same serializer settings, so either reads what the other wrote.</summary>
-    public static JobStorage Create(string reporting)
+    /// <param name="invisibility">how long a job fetched by a server that stopped answering stays invisible to the others
+    /// (Hangfire:InvisibilityTimeoutSeconds). The invisibility slides: a live server's heartbeat keeps renewing it for
+    /// the jobs it runs, however long they take, so only a dead server's jobs are taken over, this long after its last heartbeat.</param>
+    public static JobStorage Create(string reporting, TimeSpan? invisibility = null)
     {
         GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
-        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = invisibility ?? TimeSpan.FromSeconds(HangfireServerOptions.DefaultInvisibilityTimeoutSeconds),
+        };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(reporting, options), options);
     }
 }

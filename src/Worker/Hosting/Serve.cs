@@ -5,7 +5,6 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Worker.Api;
 using SalesReporting.Worker.Jobs;
@@ -61,6 +60,13 @@ public sealed class HangfireServerOptions
     [System.ComponentModel.DataAnnotations.Range(1, 256)]
     public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
     public List<string> Queues { get; set; } = ["forms", "default"];
+
+    public const int DefaultInvisibilityTimeoutSeconds = 60;
+
+    /// <summary>How soon another server takes over the jobs of a server that died (killed, its machine gone): this long
+    /// after its last heartbeat, plus up to the queue poll interval (15 s).</summary>
+    [System.ComponentModel.DataAnnotations.Range(5, 3600)]
+    public int InvisibilityTimeoutSeconds { get; set; } = DefaultInvisibilityTimeoutSeconds;
 }
 
 /// <summary>`serve`: the Hangfire server, its dashboard, /health and the recurring jobs.</summary>
@@ -80,6 +86,7 @@ public static class Serve
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSalesReporting();
         builder.AddWorkspace();
+        builder.Services.AddReadinessChecks();
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.User) == string.IsNullOrEmpty(o.Password), "Dashboard:User and Dashboard:Password are set together or not at all.")
             .Validate(o => string.IsNullOrEmpty(o.ReadOnlyUser) == string.IsNullOrEmpty(o.ReadOnlyPassword), "Dashboard:ReadOnlyUser and Dashboard:ReadOnlyPassword are set together or not at all.")
@@ -104,12 +111,12 @@ public static class Serve
         var reporting = builder.Configuration.GetConnectionString("Reporting")
             ?? throw new InvalidOperationException("ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting).");
         // The same storage and serializer settings the one-shot commands use to schedule follow-ups.
+        var server = builder.Configuration.GetSection(HangfireServerOptions.Section).Get<HangfireServerOptions>() ?? new HangfireServerOptions();
         builder.Services.AddHangfire(config =>
         {
-            config.UseStorage(HangfireStorage.Create(reporting));
+            config.UseStorage(HangfireStorage.Create(reporting, TimeSpan.FromSeconds(server.InvisibilityTimeoutSeconds)));
             hangfire?.Invoke(config);
         });
-        var server = builder.Configuration.GetSection(HangfireServerOptions.Section).Get<HangfireServerOptions>() ?? new HangfireServerOptions();
         if (server.Server)
             builder.Services.AddHangfireServer(o =>
             {
@@ -125,19 +132,14 @@ public static class Serve
             app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value,
             app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value,
             app.Environment.IsDevelopment());
+        MonthEndDashboard.Register(app.Services.GetRequiredService<IOptions<CompanyOptions>>(), app.Services.GetRequiredService<TimeProvider>());
         app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
         {
             Authorization = [dashboard],
             IsReadOnlyFunc = dashboard.IsReadOnly,
             DashboardTitle = "SalesReporting jobs",
         });
-        app.MapGet("/health", async (Databases db, CancellationToken token) =>
-        {
-            await using var conn = await db.Reporting.OpenConnectionAsync(token);
-            await using var cmd = new NpgsqlCommand("select 1", conn);
-            await cmd.ExecuteScalarAsync(token);
-            return Results.Ok(new { status = "ok" });
-        });
+        app.MapHealth();
         app.MapClosedLoop();
         RecurringJobs.Register(app.Services);
         return app;

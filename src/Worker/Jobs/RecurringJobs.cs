@@ -18,7 +18,9 @@ public static class RecurringJobs
         var tz = services.GetRequiredService<IOptions<CompanyOptions>>().Value.ResolveTimeZone();
         var reminders = services.GetRequiredService<IOptions<FollowUpOptions>>().Value.ResolveReminderTime();
         var recurring = services.GetRequiredService<IRecurringJobManager>();
-        var options = new RecurringJobOptions { TimeZone = tz };
+        // Relaxed (Hangfire's default, said here): an occurrence missed while every server was down runs once when one
+        // comes back — however many were missed, not never and not once per missed occurrence.
+        var options = new RecurringJobOptions { TimeZone = tz, MisfireHandling = MisfireHandlingMode.Relaxed };
         recurring.AddOrUpdate<SyncSourcesJob>(SyncSourcesId, j => j.RunAsync(CancellationToken.None), Cron.Hourly(), options);
         recurring.AddOrUpdate<MonthEndJob>(MonthEndCloseId, j => j.CloseLastMonthAsync(CancellationToken.None), "0 6 1 * *", options);
         // Never on its own: an admin triggers it from the dashboard to force last month's forms out again.

@@ -167,7 +167,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         await KeepAsync(pdfPath, bytes, ct);
         var key = new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force: false, ct);
+            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force: false, bytes, ct);
         logger.LogInformation("{Period} {Rep}: {Outcome}", period, recipient.RepId, outcome);
         return new RepDelivery(recipient.RepId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
     }
@@ -193,7 +193,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
         await KeepAsync(pdfPath, bytes, ct);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force: false, ct);
+            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force: false, bytes, ct);
         logger.LogInformation("{Period} team {Team} summary: {Outcome}", period, teamId, outcome);
         return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
     }

@@ -1,0 +1,97 @@
+using Dapper;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Security;
+
+/// <summary>
+/// The worker's command line as a real process: a mistyped command, an unknown option or an extra argument is an error
+/// with the usage and a non-zero exit, never a default action; a month that has not ended is not closed by mistake.
+/// Nothing is written by a refused command.
+/// </summary>
+public sealed class CommandLineTests : IAsyncLifetime
+{
+    private TestDatabase db = null!;
+    private Dictionary<string, string> env = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_cli");
+        env = WorkerProcess.Environment(db, new Dictionary<string, string>
+        {
+            ["Mail__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "sr-cli-mail"),
+            ["Company__TimeZone"] = "Asia/Shanghai",
+        });
+    }
+
+    public async Task DisposeAsync() => await db.DisposeAsync();
+
+    private async Task AssertNothingWrittenAsync()
+    {
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.delivery"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.target"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.sync_run"));
+    }
+
+    [Fact]
+    public async Task A_mistyped_command_is_an_error_with_the_usage_and_starts_no_server()
+    {
+        var (code, stdout, stderr) = await WorkerProcess.RunAsync(["mirgate"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("Unrecognized command or argument 'mirgate'.", stderr, StringComparison.Ordinal);
+        Assert.Contains("Did you mean one of the following?", stdout + stderr, StringComparison.Ordinal);
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_command_at_all_is_an_error_with_the_usage_naming_serve()
+    {
+        var (code, stdout, stderr) = await WorkerProcess.RunAsync([], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("Required command was not provided.", stderr, StringComparison.Ordinal);
+        Assert.Contains("Start the server with `serve`.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_refused_before_anything_runs()
+    {
+        var (code, stdout, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2026-10", "--resnd"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("Unrecognized command or argument '--resnd'.", stderr, StringComparison.Ordinal);
+        Assert.Contains("--resend", stdout, StringComparison.Ordinal); // the suggestion and the usage
+        await AssertNothingWrittenAsync();
+    }
+
+    [Fact]
+    public async Task An_extra_option_on_an_import_is_refused_and_nothing_is_imported()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sr-cli-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "rep_id,period,indicator,target\nR001,2026-10,revenue,100000\n");
+        var (code, _, stderr) = await WorkerProcess.RunAsync(["import", "targets", file, "--dry-run"], env, TimeSpan.FromMinutes(1));
+        File.Delete(file);
+        Assert.Equal(1, code);
+        Assert.Contains("Unrecognized command or argument '--dry-run'.", stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync();
+    }
+
+    [Fact]
+    public async Task A_month_that_has_not_ended_is_refused_unless_asked_for_plainly()
+    {
+        var (code, _, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2062-10"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: 2062-10 has not ended yet (today is ", stderr, StringComparison.Ordinal);
+        Assert.Contains(" in Asia/Shanghai); month-end closes a month that is over. Add --allow-open-period to run it anyway.", stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync();
+    }
+
+    [Fact]
+    public async Task A_period_that_is_not_a_month_and_wait_without_enqueue_are_named()
+    {
+        var (code, _, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2026-13", "--wait"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("--period '2026-13' is not a month: expected YYYY-MM, e.g. 2026-10.", stderr, StringComparison.Ordinal);
+        Assert.Contains("--wait goes with --enqueue (an in-process run always waits).", stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync();
+    }
+}
