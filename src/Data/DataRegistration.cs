@@ -24,6 +24,10 @@ public static class DataRegistration
             .Validate(o => Directory.Exists(o.ResolveQueryDirectory()), "Sources:QueryDirectory does not exist; it must hold the extraction queries (crm.reps.sql, ...).")
             .ValidateOnStart();
         services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MaxXlsxUncompressedMegabytes >= o.MaxFileMegabytes,
+                "Import:MaxXlsxUncompressedMegabytes must be at least Import:MaxFileMegabytes (an .xlsx unpacks to more than its size).")
+            .ValidateOnStart();
 
         services.AddSingleton(_ =>
         {
