@@ -58,7 +58,9 @@ public static class TextDecoding
             if (text.Any(c => c is '\uFFFD' || char.GetUnicodeCategory(c) is UnicodeCategory.PrivateUse)) continue;
             candidates.Add((name, text, Common(text)));
         }
-        var plausible = candidates.Where(c => c.Score >= PlausibleShare).OrderByDescending(c => c.Score).ToList();
+        // When only one of the two reads cleanly, it needs fewer common characters to be believed than when both do.
+        var needed = candidates.Count == 1 ? OnlyReadingShare : PlausibleShare;
+        var plausible = candidates.Where(c => c.Score >= needed).OrderByDescending(c => c.Score).ToList();
         if (plausible.Count == 1 || (plausible.Count == 2 && plausible[0].Score - plausible[1].Score >= ClearLead))
             return (plausible[0].Text, plausible[0].Name);
         if (plausible.Count == 2)
@@ -69,6 +71,9 @@ public static class TextDecoding
 
     /// <summary>The share of common characters a Chinese reading needs to count as plausible.</summary>
     private const double PlausibleShare = 0.5;
+
+    /// <summary>The share needed when the other Chinese encoding does not read the file at all.</summary>
+    private const double OnlyReadingShare = 0.2;
 
     /// <summary>How far one plausible reading must lead the other to be chosen without asking.</summary>
     private const double ClearLead = 0.3;
