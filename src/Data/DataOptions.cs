@@ -51,3 +51,23 @@ public sealed class IndicatorOptions
     [Range(1, 24)]
     public int HistoryMonths { get; set; } = 12;
 }
+
+/// <summary>Section "Import": the limits of an import file (targets, actions, reasons), checked before anything of
+/// it is read (docs/input.md).</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "Import";
+
+    /// <summary>The largest import file, .csv or .xlsx, in megabytes.</summary>
+    [Range(1, 1024)]
+    public int MaxFileMegabytes { get; set; } = 20;
+
+    /// <summary>The most an .xlsx may unpack to (the sum of its zip entries, uncompressed), in megabytes: a workbook is
+    /// a zip, and a small one can unpack to gigabytes.</summary>
+    [Range(1, 4096)]
+    public int MaxXlsxUncompressedMegabytes { get; set; } = 200;
+
+    public long MaxFileBytes => MaxFileMegabytes * 1024L * 1024;
+
+    public long MaxXlsxUncompressedBytes => MaxXlsxUncompressedMegabytes * 1024L * 1024;
+}

@@ -24,6 +24,12 @@ public static class DataRegistration
             .Validate(o => Directory.Exists(o.ResolveQueryDirectory()), "Sources:QueryDirectory does not exist; it must hold the extraction queries (crm.reps.sql, ...).")
             .ValidateOnStart();
         services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
+            .Validate(o => o.MaxFileMegabytes is >= 1 and <= 1024, "Import:MaxFileMegabytes must be between 1 and 1024 (megabytes).")
+            .Validate(o => o.MaxXlsxUncompressedMegabytes is >= 1 and <= 4096, "Import:MaxXlsxUncompressedMegabytes must be between 1 and 4096 (megabytes).")
+            .Validate(o => o.MaxXlsxUncompressedMegabytes >= o.MaxFileMegabytes,
+                "Import:MaxXlsxUncompressedMegabytes must be at least Import:MaxFileMegabytes (an .xlsx unpacks to more than its size).")
+            .ValidateOnStart();
 
         services.AddSingleton(_ =>
         {

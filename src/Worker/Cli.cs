@@ -43,10 +43,11 @@ public static class Cli
         root.Subcommands.Add(sync);
 
         var fileArg = new Argument<string>("file") { Description = ".csv file in the layout rep_id,period,indicator,target" };
-        var importTargets = new Command("targets", "Import targets; the whole file is checked first and one bad row rejects it.") { fileArg };
+        var encodingOption = Api.LoopCommands.EncodingOption();
+        var importTargets = new Command("targets", "Import targets; the whole file is checked first and one bad row rejects it.") { fileArg, encodingOption };
         importTargets.SetAction((parse, ct) => Run(async (sp, token) =>
         {
-            var count = await sp.GetRequiredService<TargetImport>().ImportAsync(parse.GetValue(fileArg)!, token);
+            var count = await sp.GetRequiredService<TargetImport>().ImportAsync(parse.GetValue(fileArg)!, token, encoding: parse.GetValue(encodingOption));
             AnsiConsole.MarkupLine($"imported {count} targets");
             return 0;
         }, ct, needsMail: false));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 
 namespace SalesReporting.Data.Actions;
 
@@ -6,15 +7,16 @@ namespace SalesReporting.Data.Actions;
 /// with row, column and reason, and nothing is written. Re-importing the same (rep_id, period, problem)
 /// updates that action. An optional last column `indicator` names the indicator the action should move.
 /// </summary>
-public sealed class ActionImport(ActionStore store)
+public sealed class ActionImport(ActionStore store, IOptions<ImportOptions> limits)
 {
     public static readonly string[] Header =
         ["rep_id", "period", "problem", "root_cause", "cause_category", "action", "owner_name", "owner_email", "due_on", "checkpoint_on", "support_needed"];
 
     /// <param name="team">when set (an upload from a team's page), a row for a rep of another team is refused</param>
-    public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct, TeamScope? team = null)
+    /// <param name="encoding">the .csv's encoding as the person named it (--encoding); detected when null</param>
+    public async Task<IReadOnlyList<ActionRecord>> ImportAsync(string path, CancellationToken ct, TeamScope? team = null, string? encoding = null)
     {
-        var file = TabularFile.Read(path, Header, ["indicator"]);
+        var file = TabularFile.Read(path, Header, ["indicator"], limits.Value, encoding);
         var header = file.Header.ToList();
         var (reps, indicators) = await store.KnownAsync(ct);
 
@@ -50,13 +52,14 @@ public sealed class ActionImport(ActionStore store)
 /// Anomaly reasons written by people, header rep_id,period,indicator,reason; they replace the
 /// automatic drafts on the form. All or nothing, like every import.
 /// </summary>
-public sealed class ReasonImport(ActionStore store)
+public sealed class ReasonImport(ActionStore store, IOptions<ImportOptions> limits)
 {
     public static readonly string[] Header = ["rep_id", "period", "indicator", "reason"];
 
-    public async Task<int> ImportAsync(string path, CancellationToken ct)
+    /// <param name="encoding">the .csv's encoding as the person named it (--encoding); detected when null</param>
+    public async Task<int> ImportAsync(string path, CancellationToken ct, string? encoding = null)
     {
-        var file = TabularFile.Read(path, Header);
+        var file = TabularFile.Read(path, Header, limits: limits.Value, encoding: encoding);
         var (reps, indicators) = await store.KnownAsync(ct);
         var errors = new List<ImportError>();
         var parsed = new List<(string, DateOnly, string, string)>();

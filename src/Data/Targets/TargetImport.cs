@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace SalesReporting.Data.Targets;
@@ -10,14 +11,18 @@ public sealed record TargetRow(string RepId, DateOnly Period, string Indicator, 
 /// Targets from a sheet (layout in docs/files.md): header rep_id,period,indicator,target; target in the indicator's
 /// display unit. The whole file is checked first; one bad row rejects all of it and nothing is written.
 /// </summary>
-public sealed class TargetImport(Databases db)
+public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits)
 {
     public static readonly string[] Header = ["rep_id", "period", "indicator", "target"];
 
+    /// <summary>The most decimal places a target keeps: reporting.target.target is numeric(16,4).</summary>
+    public const int Decimals = 4;
+
     /// <param name="team">when set (an upload from a team's page), a row for a rep of another team is refused</param>
-    public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null)
+    /// <param name="encoding">the .csv's encoding as the person named it (--encoding); detected when null</param>
+    public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null, string? encoding = null)
     {
-        var file = TabularFile.Read(path, Header);
+        var file = TabularFile.Read(path, Header, limits: limits.Value, encoding: encoding);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var reps = (await conn.QueryAsync<string>(new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct))).ToHashSet();
         var indicators = (await conn.QueryAsync<(string Code, bool HasTarget)>(new CommandDefinition(
@@ -40,6 +45,9 @@ public sealed class TargetImport(Databases db)
                     CultureInfo.InvariantCulture, out var target)) Fail("target", f[3], "not a number");
             else if (target < 0) Fail("target", f[3], "negative");
             else if (target >= 1_000_000_000_000m) Fail("target", f[3], "too large");
+            // Stored as numeric(16,4): PostgreSQL would round 0.00001 to 0 without a word. Keep what was given, or refuse.
+            else if (target != decimal.Round(target, Decimals))
+                Fail("target", f[3], $"more than {Decimals} decimal places; a target keeps at most {Decimals} (0.0001)");
             if (!ok) continue;
             var key = (f[0], period.Start, f[2]);
             if (seen.TryGetValue(key, out var first)) { Fail("rep_id", f[0], $"duplicate of row {first} (same rep, period and indicator)"); continue; }

@@ -11,24 +11,30 @@ public static class LoopCommands
 {
     public delegate Task<int> Runner(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct, bool needsMail);
 
+    /// <summary>`--encoding NAME` of the import commands: the encoding of a .csv when detection cannot tell (docs/input.md).</summary>
+    public static Option<string?> EncodingOption() =>
+        new("--encoding") { Description = "Encoding of a .csv (UTF-8, UTF-16, GB18030, Big5, ...); detected when not given" };
+
     public static void Add(RootCommand root, Command import, Runner run)
     {
+        var actionsEncoding = EncodingOption();
         var actionsFile = new Argument<string>("file") { Description = ".csv file: " + string.Join(",", ActionImport.Header) + "[,indicator]" };
-        var importActions = new Command("actions", "Import improvement actions; the whole file is checked first, and the same (rep_id, period, problem) updates its action.") { actionsFile };
+        var importActions = new Command("actions", "Import improvement actions; the whole file is checked first, and the same (rep_id, period, problem) updates its action.") { actionsFile, actionsEncoding };
         importActions.SetAction((parse, ct) => run(async (sp, token) =>
         {
-            var actions = await sp.GetRequiredService<ActionImport>().ImportAsync(parse.GetValue(actionsFile)!, token);
+            var actions = await sp.GetRequiredService<ActionImport>().ImportAsync(parse.GetValue(actionsFile)!, token, encoding: parse.GetValue(actionsEncoding));
             var scheduled = await sp.GetRequiredService<FollowUpScheduler>().ScheduleAsync(actions, token);
             AnsiConsole.MarkupLine($"imported {actions.Count} actions; {scheduled} follow-up job(s) scheduled or moved");
             return 0;
         }, ct, false));
         import.Subcommands.Add(importActions);
 
+        var reasonsEncoding = EncodingOption();
         var reasonsFile = new Argument<string>("file") { Description = ".csv file: " + string.Join(",", ReasonImport.Header) };
-        var importReasons = new Command("reasons", "Import anomaly reasons written by people; they replace the automatic drafts on the forms.") { reasonsFile };
+        var importReasons = new Command("reasons", "Import anomaly reasons written by people; they replace the automatic drafts on the forms.") { reasonsFile, reasonsEncoding };
         importReasons.SetAction((parse, ct) => run(async (sp, token) =>
         {
-            var count = await sp.GetRequiredService<ReasonImport>().ImportAsync(parse.GetValue(reasonsFile)!, token);
+            var count = await sp.GetRequiredService<ReasonImport>().ImportAsync(parse.GetValue(reasonsFile)!, token, parse.GetValue(reasonsEncoding));
             AnsiConsole.MarkupLine($"imported {count} reasons");
             return 0;
         }, ct, false));

@@ -134,4 +134,33 @@ public sealed class ActionImportTests : IAsyncLifetime
         Assert.Equal(1, await import.ImportAsync(Write("ok.csv", "rep_id,period,indicator,reason", "R1,2026-10,revenue,客户A 延期下单"), default));
         Assert.Equal(("客户A 延期下单", "import:ok.csv"), await conn.QuerySingleAsync<(string, string)>("select reason, written_by from reporting.anomaly_reason"));
     }
+
+    [Fact]
+    public async Task Gb18030_reasons_without_bom_are_stored_as_the_chinese_text_written()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var path = Path.Combine(dir, "原因.csv");
+        // Excel's "CSV (comma delimited)" on simplified Chinese Windows: code page 936, no byte order mark.
+        await File.WriteAllTextAsync(path, "rep_id,period,indicator,reason\r\nR1,2026-10,revenue,客户A 延期下单，财务审批慢\r\n", System.Text.Encoding.GetEncoding("GB18030"));
+
+        Assert.Equal(1, await host.Services.GetRequiredService<ReasonImport>().ImportAsync(path, default));
+
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal("客户A 延期下单，财务审批慢", await conn.QuerySingleAsync<string>("select reason from reporting.anomaly_reason"));
+    }
+
+    [Fact]
+    public async Task Actions_in_big5_named_with_encoding_are_stored_as_written()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var path = Path.Combine(dir, "actions.csv");
+        await File.WriteAllTextAsync(path, Header + "\nR1,2026-10,回款慢,客戶付款流程長,market,每週跟進客戶財務,李明,r1@x.example,2026-11-10,2026-11-05,\n",
+            System.Text.Encoding.GetEncoding("big5"));
+
+        await host.Services.GetRequiredService<ActionImport>().ImportAsync(path, default, encoding: "big5");
+
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(("回款慢", "客戶付款流程長", "每週跟進客戶財務"), await conn.QuerySingleAsync<(string, string, string)>(
+            "select problem, root_cause, action from reporting.improvement_action"));
+    }
 }
