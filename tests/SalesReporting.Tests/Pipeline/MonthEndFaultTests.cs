@@ -27,7 +27,7 @@ public sealed class MonthEndFaultTests
     private static readonly Period October = new(2026, 10);
     private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8)));
 
-    private static async Task<(TestDatabase Db, string OutDir)> DemoAsync(string prefix)
+    internal static async Task<(TestDatabase Db, string OutDir)> DemoAsync(string prefix)
     {
         var db = await TestDatabase.CreateAsync(prefix);
         var outDir = Directory.CreateTempSubdirectory("sr-fault-").FullName;
@@ -47,7 +47,7 @@ public sealed class MonthEndFaultTests
 
     /// <summary>Every active rep: all their messages carry one Message-Id, and the ledger has them sent; the
     /// same for each team's summary to its manager.</summary>
-    private static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> all)
+    internal static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> all)
     {
         static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().Single().FileName!;
         var messages = all.Where(m => Attachment(m).StartsWith("2026-10_R", StringComparison.Ordinal)).ToList();
