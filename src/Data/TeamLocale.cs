@@ -12,4 +12,12 @@ public static class TeamLocale
 
     /// <summary>The same rule in SQL, over a row of staging.teams named <c>t</c>.</summary>
     public const string Sql = "case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end";
+
+    /// <summary>Which of three texts (the catalog's indicator names, say) a team locale reads.</summary>
+    public static string Pick(string? locale, string zhCn, string zhTw, string en) => Of(locale) switch
+    {
+        "zh-TW" => zhTw,
+        "en" => en,
+        _ => zhCn,
+    };
 }

@@ -5,11 +5,10 @@ using SalesReporting.Reports.Forms;
 
 namespace SalesReporting.Reports.Delivery;
 
-/// <summary>The month-end email to one rep: subject and body in the team's locale, key figures in the body, the form attached.</summary>
+/// <summary>The month-end email to one rep: subject and body in the team's locale, the key indicators (the catalog's
+/// summary_order, as the team summary's columns) in the body, the form attached.</summary>
 public static class FormEmail
 {
-    private static readonly string[] KeyIndicators = ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
-
     public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{SalesReporting.Data.FileNames.Part(form.Rep.RepId)}.pdf";
 
     public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl)
@@ -20,7 +19,8 @@ public static class FormEmail
         message.To.Add(new MailboxAddress(toName, toEmail));
         message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, Labels.For(form.Locale).FormatPeriod(form.Period), form.Rep.RepName);
 
-        var rows = form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+        var keys = KeyIndicators.Of(form.Indicators).ToList();
+        var rows = keys.Select(i =>
             $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Format.Value(i.Target, i.Unit)}</td><td style=\"text-align:right\">{Format.Value(i.Actual, i.Unit)}</td>" +
             $"<td style=\"text-align:right\">{Format.Completion(i.Completion)}</td></tr>");
         var score = form.Score.Score is { } s ? Format.Score(s) : "—";
@@ -39,7 +39,7 @@ public static class FormEmail
             """;
         var text = string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName) + "\n\n" +
                    string.Format(CultureInfo.InvariantCulture, t.Intro, Labels.For(form.Locale).FormatPeriod(form.Period)) + "\n" +
-                   string.Join("\n", form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+                   string.Join("\n", keys.Select(i =>
                        $"{i.Name}: {Format.Value(i.Actual, i.Unit)} / {Format.Value(i.Target, i.Unit)} = {Format.Completion(i.Completion)}")) +
                    (acknowledgeUrl is null ? "" : $"\n\n{t.Acknowledge}: {acknowledgeUrl}");
         var body = new BodyBuilder { HtmlBody = html, TextBody = text };

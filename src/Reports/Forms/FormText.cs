@@ -138,9 +138,6 @@ public sealed class Labels
     public required CultureInfo Culture { get; init; }
     public required string PeriodPattern { get; init; }
 
-    /// <summary>The catalog's default indicator names (docs/indicators.md), keyed by code.</summary>
-    public required IReadOnlyDictionary<string, string> IndicatorNames { get; init; }
-
     /// <summary>The labels of a locale; null or empty means zh-CN. An unknown locale is a configuration error.</summary>
     public static Labels For(string? locale)
     {
@@ -223,8 +220,6 @@ public sealed class Labels
         },
         _ => unit,
     };
-
-    public string IndicatorName(string code) => IndicatorNames.TryGetValue(code, out var name) ? name : code;
 
     public string NoValueReason(string? reason) => reason switch
     {
@@ -371,21 +366,6 @@ public sealed class Labels
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-CN"),
         PeriodPattern = "yyyy年M月",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "销售额",
-            ["collection_rate"] = "回款率",
-            ["new_customers"] = "新客户数",
-            ["avg_order_value"] = "客单价",
-            ["gross_margin"] = "毛利率",
-            ["visits"] = "客户拜访量",
-            ["effective_visits"] = "有效拜访量",
-            ["lead_conversion"] = "有效线索转化率",
-            ["proposals"] = "方案提交数",
-            ["negotiation_cycle"] = "合同谈判周期",
-            ["team_share"] = "个人业绩占比",
-            ["customer_satisfaction"] = "客户满意度",
-        },
     };
 
     public static Labels ZhTw { get; } = new()
@@ -490,21 +470,6 @@ public sealed class Labels
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-TW"),
         PeriodPattern = "yyyy年M月",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "銷售額",
-            ["collection_rate"] = "回款率",
-            ["new_customers"] = "新客戶數",
-            ["avg_order_value"] = "客單價",
-            ["gross_margin"] = "毛利率",
-            ["visits"] = "客戶拜訪量",
-            ["effective_visits"] = "有效拜訪量",
-            ["lead_conversion"] = "有效線索轉化率",
-            ["proposals"] = "方案提交數",
-            ["negotiation_cycle"] = "合同談判周期",
-            ["team_share"] = "個人業績占比",
-            ["customer_satisfaction"] = "客戶滿意度",
-        },
     };
 
     public static Labels En { get; } = new()
@@ -609,20 +574,5 @@ public sealed class Labels
         Colon = ": ",
         Culture = CultureInfo.GetCultureInfo("en-US"),
         PeriodPattern = "MMM yyyy",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "Revenue",
-            ["collection_rate"] = "Collection rate",
-            ["new_customers"] = "New customers",
-            ["avg_order_value"] = "Average order value",
-            ["gross_margin"] = "Gross margin",
-            ["visits"] = "Customer visits",
-            ["effective_visits"] = "Effective visits",
-            ["lead_conversion"] = "Lead conversion rate",
-            ["proposals"] = "Proposals submitted",
-            ["negotiation_cycle"] = "Negotiation cycle",
-            ["team_share"] = "Share of team revenue",
-            ["customer_satisfaction"] = "Customer satisfaction",
-        },
     };
 }
