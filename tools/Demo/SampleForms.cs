@@ -5,7 +5,7 @@ namespace SalesReporting.Demo;
 
 /// <summary>
 /// The example of the template the teams use today (月度通用版, October 2026), as a model. For tests
-/// and the docs screenshot. Labels and indicator names follow the locale; what comes from the CRM and
+/// and the docs screenshot. The form's words and the indicator names follow the locale; what comes from the CRM and
 /// from people (customers, progress notes, action plans) stays as it was written.
 /// </summary>
 public static class SampleForms
@@ -30,7 +30,7 @@ public static class SampleForms
 
     public static FeedbackForm Example(string locale)
     {
-        var labels = Labels.For(locale);
+        var labels = FormText.For(locale);
 
         IndicatorLine Line(string code, string category, string unit, decimal target, decimal actual,
             decimal? mom, decimal? yoy, bool anomaly, string reason, params decimal?[] trend) =>

@@ -76,12 +76,7 @@ public sealed class FindingText
     public required string DefaultWeights { get; init; }
 
     /// <summary>The team's locale as the form reads it: zh-TW and en as such, anything else zh-CN.</summary>
-    public static FindingText For(string? locale) => locale switch
-    {
-        "zh-TW" => ZhTw,
-        "en" => En,
-        _ => ZhCn,
-    };
+    public static FindingText For(string? locale) => Data.TeamLocale.Pick(locale, ZhCn, ZhTw, En);
 
     public string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
     private static string Plural(int n, string one, string many) => n == 1 ? one : many;

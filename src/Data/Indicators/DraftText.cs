@@ -60,12 +60,7 @@ public sealed class DraftText
     public required string LastMonth { get; init; }
 
     /// <summary>The team's locale as the form reads it: zh-TW and en as such, anything else zh-CN.</summary>
-    public static DraftText For(string? locale) => locale switch
-    {
-        "zh-TW" => ZhTw,
-        "en" => En,
-        _ => ZhCn,
-    };
+    public static DraftText For(string? locale) => Data.TeamLocale.Pick(locale, ZhCn, ZhTw, En);
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -4,9 +4,11 @@ namespace SalesReporting.Reports.Forms;
 
 /// <summary>
 /// Every word the feedback form prints, in zh-CN (the default), zh-TW (the wording of the template the
-/// teams use today) and en. The model carries codes (result, wan_yuan, overdue…); this turns them into words.
+/// teams use today) and en: one table per document, as <c>WorkspaceText</c> (docs/design.md, "Text in three
+/// languages"). The model carries codes (result, wan_yuan, overdue…); this turns them into words. Indicator
+/// names are not here: they are the catalog's (reporting.indicator), carried on the model.
 /// </summary>
-public sealed class Labels
+public sealed class FormText
 {
     public const string DefaultLocale = Data.TeamLocale.Default;
     public static IReadOnlyList<string> Locales { get; } = ["zh-CN", "zh-TW", "en"];
@@ -139,7 +141,7 @@ public sealed class Labels
     public required string PeriodPattern { get; init; }
 
     /// <summary>The labels of a locale; null or empty means zh-CN. An unknown locale is a configuration error.</summary>
-    public static Labels For(string? locale)
+    public static FormText For(string? locale)
     {
         if (string.IsNullOrWhiteSpace(locale)) return ZhCn;
         return locale.Trim().ToUpperInvariant() switch
@@ -264,7 +266,7 @@ public sealed class Labels
         _ => effectiveness,
     };
 
-    public static Labels ZhCn { get; } = new()
+    public static FormText ZhCn { get; } = new()
     {
         Locale = "zh-CN",
         HtmlLang = "zh-CN",
@@ -368,7 +370,7 @@ public sealed class Labels
         PeriodPattern = "yyyy年M月",
     };
 
-    public static Labels ZhTw { get; } = new()
+    public static FormText ZhTw { get; } = new()
     {
         Locale = "zh-TW",
         HtmlLang = "zh-TW",
@@ -472,7 +474,7 @@ public sealed class Labels
         PeriodPattern = "yyyy年M月",
     };
 
-    public static Labels En { get; } = new()
+    public static FormText En { get; } = new()
     {
         Locale = "en",
         HtmlLang = "en",
