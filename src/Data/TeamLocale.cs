@@ -12,4 +12,12 @@ public static class TeamLocale
 
     /// <summary>The same rule in SQL, over a row of staging.teams named <c>t</c>.</summary>
     public const string Sql = "case when t.locale in ('zh-TW', 'en') then t.locale else 'zh-CN' end";
+
+    /// <summary>Which of three (the catalog's indicator names, a document's text tables) a team locale reads.</summary>
+    public static T Pick<T>(string? locale, T zhCn, T zhTw, T en) => Of(locale) switch
+    {
+        "zh-TW" => zhTw,
+        "en" => en,
+        _ => zhCn,
+    };
 }

@@ -108,14 +108,16 @@ public static class Cli
             foreach (var w in derived.Warnings) AnsiConsole.MarkupLine("[yellow]configuration warning: " + Markup.Escape(w.ToString()) + "[/]");
         }
 
-        var table = new Table().AddColumns("rep", "name", "revenue", "collection", "new cust.", "score", "delivery", "PDF");
+        // The first three key indicators: the catalog's summary_order, as in the email and the team summary.
+        var keys = Reports.Forms.KeyIndicators.Of(r.Deliveries.SelectMany(d => d.Indicators).DistinctBy(i => i.Code)).Take(3).Select(i => i.Code).ToList();
+        var table = new Table().AddColumns(["rep", "name", .. keys.Select(Markup.Escape), "score", "delivery", "PDF"]);
         foreach (var d in r.Deliveries)
         {
             string Completion(string code) => Reports.Forms.Format.Completion(d.Indicators.FirstOrDefault(i => i.Code == code)?.Completion);
-            table.AddRow(Markup.Escape(d.RepId), Markup.Escape(d.RepName), Completion("revenue"), Completion("collection_rate"), Completion("new_customers"),
+            table.AddRow([Markup.Escape(d.RepId), Markup.Escape(d.RepName), .. keys.Select(Completion),
                 d.Score is { } s ? Reports.Forms.Format.Score(s) : "—",
                 d.Outcome switch { DeliveryOutcome.Sent => "[green]sent[/]", DeliveryOutcome.AlreadySent => "already sent", DeliveryOutcome.Held => "[yellow]held for review[/]", _ => "[red]failed[/]: " + Markup.Escape(d.Error ?? "") },
-                Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath)));
+                Markup.Escape(d.PdfPath is null ? "" : Path.GetFileName(d.PdfPath))]);
         }
         AnsiConsole.Write(table);
         foreach (var summary in r.Summaries ?? [])

@@ -5,22 +5,38 @@ namespace SalesReporting.Demo;
 
 /// <summary>
 /// The example of the template the teams use today (月度通用版, October 2026), as a model. For tests
-/// and the docs screenshot. Labels and indicator names follow the locale; what comes from the CRM and
+/// and the docs screenshot. The form's words and the indicator names follow the locale; what comes from the CRM and
 /// from people (customers, progress notes, action plans) stays as it was written.
 /// </summary>
 public static class SampleForms
 {
     public static readonly Period ExamplePeriod = new(2026, 10);
 
+    /// <summary>
+    /// The catalog rows of the example's indicators (names, summary_order), as FormQuery reads them from
+    /// reporting.indicator; the example is a model without a database, so it carries them, and
+    /// IndicatorCatalogGuardTests checks them against the catalog.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string ZhCn, string ZhTw, string En, int SummaryOrder)> Catalog =
+        new Dictionary<string, (string, string, string, int)>
+        {
+            ["revenue"] = ("销售额", "銷售額", "Revenue", 10),
+            ["collection_rate"] = ("回款率", "回款率", "Collection rate", 20),
+            ["new_customers"] = ("新客户数", "新客戶數", "New customers", 30),
+            ["visits"] = ("客户拜访量", "客戶拜訪量", "Customer visits", 40),
+            ["lead_conversion"] = ("有效线索转化率", "有效線索轉化率", "Lead conversion", 50),
+            ["proposals"] = ("方案提交数", "方案提交數", "Proposals", 60),
+        };
+
     public static FeedbackForm Example(string locale)
     {
-        var labels = Labels.For(locale);
+        var labels = FormText.For(locale);
 
         IndicatorLine Line(string code, string category, string unit, decimal target, decimal actual,
             decimal? mom, decimal? yoy, bool anomaly, string reason, params decimal?[] trend) =>
-            new(code, category, labels.IndicatorName(code), unit, "higher",
+            new(code, category, TeamLocale.Pick(labels.Locale, Catalog[code].ZhCn, Catalog[code].ZhTw, Catalog[code].En), unit, "higher",
                 target, actual, actual / target * 100m, actual - target, mom, yoy,
-                NoValueReason: null, anomaly, reason, trend);
+                NoValueReason: null, anomaly, reason, trend, Catalog[code].SummaryOrder);
 
         // Anomalies by the default rules: completion < 80%, MoM drop ≥ 10% (≥ 5 pp for rates).
         IndicatorLine[] indicators =

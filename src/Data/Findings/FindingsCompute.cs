@@ -171,7 +171,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
             .Concat(revenue.Select(x => (x.CustomerId, Order: 1, F: new Finding(x.TeamId, kind, x.RepId, "revenue", x.CustomerId,
                     FindingText.RevenueDrop(TeamLocale.Of(x.Locale), x.Customer, x.ThisMonth, x.TrailingMean)))))
             .Concat(unpaid.Select(x => (x.CustomerId, Order: 2, F: new Finding(x.TeamId, kind, x.RepId, "collection_rate", x.CustomerId,
-                    FindingText.UnpaidInvoices(TeamLocale.Of(x.Locale), x.Customer, x.Invoices, x.Outstanding, x.DaysLate)))))
+                    FindingText.UnpaidInvoicesOf(TeamLocale.Of(x.Locale), x.Customer, x.Invoices, x.Outstanding, x.DaysLate)))))
             .OrderBy(x => x.F.RepId, StringComparer.Ordinal).ThenBy(x => x.CustomerId, StringComparer.Ordinal).ThenBy(x => x.Order)
             .Select(x => x.F);
     }
@@ -235,7 +235,7 @@ public sealed class FindingsCompute(Databases db, IOptions<CompanyOptions> compa
         const string kind = "authenticity";
         string L(string? locale) => TeamLocale.Of(locale);
         return won.Select(x => new Finding(x.TeamId, kind, x.RepId, "revenue", x.OpportunityId,
-                FindingText.WonWithoutInvoice(L(x.Locale), x.OpportunityId, x.Customer, x.Amount ?? 0, x.WonOn)))
+                FindingText.WonWithoutInvoiceOf(L(x.Locale), x.OpportunityId, x.Customer, x.Amount ?? 0, x.WonOn)))
             .Concat(invoices.Select(x => new Finding(x.TeamId, kind, x.KnownRep, "revenue", x.InvoiceId,
                 FindingText.UnknownInvoiceParty(L(x.Locale), x.InvoiceId, x.IssuedOn, x.Amount, x.RepId, x.RepUnknown, x.CustomerId, x.CustomerUnknown))));
     }

@@ -125,11 +125,11 @@ internal static class VisitScan
         const string authenticity = "authenticity";
         return new Result(
             noDuration.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "effective_visits", x.Examples[0],
-                FindingText.VisitsWithoutDuration(x.Rep.Locale, x.Count, x.Examples))).ToList(),
+                FindingText.VisitsWithoutDurationOf(x.Rep.Locale, x.Count, x.Examples))).ToList(),
             busy.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.First,
-                FindingText.TooManyVisits(x.Rep.Locale, x.Day, x.Count))).ToList(),
+                FindingText.TooManyVisitsOf(x.Rep.Locale, x.Day, x.Count))).ToList(),
             overlaps.Select(x => new Finding(x.Rep.TeamId, authenticity, x.Rep.RepId, "visits", x.Visit.ActivityId,
-                FindingText.OverlappingVisits(x.Rep.Locale, x.Visit.ActivityId, Customer(x.Visit), x.Visit.Local,
+                FindingText.OverlappingVisitsOf(x.Rep.Locale, x.Visit.ActivityId, Customer(x.Visit), x.Visit.Local,
                     x.Earlier.ActivityId, Customer(x.Earlier), x.Earlier.Local, x.Earlier.Minutes!.Value))).ToList(),
             drawn.Select(x => new Finding(x.Rep.TeamId, "spot_check", x.Rep.RepId, "visits", x.Visit.ActivityId,
                 FindingText.SpotCheck(x.Rep.Locale, Customer(x.Visit), x.Visit.Local, x.Visit.Subject, x.Visit.ActivityId))).ToList());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Npgsql;
+using SalesReporting.Data.Findings;
 
 namespace SalesReporting.Data.Indicators;
 
@@ -13,6 +14,13 @@ public sealed record ConfigWarning(string TeamId, string WeightSet, string Kind,
         : $"team {TeamId}: process indicators weigh {DraftText.Weight(Total)} in total ({(WeightSet == "*" ? "company default" : "team")} weights), below {DerivedFigures.MinProcessWeight}";
 }
 
+/// <summary>An enabled indicator of the catalog (reporting.indicator) as compute reads it.</summary>
+internal sealed record CatalogIndicator(string Code, string NameZhCn, string NameZhTw, string NameEn, string Category, int SortOrder)
+{
+    /// <summary>The catalog's name in a team locale.</summary>
+    public string Name(string locale) => TeamLocale.Pick(locale, NameZhCn, NameZhTw, NameEn);
+}
+
 public sealed record DerivedResult(int RepScores, int Anomalies, int TeamIssues, IReadOnlyList<ConfigWarning> Warnings)
 {
     public override string ToString() =>
@@ -22,7 +30,7 @@ public sealed record DerivedResult(int RepScores, int Anomalies, int TeamIssues,
 
 /// <summary>
 /// What compute concludes from a month's indicator values (docs/indicators.md): rep scores and tiers, weight-set
-/// warnings, anomalies with their reason drafts, and team-wide issues. Every step is one statement (or one
+/// warnings, anomalies with their reason drafts, and team-wide issues (written by Findings/TeamIssues). Every step is one statement (or one
 /// per indicator family) for all reps, and the month's previous rows are replaced in one transaction, so a
 /// recompute never leaves a mix of old and new conclusions.
 /// </summary>
@@ -48,8 +56,6 @@ public static class DerivedFigures
         /// <summary>The anomaly rules that fire, comma-separated; empty when none does, null without a value.</summary>
         public string? Rules { get; set; }
     }
-
-    private sealed record CatalogRow(string Code, string NameZhCn, string NameZhTw, string NameEn, string Category, int SortOrder);
 
     /// <summary>
     /// The weights in force: a team is scored with its own set if it has any weight of its own, else with the
@@ -102,7 +108,7 @@ public static class DerivedFigures
         var cap = Setting(settings, "score_cap", Scoring.DefaultCap);
         var issueCompletion = Setting(settings, "team_issue_completion", 80m);
         var issueShare = Setting(settings, "team_issue_share", 0.5m);
-        var catalog = (await conn.QueryAsync<CatalogRow>(new CommandDefinition(
+        var catalog = (await conn.QueryAsync<CatalogIndicator>(new CommandDefinition(
                 "select code, name_zh_cn, name_zh_tw, name_en, category, sort_order from reporting.indicator where enabled",
                 transaction: tx, cancellationToken: ct)))
             .ToDictionary(c => c.Code, StringComparer.Ordinal);
@@ -112,12 +118,15 @@ public static class DerivedFigures
         await conn.ExecuteAsync(new CommandDefinition("""
             delete from reporting.rep_score where period = @period;
             delete from reporting.anomaly where period = @period;
-            delete from reporting.finding where period = @period and kind in ('team_issue', 'config_warning');
+            delete from reporting.finding where period = @period and kind = 'config_warning';
             """, args, tx, cancellationToken: ct));
         var scores = await WriteRepScoresAsync(conn, tx, period, month, weights, cap, ct);
         var warnings = await WriteWeightWarningsAsync(conn, tx, period, month, weights, catalog, ct);
         var anomalies = await WriteAnomaliesAsync(conn, period, flagged, drafts, ct);
-        var issues = await WriteTeamIssuesAsync(conn, tx, period, month, catalog, issueCompletion, issueShare, ct);
+        var issues = await TeamIssues.WriteAsync(conn, tx, period,
+            month.Where(r => r.Completion is not null && r.HasTeam)
+                .Select(r => new TeamIssues.Completion(r.TeamId, TeamLocale.Of(r.Locale), r.Indicator!, r.Completion!.Value)),
+            catalog, issueCompletion, issueShare, ct);
         await tx.CommitAsync(ct);
         return new DerivedResult(scores, anomalies, issues, warnings);
     }
@@ -210,7 +219,7 @@ public static class DerivedFigures
     /// Weights of disabled indicators are left out: they weigh nothing in any score.
     /// </summary>
     private static async Task<IReadOnlyList<ConfigWarning>> WriteWeightWarningsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period,
-        List<MonthRow> month, WeightSets weights, Dictionary<string, CatalogRow> catalog, CancellationToken ct)
+        List<MonthRow> month, WeightSets weights, Dictionary<string, CatalogIndicator> catalog, CancellationToken ct)
     {
         var sets = month.Where(r => r.HasTeam).DistinctBy(r => r.TeamId).OrderBy(r => r.TeamId, StringComparer.Ordinal).Select(r =>
         {
@@ -222,7 +231,7 @@ public static class DerivedFigures
         var warnings = new List<(ConfigWarning Warning, string Detail)>();
         foreach (var s in sets)
         {
-            var t = DraftText.For(s.Locale);
+            var t = FindingText.For(s.Locale);
             var which = s.WeightSet == "*" ? t.DefaultWeights : t.TeamWeights;
             if (s.Total != WeightTotal)
                 warnings.Add((new ConfigWarning(s.TeamId, s.WeightSet, "weight_sum", s.Total), t.F(t.WeightSum, DraftText.Weight(s.Total), which)));
@@ -258,36 +267,5 @@ public static class DerivedFigures
             await copy.WriteAsync(drafts[i], NpgsqlTypes.NpgsqlDbType.Text, ct);
         }
         return (int)await copy.CompleteAsync(ct);
-    }
-
-    /// <summary>
-    /// 團隊共性問題: counted among the team's active reps that have a completion for the indicator (a rep
-    /// with no target or no value can neither be below nor above it), so "half" is half of those.
-    /// </summary>
-    private static async Task<int> WriteTeamIssuesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period, List<MonthRow> month,
-        Dictionary<string, CatalogRow> catalog, decimal threshold, decimal share, CancellationToken ct)
-    {
-        // An indicator disabled since the month was read has no team issue.
-        var issues = month.Where(r => r.Completion is not null && r.HasTeam && catalog.ContainsKey(r.Indicator!))
-            .GroupBy(r => (r.TeamId, Indicator: r.Indicator!))
-            .Select(g => (g.Key.TeamId, Locale: TeamLocale.Of(g.First().Locale), Indicator: catalog[g.Key.Indicator],
-                Reps: g.Count(), Below: g.Count(r => r.Completion < threshold)))
-            .Where(i => i.Below > 0 && i.Below >= share * i.Reps)
-            .OrderBy(i => i.TeamId, StringComparer.Ordinal).ThenBy(i => i.Indicator.SortOrder).ThenBy(i => i.Indicator.Code, StringComparer.Ordinal)
-            .ToList();
-        var details = issues.Select(i =>
-        {
-            var t = DraftText.For(i.Locale);
-            var name = i.Locale switch { "zh-TW" => i.Indicator.NameZhTw, "en" => i.Indicator.NameEn, _ => i.Indicator.NameZhCn };
-            return t.F(t.TeamIssue, name, i.Reps, i.Below, DraftText.Weight(threshold));
-        }).ToArray();
-        return await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.finding(period, team_id, kind, indicator, detail)
-            select @period, f.team_id, 'team_issue', f.indicator, f.detail
-            from unnest(@teams::text[], @indicators::text[], @details::text[]) f(team_id, indicator, detail)
-            """, new
-        {
-            period = period.Start, teams = issues.Select(i => i.TeamId).ToArray(), indicators = issues.Select(i => i.Indicator.Code).ToArray(), details,
-        }, tx, cancellationToken: ct));
     }
 }

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace SalesReporting.Data.Indicators;
 
 /// <summary>
-/// The words of the anomaly reason drafts, team-issue and configuration-warning lines, per team locale
-/// (zh-CN default, zh-TW, en). Amounts are printed the way the form prints them: 万元 / 萬元 / CNY 10k,
+/// The words of the anomaly reason drafts, per team locale (zh-CN default, zh-TW, en): one table per locale, as
+/// <c>WorkspaceText</c>; the findings' lines (team-wide issues and configuration warnings among them) are
+/// <see cref="Findings.FindingText"/>. Amounts are printed the way the form prints them: 万元 / 萬元 / CNY 10k,
 /// one decimal, half away from zero. Placeholders are composite-format indexes.
 /// </summary>
 public sealed class DraftText
@@ -58,22 +59,8 @@ public sealed class DraftText
     public required string Completion { get; init; }
     public required string LastMonth { get; init; }
 
-    /// <summary>{0} indicator, {1} reps with a completion, {2} of them below, {3} the threshold.</summary>
-    public required string TeamIssue { get; init; }
-    /// <summary>{0} total weight, {1} which weight set.</summary>
-    public required string WeightSum { get; init; }
-    /// <summary>{0} process weight, {1} minimum, {2} which weight set.</summary>
-    public required string ProcessWeight { get; init; }
-    public required string TeamWeights { get; init; }
-    public required string DefaultWeights { get; init; }
-
     /// <summary>The team's locale as the form reads it: zh-TW and en as such, anything else zh-CN.</summary>
-    public static DraftText For(string? locale) => locale switch
-    {
-        "zh-TW" => ZhTw,
-        "en" => En,
-        _ => ZhCn,
-    };
+    public static DraftText For(string? locale) => Data.TeamLocale.Pick(locale, ZhCn, ZhTw, En);
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -114,10 +101,6 @@ public sealed class DraftText
         Orders = "成交 {0} 单，合计 {1}，最小一单 {2} {3}",
         LowScores = "低分", LowScore = "{0} {1} 分", OfSurveys = "（共 {0} 份问卷）",
         Actual = "实际 {0}", Target = "目标 {0}", Completion = "完成率 {0}", LastMonth = "上月 {0}",
-        TeamIssue = "{0}：{1} 名代表中 {2} 名完成率低于 {3}%",
-        WeightSum = "指标权重合计 {0}，应为 100（{1}）",
-        ProcessWeight = "过程指标权重合计 {0}，低于 {1}（{2}）",
-        TeamWeights = "本团队权重", DefaultWeights = "公司默认权重",
     };
 
     public static DraftText ZhTw { get; } = new()
@@ -137,10 +120,6 @@ public sealed class DraftText
         Orders = "成交 {0} 單，合計 {1}，最小一單 {2} {3}",
         LowScores = "低分", LowScore = "{0} {1} 分", OfSurveys = "（共 {0} 份問卷）",
         Actual = "實際 {0}", Target = "目標 {0}", Completion = "完成率 {0}", LastMonth = "上月 {0}",
-        TeamIssue = "{0}：{1} 名代表中 {2} 名完成率低於 {3}%",
-        WeightSum = "指標權重合計 {0}，應為 100（{1}）",
-        ProcessWeight = "過程指標權重合計 {0}，低於 {1}（{2}）",
-        TeamWeights = "本團隊權重", DefaultWeights = "公司預設權重",
     };
 
     public static DraftText En { get; } = new()
@@ -160,9 +139,5 @@ public sealed class DraftText
         Orders = "{0} orders won, total {1}, smallest {2} {3}",
         LowScores = "Low scores", LowScore = "{0} {1}", OfSurveys = " (of {0} surveys)",
         Actual = "Actual {0}", Target = "target {0}", Completion = "completion {0}", LastMonth = "last month {0}",
-        TeamIssue = "{0}: {2} of {1} reps below {3}% completion",
-        WeightSum = "Indicator weights sum to {0}, not 100 ({1})",
-        ProcessWeight = "Process indicators weigh {0} in total, below {1} ({2})",
-        TeamWeights = "team weights", DefaultWeights = "company default weights",
     };
 }

@@ -5,22 +5,22 @@ using SalesReporting.Reports.Forms;
 
 namespace SalesReporting.Reports.Delivery;
 
-/// <summary>The month-end email to one rep: subject and body in the team's locale, key figures in the body, the form attached.</summary>
+/// <summary>The month-end email to one rep: subject and body in the team's locale, the key indicators (the catalog's
+/// summary_order, as the team summary's columns) in the body, the form attached.</summary>
 public static class FormEmail
 {
-    private static readonly string[] KeyIndicators = ["revenue", "collection_rate", "new_customers", "visits", "lead_conversion", "proposals"];
-
     public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{SalesReporting.Data.FileNames.Part(form.Rep.RepId)}.pdf";
 
     public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl)
     {
-        var t = Texts(form.Locale);
+        var t = FormEmailText.For(form.Locale);
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(toName, toEmail));
-        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, Labels.For(form.Locale).FormatPeriod(form.Period), form.Rep.RepName);
+        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, FormText.For(form.Locale).FormatPeriod(form.Period), form.Rep.RepName);
 
-        var rows = form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+        var keys = KeyIndicators.Of(form.Indicators).ToList();
+        var rows = keys.Select(i =>
             $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Format.Value(i.Target, i.Unit)}</td><td style=\"text-align:right\">{Format.Value(i.Actual, i.Unit)}</td>" +
             $"<td style=\"text-align:right\">{Format.Completion(i.Completion)}</td></tr>");
         var score = form.Score.Score is { } s ? Format.Score(s) : "—";
@@ -28,7 +28,7 @@ public static class FormEmail
         var html = $"""
             <!DOCTYPE html><html><body style="font-family:sans-serif">
             <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName))}</p>
-            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, Labels.For(form.Locale).FormatPeriod(form.Period)))}</p>
+            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, FormText.For(form.Locale).FormatPeriod(form.Period)))}</p>
             <p>{t.Score}: <b>{score}</b></p>
             <table border="1" cellpadding="4" style="border-collapse:collapse">
             <tr><th>{t.Indicator}</th><th>{t.Target}</th><th>{t.Actual}</th><th>{t.Completion}</th></tr>
@@ -38,8 +38,8 @@ public static class FormEmail
             </body></html>
             """;
         var text = string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName) + "\n\n" +
-                   string.Format(CultureInfo.InvariantCulture, t.Intro, Labels.For(form.Locale).FormatPeriod(form.Period)) + "\n" +
-                   string.Join("\n", form.Indicators.Where(i => KeyIndicators.Contains(i.Code)).Select(i =>
+                   string.Format(CultureInfo.InvariantCulture, t.Intro, FormText.For(form.Locale).FormatPeriod(form.Period)) + "\n" +
+                   string.Join("\n", keys.Select(i =>
                        $"{i.Name}: {Format.Value(i.Actual, i.Unit)} / {Format.Value(i.Target, i.Unit)} = {Format.Completion(i.Completion)}")) +
                    (acknowledgeUrl is null ? "" : $"\n\n{t.Acknowledge}: {acknowledgeUrl}");
         var body = new BodyBuilder { HtmlBody = html, TextBody = text };
@@ -47,13 +47,4 @@ public static class FormEmail
         message.Body = body.ToMessageBody();
         return message;
     }
-
-    private sealed record T(string Subject, string Greeting, string Intro, string Score, string Indicator, string Target, string Actual, string Completion, string Acknowledge);
-
-    private static T Texts(string locale) => locale switch
-    {
-        "zh-TW" => new("【業績反饋】{0} {1}", "{0}，您好：", "附件是您 {0} 的銷售團隊業績跟蹤與反饋表。", "綜合得分", "指標", "目標值", "實際值", "完成率", "確認已收到"),
-        "en" => new("[Performance feedback] {0} {1}", "Dear {0},", "Attached is your sales performance tracking & feedback form for {0}.", "Weighted score", "Indicator", "Target", "Actual", "Completion", "Confirm receipt"),
-        _ => new("【业绩反馈】{0} {1}", "{0}，您好：", "附件是您 {0} 的销售团队业绩跟踪与反馈表。", "综合得分", "指标", "目标值", "实际值", "完成率", "确认已收到"),
-    };
 }

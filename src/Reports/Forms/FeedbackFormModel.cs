@@ -39,10 +39,19 @@ public sealed record ScoreSummary(decimal? Score, string? Tier);
 /// <param name="Mom">percentage points for percent units, else relative change in %; null = no value</param>
 /// <param name="NoValueReason">why Completion is empty: "no_target", "no_actual" (empty denominator), or null</param>
 /// <param name="Trend">the last six months' actuals, oldest first, this month last; null where none</param>
+/// <param name="Name">the catalog's name (reporting.indicator) in the form's locale</param>
+/// <param name="SummaryOrder">the catalog's summary_order: a key indicator (summary column, email, month-end table); null = not one</param>
 public sealed record IndicatorLine(
     string Code, string Category, string Name, string Unit, string Direction,
     decimal? Target, decimal? Actual, decimal? Completion, decimal? Gap, decimal? Mom, decimal? Yoy,
-    string? NoValueReason, bool IsAnomaly, string? AnomalyReason, IReadOnlyList<decimal?> Trend);
+    string? NoValueReason, bool IsAnomaly, string? AnomalyReason, IReadOnlyList<decimal?> Trend, int? SummaryOrder = null);
+
+/// <summary>The key indicators of a form: those of the catalog's summary_order, in that order, as the team summary's columns.</summary>
+public static class KeyIndicators
+{
+    public static IEnumerable<IndicatorLine> Of(IEnumerable<IndicatorLine> indicators) =>
+        indicators.Where(i => i.SummaryOrder is not null).OrderBy(i => i.SummaryOrder).ThenBy(i => i.Code, StringComparer.Ordinal);
+}
 
 /// <param name="Kind">visit | call | proposal | negotiation | contract | demo</param>
 public sealed record KeyActionLine(string Customer, string? Industry, bool IsKeyAccount, string Kind, string Subject,

@@ -13,7 +13,7 @@ public sealed class FormHtml(ILoggerFactory? loggerFactory = null) : IAsyncDispo
     {
         ArgumentNullException.ThrowIfNull(form);
         // Fail on a bad locale here, with its own message, rather than inside the component.
-        _ = Labels.For(form.Locale);
+        _ = FormText.For(form.Locale);
         return _html.RenderAsync<FeedbackFormView>(nameof(FeedbackFormView.Form), form);
     }
 

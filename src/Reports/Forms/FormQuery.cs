@@ -11,7 +11,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     private sealed record RepRow(string RepId, string RepName, string TeamId, string TeamName, string? Region, string? ManagerName,
         string? ManagerEmail, string? Locale, DateOnly? HireDate, string Email);
     private sealed record ResultRow(string RepId, string Code, string Category, string NameZhCn, string NameZhTw, string NameEn,
-        string Unit, string Direction, bool HasTarget, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
+        string Unit, string Direction, bool HasTarget, int? SummaryOrder, decimal? Actual, decimal? Target, decimal? Completion, decimal? Gap,
         decimal? Mom, decimal? Yoy, string? Reason, bool IsAnomaly);
     private sealed record TrendRow(string RepId, string Indicator, DateOnly Period, decimal? Actual);
     private sealed record ActivityRow(string RepId, string Customer, string? Industry, bool IsKey, string Kind, string? Subject,
@@ -51,7 +51,7 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
             from staging.reps r join staging.teams t using (team_id) where r.rep_id = any(@reps)
             """, args, cancellationToken: ct));
         var results = (await conn.QueryAsync<ResultRow>(new CommandDefinition("""
-            select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target,
+            select x.rep_id, i.code, i.category, i.name_zh_cn, i.name_zh_tw, i.name_en, i.unit, i.direction, i.has_target, i.summary_order,
                    x.actual, x.target, x.completion, x.gap, x.mom, x.yoy,
                    coalesce(ar.reason, an.draft) as reason, an.rep_id is not null as is_anomaly
             from reporting.indicator_result_of(@period) x
@@ -116,8 +116,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 var trend = Enumerable.Range(0, 6).Select(i => period.Add(i - 5).Start)
                     .Select(p => trends[(rep.RepId, r.Code)].FirstOrDefault(t => t.Period == p)?.Actual).ToList();
                 var noValue = r.Completion is not null ? null : !r.HasTarget || r.Target is null or 0 ? "no_target" : "no_actual";
-                return new IndicatorLine(r.Code, r.Category, locale switch { "zh-TW" => r.NameZhTw, "en" => r.NameEn, _ => r.NameZhCn },
-                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, r.IsAnomaly, r.Reason, trend);
+                return new IndicatorLine(r.Code, r.Category, TeamLocale.Pick(locale, r.NameZhCn, r.NameZhTw, r.NameEn),
+                    r.Unit, r.Direction, r.Target, r.Actual, r.Completion, r.Gap, r.Mom, r.Yoy, noValue, r.IsAnomaly, r.Reason, trend, r.SummaryOrder);
             }).ToList();
             // The score compute stored (weights and cap in force then) is the one answer the form, the summary and the follow-ups share.
             scores.TryGetValue(rep.RepId, out var stored);

@@ -20,7 +20,7 @@ public static class Format
     public static string Percent(decimal value) => Round(value, 1).ToString("0.0", Invariant) + "%";
 
     /// <summary>A completion rate, or "—" when it has no value.</summary>
-    public static string Completion(decimal? completion) => completion is { } c ? Percent(c) : Labels.En.NoValue;
+    public static string Completion(decimal? completion) => completion is { } c ? Percent(c) : FormText.En.NoValue;
 
     /// <summary>
     /// A target or actual in its indicator's unit: 万元 with up to two decimals (85 → "85", 96.59 → "96.59"),
@@ -28,7 +28,7 @@ public static class Format
     /// </summary>
     public static string Value(decimal? value, string unit)
     {
-        if (value is not { } v) return Labels.En.NoValue;
+        if (value is not { } v) return FormText.En.NoValue;
         return unit switch
         {
             "wan_yuan" => Round(v, 2).ToString("#,##0.##", Invariant),
@@ -46,7 +46,7 @@ public static class Format
     /// percent-unit indicator (its change is in percentage points), "环比 持平" below 0.5, null when there is
     /// no previous value to compare with.
     /// </summary>
-    public static string? Change(decimal? change, string unit, string word, Labels labels)
+    public static string? Change(decimal? change, string unit, string word, FormText labels)
     {
         if (change is not { } c) return null;
         if (Math.Abs(c) < FlatThreshold) return $"{word} {labels.Flat}";

@@ -13,8 +13,9 @@ public static class SummaryEmail
 
     public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf)
     {
-        var l = Labels.For(summary.Locale);
-        var s = SummaryLabels.For(summary.Locale);
+        var l = FormText.For(summary.Locale);
+        var s = SummaryText.For(summary.Locale);
+        var m = SummaryEmailText.For(summary.Locale);
         string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
         string E(string text) => WebUtility.HtmlEncode(text);
         var period = l.FormatPeriod(summary.Period);
@@ -22,12 +23,12 @@ public static class SummaryEmail
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(toName, toEmail));
-        message.Subject = F(s.MailSubject, period, summary.TeamName);
+        message.Subject = F(m.Subject, period, summary.TeamName);
 
         var average = summary.AverageScore is { } avg ? Format.Score(avg) : l.NoValue;
         var tiers = $"{l.TierHigh} {summary.TierCount("high")} · {l.TierOnTrack} {summary.TierCount("on_track")} · {l.TierImprove} {summary.TierCount("improve")}";
         var acknowledged = $"{summary.AcknowledgedCount} / {summary.Reps.Count}";
-        var attention = SummaryLabels.FindingKinds
+        var attention = SummaryText.FindingKinds
             .Select(k => (Title: s.FindingTitle(k), Count: summary.Findings.Count(f => f.Kind == k)))
             .Prepend((Title: s.SectionOverdue, Count: summary.OverdueActions.Count))
             .Where(x => x.Count > 0).ToList();
@@ -40,21 +41,21 @@ public static class SummaryEmail
             $"<td style=\"text-align:right\">{(r.Score is { } sc ? Format.Score(sc) : l.NoValue)}</td><td>{E(l.TierName(r.Tier) ?? "")}</td></tr>");
         var html = $"""
             <!DOCTYPE html><html><body style="font-family:sans-serif">
-            <p>{E(F(s.MailGreeting, summary.ManagerName))}</p>
-            <p>{E(F(s.MailIntro, period, summary.TeamName))}</p>
+            <p>{E(F(m.Greeting, summary.ManagerName))}</p>
+            <p>{E(F(m.Intro, period, summary.TeamName))}</p>
             <p>{E(s.RepCount)}: <b>{summary.Reps.Count}</b> · {E(s.AverageScore)}: <b>{average}</b> · {E(s.TierCounts)}: {E(tiers)} · {E(s.Acknowledgements)}: {acknowledged}</p>
             <table border="1" cellpadding="4" style="border-collapse:collapse">
             <tr><th>{E(s.ColRank)}</th><th>{E(s.ColRep)}</th>{header}<th>{E(l.Score)}</th><th>{E(l.Tier)}</th></tr>
             {string.Join("\n", rows)}
             </table>
-            {(attention.Count == 0 ? "" : $"<p>{E(s.MailFindings)}:</p><ul>{string.Concat(attention.Select(a => $"<li>{E(a.Title)}: {a.Count}</li>"))}</ul>")}
+            {(attention.Count == 0 ? "" : $"<p>{E(m.Findings)}:</p><ul>{string.Concat(attention.Select(a => $"<li>{E(a.Title)}: {a.Count}</li>"))}</ul>")}
             <p>{E(s.QuarantinedRows)}: {E(quality)}</p>
             </body></html>
             """;
-        var text = F(s.MailGreeting, summary.ManagerName) + "\n\n" + F(s.MailIntro, period, summary.TeamName) + "\n" +
+        var text = F(m.Greeting, summary.ManagerName) + "\n\n" + F(m.Intro, period, summary.TeamName) + "\n" +
                    $"{s.RepCount}: {summary.Reps.Count}; {s.AverageScore}: {average}; {s.TierCounts}: {tiers}; {s.Acknowledgements}: {acknowledged}\n" +
                    string.Join("\n", summary.Reps.Select(r => $"{r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue}. {r.RepName}: {(r.Score is { } sc ? Format.Score(sc) : l.NoValue)} {l.TierName(r.Tier)}")) +
-                   (attention.Count == 0 ? "" : "\n\n" + s.MailFindings + ":\n" + string.Join("\n", attention.Select(a => $"- {a.Title}: {a.Count}"))) +
+                   (attention.Count == 0 ? "" : "\n\n" + m.Findings + ":\n" + string.Join("\n", attention.Select(a => $"- {a.Title}: {a.Count}"))) +
                    $"\n\n{s.QuarantinedRows}: {quality}";
         var body = new BodyBuilder { HtmlBody = html, TextBody = text };
         body.Attachments.Add(AttachmentName(summary), pdf, new ContentType("application", "pdf"));

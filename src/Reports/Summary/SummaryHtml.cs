@@ -11,7 +11,7 @@ public sealed class SummaryHtml(ILoggerFactory? loggerFactory = null) : IAsyncDi
     public Task<string> RenderAsync(TeamSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        _ = Forms.Labels.For(summary.Locale);
+        _ = Forms.FormText.For(summary.Locale);
         return _html.RenderAsync<TeamSummaryView>(nameof(TeamSummaryView.Summary), summary);
     }
 

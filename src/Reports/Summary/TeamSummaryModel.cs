@@ -47,6 +47,8 @@ public sealed record SummaryRepRow(string RepId, string RepName, bool IsNewHire,
     IReadOnlyList<decimal?> Completions, decimal? Score, string? Tier, int? Rank, bool Acknowledged);
 
 /// <param name="Kind">team_issue | authenticity | spot_check | new_hire_ramp | key_account_risk | config_warning</param>
-public sealed record SummaryFinding(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail);
+/// <param name="IndicatorName">the catalog's name of Indicator in the team's locale; null without one</param>
+public sealed record SummaryFinding(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail,
+    string? IndicatorName = null);
 
 public sealed record OverdueAction(string RepId, string RepName, string Problem, string Action, string Owner, DateOnly DueOn, int DaysOverdue);

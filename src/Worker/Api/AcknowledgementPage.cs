@@ -24,14 +24,14 @@ public static class AcknowledgementPage
         AcknowledgementLinks links, Databases db, bool record, CancellationToken ct)
     {
         var check = links.Check(period, rep_id, exp, sig);
-        if (check == LinkCheck.Invalid || !Period.TryParse(period, out var p)) return Page(403, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
+        if (check == LinkCheck.Invalid || !Period.TryParse(period, out var p)) return Page(403, BothInvalid);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var locale = await conn.ExecuteScalarAsync<string?>(new CommandDefinition($"""
             select {TeamLocale.Sql}
             from staging.reps r join staging.teams t using (team_id) where r.rep_id = @rep_id
             """, new { rep_id }, cancellationToken: ct));
-        if (locale is null) return Page(404, Texts("zh-CN").Invalid + " / " + Texts("en").Invalid);
-        var t = Texts(locale);
+        if (locale is null) return Page(404, BothInvalid);
+        var t = AcknowledgementText.For(locale);
         if (check == LinkCheck.Expired) return Page(410, t.Expired);
         // The first confirmation counts; opening the link again shows when it was given.
         var at = record
@@ -60,19 +60,10 @@ public static class AcknowledgementPage
             $"""<p><a href="/app/reps/{WebUtility.HtmlEncode(Uri.EscapeDataString(rep_id))}/{p}">{WebUtility.HtmlEncode(t.Workspace)}</a></p>""");
     }
 
+    /// <summary>Before the rep (and so the locale) is known: both the default's words and English.</summary>
+    private static string BothInvalid => AcknowledgementText.ZhCn.Invalid + " / " + AcknowledgementText.En.Invalid;
+
     private static IResult Page(int status, string message, string locale = "zh-CN", string form = "") => Results.Content(
         $"""<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8"><title>SalesReporting</title></head><body style="font-family:sans-serif"><p>{WebUtility.HtmlEncode(message)}</p>{form}</body></html>""",
         "text/html; charset=utf-8", statusCode: status);
-
-    private sealed record T(string Confirmed, string Expired, string Invalid, string Prompt, string Button, string Workspace);
-
-    private static T Texts(string locale) => locale switch
-    {
-        "zh-TW" => new("已確認收到 {0} 的業績跟蹤與反饋表（{1}）。謝謝！", "此確認連結已過期，請聯絡您的銷售經理。", "此確認連結無效。",
-            "請確認您已收到 {0} 的業績跟蹤與反饋表。", "確認已收到", "在工作台中回覆或提出異議"),
-        "en" => new("Receipt of your {0} performance feedback form is confirmed ({1}). Thank you!", "This confirmation link has expired; please contact your sales manager.", "This confirmation link is not valid.",
-            "Please confirm that you have received your {0} performance feedback form.", "Confirm receipt", "Answer or dispute a figure in the workspace"),
-        _ => new("已确认收到 {0} 的业绩跟踪与反馈表（{1}）。谢谢！", "此确认链接已过期，请联系您的销售经理。", "此确认链接无效。",
-            "请确认您已收到 {0} 的业绩跟踪与反馈表。", "确认已收到", "在工作台中回复或提出异议"),
-    };
 }

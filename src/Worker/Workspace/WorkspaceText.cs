@@ -4,7 +4,7 @@ namespace SalesReporting.Worker.Workspace;
 
 /// <summary>
 /// Every word the workspace shows, in zh-CN (the default), zh-TW and en: one table per document, as the form's
-/// <see cref="Reports.Forms.Labels"/>. Words the form already has (sections, columns, statuses, 人/貨/場) come from there.
+/// <see cref="Reports.Forms.FormText"/>. Words the form already has (sections, columns, statuses, 人/貨/場) come from there.
 /// </summary>
 public sealed class WorkspaceText
 {
@@ -152,12 +152,7 @@ public sealed class WorkspaceText
         _ => kind,
     };
 
-    public static WorkspaceText For(string? locale) => locale switch
-    {
-        "zh-TW" => ZhTw,
-        "en" => En,
-        _ => ZhCn,
-    };
+    public static WorkspaceText For(string? locale) => Data.TeamLocale.Pick(locale, ZhCn, ZhTw, En);
 
     private static readonly WorkspaceText ZhCn = new()
     {

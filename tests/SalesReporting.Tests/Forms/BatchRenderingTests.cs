@@ -91,8 +91,8 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
                 Assert.DoesNotContain(other.Rep.RepName, text, StringComparison.Ordinal);
             // Every form counts its own sections from 1: the section counter does not run on across the batch.
             Assert.Contains("1. 基本信息", text, StringComparison.Ordinal);
-            Assert.Contains("2. " + Labels.For("zh-TW").SectionIndicators, text, StringComparison.Ordinal);
-            Assert.Contains("5. " + Labels.For("zh-TW").SectionFeedback, text, StringComparison.Ordinal);
+            Assert.Contains("2. " + FormText.For("zh-TW").SectionIndicators, text, StringComparison.Ordinal);
+            Assert.Contains("5. " + FormText.For("zh-TW").SectionFeedback, text, StringComparison.Ordinal);
             Assert.DoesNotContain("6. 基本信息", text, StringComparison.Ordinal);
             // The marker links that locate each form in the batch do not travel into the form.
             Assert.All(pages, p => Assert.Empty(p.GetAnnotations()));
@@ -142,7 +142,7 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
             var others = forms.Where((_, k) => k != i).Select(f => f.Rep.RepName);
             Assert.Contains(forms[i].Rep.RepName, text, StringComparison.Ordinal);
             Assert.All(others, o => Assert.DoesNotContain(o, text, StringComparison.Ordinal));
-            Assert.Contains(Labels.For(forms[i].Locale).Title, text, StringComparison.Ordinal);
+            Assert.Contains(FormText.For(forms[i].Locale).Title, text, StringComparison.Ordinal);
             Assert.Equal("1 / 1", Footer(document.GetPage(1)));
         }
     }

@@ -51,25 +51,25 @@ public sealed class FormatTests
     public void Month_on_month_change_is_relative_for_amounts_and_in_points_for_rates(
         string locale, string change, string unit, string expected)
     {
-        var labels = Labels.For(locale);
+        var labels = FormText.For(locale);
         Assert.Equal(expected, Format.Change(decimal.Parse(change, System.Globalization.CultureInfo.InvariantCulture), unit, labels.Mom, labels));
     }
 
     [Fact]
     public void A_change_without_previous_value_is_no_value() =>
-        Assert.Null(Format.Change(null, "count", "环比", Labels.ZhCn));
+        Assert.Null(Format.Change(null, "count", "环比", FormText.ZhCn));
 
     [Theory]
     [InlineData("zh-CN", "2026年10月")]
     [InlineData("zh-TW", "2026年10月")]
     [InlineData("en", "Oct 2026")]
     public void The_period_is_written_the_locale_way(string locale, string expected) =>
-        Assert.Equal(expected, Labels.For(locale).FormatPeriod(new SalesReporting.Data.Period(2026, 10)));
+        Assert.Equal(expected, FormText.For(locale).FormatPeriod(new SalesReporting.Data.Period(2026, 10)));
 
     [Fact]
     public void An_unknown_locale_is_rejected_with_the_supported_ones_named()
     {
-        var error = Assert.Throws<ArgumentException>(() => Labels.For("fr"));
+        var error = Assert.Throws<ArgumentException>(() => FormText.For("fr"));
         Assert.StartsWith("Unknown form locale 'fr': expected one of zh-CN, zh-TW, en.", error.Message, StringComparison.Ordinal);
     }
 }

@@ -37,6 +37,17 @@ public sealed class IndicatorCatalogGuardTests() : HostedDatabaseTest("sr_catalo
     }
 
     [Fact]
+    public async Task The_sample_forms_carry_the_catalogs_names_and_key_indicators()
+    {
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var catalog = (await conn.QueryAsync<(string Code, string ZhCn, string ZhTw, string En, int? SummaryOrder)>(
+            "select code, name_zh_cn, name_zh_tw, name_en, summary_order from reporting.indicator")).ToDictionary(c => c.Code);
+        foreach (var (code, sample) in Demo.SampleForms.Catalog)
+            Assert.Equal((catalog[code].ZhCn, catalog[code].ZhTw, catalog[code].En, (int?)sample.SummaryOrder),
+                (sample.ZhCn, sample.ZhTw, sample.En, catalog[code].SummaryOrder));
+    }
+
+    [Fact]
     public async Task A_query_returning_a_rep_twice_or_without_a_value_column_fails_alone_and_names_the_reason()
     {
         var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);

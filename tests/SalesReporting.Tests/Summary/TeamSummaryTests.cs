@@ -167,7 +167,7 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
 
         foreach (var word in words) Assert.Contains(word, text, StringComparison.Ordinal);
         // Rank, rep, six completions, score, tier: the first rows of the ranking table.
-        var labels = Labels.For(locale);
+        var labels = FormText.For(locale);
         Assert.Contains("1张伟", text, StringComparison.Ordinal);
         Assert.Contains("4李明", text, StringComparison.Ordinal);
         Assert.Contains($"85.0%83.3%80.0%83.3%72.0%83.3%82.9{Squeeze(labels.TierOnTrack)}", text, StringComparison.Ordinal);
@@ -179,7 +179,7 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         Assert.DoesNotContain("方案反复", text, StringComparison.Ordinal);
         Assert.DoesNotContain("别的团队逾期", text, StringComparison.Ordinal);
         using var document = PdfDocument.Open(await PrintAsync(summary));
-        Assert.Equal($"{SummaryLabels.For(locale).Title} · 华东区域销售一组 · {labels.FormatPeriod(TeamSummaryFixture.October)}", document.Information.Title);
+        Assert.Equal($"{SummaryText.For(locale).Title} · 华东区域销售一组 · {labels.FormatPeriod(TeamSummaryFixture.October)}", document.Information.Title);
     }
 
     [Fact]

@@ -1,10 +1,11 @@
 namespace SalesReporting.Reports.Summary;
 
 /// <summary>
-/// The words of the manager's team summary in zh-CN, zh-TW and en. Shared words (period, team, tiers,
-/// units, indicator names) come from the form's <see cref="Forms.Labels"/> so both documents say the same.
+/// The words of the manager's team summary in zh-CN, zh-TW and en: one table per document, as <c>WorkspaceText</c>
+/// (docs/design.md, "Text in three languages"). Shared words (period, team, tiers, units) come from the form's
+/// <see cref="Forms.FormText"/> so both documents say the same; indicator names from the catalog, on the model.
 /// </summary>
-public sealed class SummaryLabels
+public sealed class SummaryText
 {
     public required string Title { get; init; }
     public required string SectionOverview { get; init; }
@@ -34,29 +35,15 @@ public sealed class SummaryLabels
     public required string WholeTeam { get; init; }
     public required IReadOnlyDictionary<string, string> FindingTitles { get; init; }
 
-    // The email.
-    /// <summary>{0} = period, {1} = team name.</summary>
-    public required string MailSubject { get; init; }
-    /// <summary>{0} = manager name.</summary>
-    public required string MailGreeting { get; init; }
-    /// <summary>{0} = period, {1} = team name.</summary>
-    public required string MailIntro { get; init; }
-    public required string MailFindings { get; init; }
-
     /// <summary>The order in which the summary lists its findings, each under its own heading.</summary>
     public static IReadOnlyList<string> FindingKinds { get; } =
         ["team_issue", "key_account_risk", "authenticity", "spot_check", "new_hire_ramp", "config_warning"];
 
     public string FindingTitle(string kind) => FindingTitles.TryGetValue(kind, out var title) ? title : kind;
 
-    public static SummaryLabels For(string? locale) => Forms.Labels.For(locale).Locale switch
-    {
-        "zh-TW" => ZhTw,
-        "en" => En,
-        _ => ZhCn,
-    };
+    public static SummaryText For(string? locale) => Data.TeamLocale.Pick(Forms.FormText.For(locale).Locale, ZhCn, ZhTw, En);
 
-    public static SummaryLabels ZhCn { get; } = new()
+    public static SummaryText ZhCn { get; } = new()
     {
         Title = "销售团队业绩汇总",
         SectionOverview = "团队概况",
@@ -91,13 +78,9 @@ public sealed class SummaryLabels
             ["new_hire_ramp"] = "新人成长对比",
             ["config_warning"] = "配置提醒",
         },
-        MailSubject = "【团队汇总】{0} {1}",
-        MailGreeting = "{0}，您好：",
-        MailIntro = "附件是 {1} {0} 的团队业绩汇总。",
-        MailFindings = "待关注事项",
     };
 
-    public static SummaryLabels ZhTw { get; } = new()
+    public static SummaryText ZhTw { get; } = new()
     {
         Title = "銷售團隊業績匯總",
         SectionOverview = "團隊概況",
@@ -132,13 +115,9 @@ public sealed class SummaryLabels
             ["new_hire_ramp"] = "新人成長對比",
             ["config_warning"] = "配置提醒",
         },
-        MailSubject = "【團隊匯總】{0} {1}",
-        MailGreeting = "{0}，您好：",
-        MailIntro = "附件是 {1} {0} 的團隊業績匯總。",
-        MailFindings = "待關注事項",
     };
 
-    public static SummaryLabels En { get; } = new()
+    public static SummaryText En { get; } = new()
     {
         Title = "Sales team performance summary",
         SectionOverview = "Team overview",
@@ -173,9 +152,5 @@ public sealed class SummaryLabels
             ["new_hire_ramp"] = "New-hire ramp",
             ["config_warning"] = "Configuration warnings",
         },
-        MailSubject = "[Team summary] {0} {1}",
-        MailGreeting = "Dear {0},",
-        MailIntro = "Attached is the performance summary of {1} for {0}.",
-        MailFindings = "Needs attention",
     };
 }

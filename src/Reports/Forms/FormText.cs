@@ -4,9 +4,11 @@ namespace SalesReporting.Reports.Forms;
 
 /// <summary>
 /// Every word the feedback form prints, in zh-CN (the default), zh-TW (the wording of the template the
-/// teams use today) and en. The model carries codes (result, wan_yuan, overdue…); this turns them into words.
+/// teams use today) and en: one table per document, as <c>WorkspaceText</c> (docs/design.md, "Text in three
+/// languages"). The model carries codes (result, wan_yuan, overdue…); this turns them into words. Indicator
+/// names are not here: they are the catalog's (reporting.indicator), carried on the model.
 /// </summary>
-public sealed class Labels
+public sealed class FormText
 {
     public const string DefaultLocale = Data.TeamLocale.Default;
     public static IReadOnlyList<string> Locales { get; } = ["zh-CN", "zh-TW", "en"];
@@ -138,11 +140,8 @@ public sealed class Labels
     public required CultureInfo Culture { get; init; }
     public required string PeriodPattern { get; init; }
 
-    /// <summary>The catalog's default indicator names (docs/indicators.md), keyed by code.</summary>
-    public required IReadOnlyDictionary<string, string> IndicatorNames { get; init; }
-
     /// <summary>The labels of a locale; null or empty means zh-CN. An unknown locale is a configuration error.</summary>
-    public static Labels For(string? locale)
+    public static FormText For(string? locale)
     {
         if (string.IsNullOrWhiteSpace(locale)) return ZhCn;
         return locale.Trim().ToUpperInvariant() switch
@@ -224,8 +223,6 @@ public sealed class Labels
         _ => unit,
     };
 
-    public string IndicatorName(string code) => IndicatorNames.TryGetValue(code, out var name) ? name : code;
-
     public string NoValueReason(string? reason) => reason switch
     {
         "no_target" => NoTarget,
@@ -269,7 +266,7 @@ public sealed class Labels
         _ => effectiveness,
     };
 
-    public static Labels ZhCn { get; } = new()
+    public static FormText ZhCn { get; } = new()
     {
         Locale = "zh-CN",
         HtmlLang = "zh-CN",
@@ -371,24 +368,9 @@ public sealed class Labels
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-CN"),
         PeriodPattern = "yyyy年M月",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "销售额",
-            ["collection_rate"] = "回款率",
-            ["new_customers"] = "新客户数",
-            ["avg_order_value"] = "客单价",
-            ["gross_margin"] = "毛利率",
-            ["visits"] = "客户拜访量",
-            ["effective_visits"] = "有效拜访量",
-            ["lead_conversion"] = "有效线索转化率",
-            ["proposals"] = "方案提交数",
-            ["negotiation_cycle"] = "合同谈判周期",
-            ["team_share"] = "个人业绩占比",
-            ["customer_satisfaction"] = "客户满意度",
-        },
     };
 
-    public static Labels ZhTw { get; } = new()
+    public static FormText ZhTw { get; } = new()
     {
         Locale = "zh-TW",
         HtmlLang = "zh-TW",
@@ -490,24 +472,9 @@ public sealed class Labels
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-TW"),
         PeriodPattern = "yyyy年M月",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "銷售額",
-            ["collection_rate"] = "回款率",
-            ["new_customers"] = "新客戶數",
-            ["avg_order_value"] = "客單價",
-            ["gross_margin"] = "毛利率",
-            ["visits"] = "客戶拜訪量",
-            ["effective_visits"] = "有效拜訪量",
-            ["lead_conversion"] = "有效線索轉化率",
-            ["proposals"] = "方案提交數",
-            ["negotiation_cycle"] = "合同談判周期",
-            ["team_share"] = "個人業績占比",
-            ["customer_satisfaction"] = "客戶滿意度",
-        },
     };
 
-    public static Labels En { get; } = new()
+    public static FormText En { get; } = new()
     {
         Locale = "en",
         HtmlLang = "en",
@@ -609,20 +576,5 @@ public sealed class Labels
         Colon = ": ",
         Culture = CultureInfo.GetCultureInfo("en-US"),
         PeriodPattern = "MMM yyyy",
-        IndicatorNames = new Dictionary<string, string>
-        {
-            ["revenue"] = "Revenue",
-            ["collection_rate"] = "Collection rate",
-            ["new_customers"] = "New customers",
-            ["avg_order_value"] = "Average order value",
-            ["gross_margin"] = "Gross margin",
-            ["visits"] = "Customer visits",
-            ["effective_visits"] = "Effective visits",
-            ["lead_conversion"] = "Lead conversion rate",
-            ["proposals"] = "Proposals submitted",
-            ["negotiation_cycle"] = "Negotiation cycle",
-            ["team_share"] = "Share of team revenue",
-            ["customer_satisfaction"] = "Customer satisfaction",
-        },
     };
 }
