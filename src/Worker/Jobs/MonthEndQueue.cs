@@ -46,44 +46,55 @@ public static class MonthEndQueue
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (queued is null)
+            try
             {
-                var (state, reason) = StateOf(monitor, closeJobId);
-                switch (state)
+                if (queued is null)
                 {
-                    case Succeeded:
-                        using (var connection = storage.GetConnection())
-                            queued = SerializationHelper.Deserialize<MonthEndQueued>(connection.GetJobParameter(closeJobId, MonthEndQueued.Parameter), SerializationOption.User)
-                                ?? throw new InvalidOperationException($"month-end-close job {closeJobId} succeeded but recorded no team jobs.");
-                        Say($"month-end {request}: synced and computed; {queued.TeamJobIds.Length} team job(s), {queued.FormsTotal} form(s) queued");
-                        continue;
-                    case Failed or Deleted:
-                        Console.Error.WriteLine($"error: month-end-close job {closeJobId} {state.ToLowerInvariant()}: {reason}");
+                    var (state, reason) = StateOf(monitor, closeJobId);
+                    switch (state)
+                    {
+                        case Succeeded:
+                            using (var connection = storage.GetConnection())
+                                queued = SerializationHelper.Deserialize<MonthEndQueued>(connection.GetJobParameter(closeJobId, MonthEndQueued.Parameter), SerializationOption.User)
+                                    ?? throw new InvalidOperationException($"month-end-close job {closeJobId} succeeded but recorded no team jobs.");
+                            Say($"month-end {request}: synced and computed; {queued.TeamJobIds.Length} team job(s), {queued.FormsTotal} form(s) queued");
+                            continue;
+                        case Failed or Deleted:
+                            Console.Error.WriteLine($"error: month-end-close job {closeJobId} {state.ToLowerInvariant()}: {reason}");
+                            return 1;
+                        case Scheduled:
+                            Say($"month-end {request}: month-end-close is waiting to retry ({reason})");
+                            break;
+                        default:
+                            Say($"month-end {request}: month-end-close {state.ToLowerInvariant()}");
+                            break;
+                    }
+                }
+                else
+                {
+                    var states = queued.TeamJobIds.Select(j => (Job: j, State: StateOf(monitor, j))).ToList();
+                    var (sent, failed) = await FormsAsync(db, request.Period, queued.RepIds, ct);
+                    var teamsDone = states.Count(s => s.State.Name == Succeeded);
+                    var retrying = states.Where(s => s.State.Name == Scheduled).Select(s => s.State.Reason).FirstOrDefault();
+                    Say($"month-end {request}: teams {teamsDone}/{states.Count} done, forms {sent}/{queued.FormsTotal} sent"
+                        + (failed > 0 ? $", {failed} failed permanently" : "") + (retrying is null ? "" : $"; a team job waits to retry ({retrying})"));
+                    if (states.FirstOrDefault(s => s.State.Name is Failed or Deleted) is { Job: not null } broken)
+                    {
+                        Console.Error.WriteLine($"error: team job {broken.Job} {broken.State.Name.ToLowerInvariant()}: {broken.State.Reason}");
                         return 1;
-                    case Scheduled:
-                        Say($"month-end {request}: month-end-close is waiting to retry ({reason})");
-                        break;
-                    default:
-                        Say($"month-end {request}: month-end-close {state.ToLowerInvariant()}");
-                        break;
+                    }
+                    if (teamsDone == states.Count)
+                    {
+                        Console.WriteLine(failed > 0 ? $"done; {failed} delivery(ies) failed permanently: see `deliveries --period {request.Period} --status failed`" : "done");
+                        return failed > 0 ? 2 : 0;
+                    }
                 }
             }
-            else
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or TimeoutException && !ct.IsCancellationRequested)
             {
-                var states = queued.TeamJobIds.Select(j => (Job: j, State: StateOf(monitor, j))).ToList();
-                var (sent, failed) = await FormsAsync(db, request.Period, queued.RepIds, ct);
-                var teamsDone = states.Count(s => s.State.Name == Succeeded);
-                Say($"month-end {request}: teams {teamsDone}/{states.Count} done, forms {sent}/{queued.FormsTotal} sent" + (failed > 0 ? $", {failed} failed permanently" : ""));
-                if (states.FirstOrDefault(s => s.State.Name is Failed or Deleted) is { Job: not null } broken)
-                {
-                    Console.Error.WriteLine($"error: team job {broken.Job} {broken.State.Name.ToLowerInvariant()}: {broken.State.Reason}");
-                    return 1;
-                }
-                if (teamsDone == states.Count)
-                {
-                    Console.WriteLine(failed > 0 ? $"done; {failed} delivery(ies) failed permanently: see `deliveries --period {request.Period} --status failed`" : "done");
-                    return failed > 0 ? 2 : 0;
-                }
+                // The database restarting: the jobs retry on their own; keep following them.
+                Say($"month-end {request}: the reporting database does not answer ({ex.Message}); still waiting");
+                db.Reporting.Clear();
             }
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
