@@ -52,9 +52,13 @@ public static class BenchCommand
             using var host = await BenchHost.BuildAsync(null, settings, smtp, null, ct);
             await host.StartAsync(ct); // the ValidateOnStart checks
             BenchReport? report = null;
-            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                .StartAsync(async ctx => report = await new BenchRunner(host.Services, settings, new SpectreProgress(ctx)).RunAsync(ct));
+            if (Console.IsOutputRedirected)
+                // Into a log: one line per finished step, not a progress bar redrawn a thousand times.
+                report = await new BenchRunner(host.Services, settings, new LineProgress()).RunAsync(ct);
+            else
+                await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async ctx => report = await new BenchRunner(host.Services, settings, new SpectreProgress(ctx)).RunAsync(ct));
             await host.StopAsync(CancellationToken.None);
             Print(report!);
             return 0;
@@ -74,11 +78,11 @@ public static class BenchCommand
     private static void Print(BenchReport report)
     {
         var c = CultureInfo.InvariantCulture;
+        // Redirected to a file the console reports 80 columns, which would fold every line and cell.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
         AnsiConsole.MarkupLine(string.Create(c, $"[bold]bench organisation[/]: {report.Size.Reps:N0} reps in {report.Size.Teams} teams, {report.Size.Months} months to {BenchSizePeriod}, {report.Source.Total:N0} source rows")
             + (report.Generated is { } g ? string.Create(c, $" (generated in {g.TotalSeconds:N0} s)") : ""));
         AnsiConsole.MarkupLine(Markup.Escape(string.Join(", ", report.Source.Tables.Select(t => string.Create(c, $"{t.Table} {t.Rows:N0}")))));
-        // Redirected to a file the console reports 80 columns, which would fold every cell.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
         var table = new Table().AddColumns("stage", "items", "time", "throughput", "floor", "floor items", "floor time", "floor throughput", "ratio");
         foreach (var f in report.Figures)
             table.AddRow(Markup.Escape(f.Stage), string.Create(c, $"{f.Items:N0} {f.Unit}"), Seconds(f.Time), Rate(f.Rate, f.Unit),
@@ -94,6 +98,23 @@ public static class BenchCommand
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(t.TotalSeconds < 10 ? "N3" : "N1", CultureInfo.InvariantCulture) + " s";
 
     private static string Rate(double perSecond, string unit) => perSecond.ToString(perSecond < 100 ? "N1" : "N0", CultureInfo.InvariantCulture) + $" {unit}/s";
+
+    /// <summary>Progress for a log: a line with the time of day when a step finishes, and how long it took.</summary>
+    private sealed class LineProgress : IBenchProgress
+    {
+        public IBenchTask Start(string description, double maxValue) => new LineTask(description, maxValue);
+
+        private sealed class LineTask(string description, double maxValue) : IBenchTask
+        {
+            private readonly System.Diagnostics.Stopwatch watch = System.Diagnostics.Stopwatch.StartNew();
+            public string Description { get; set; } = description;
+            public double Value { get; set; }
+            public double MaxValue { get; set; } = maxValue;
+            public void Increment(double by) => Value += by;
+            public void Complete(string description) =>
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {description} ({watch.Elapsed.TotalSeconds:N1} s)"));
+        }
+    }
 
     private sealed class SpectreProgress(ProgressContext ctx) : IBenchProgress
     {

@@ -10,6 +10,15 @@ namespace SalesReporting.Reports.Delivery;
 /// <summary>Where finished messages go: an SMTP server, or a pickup folder of .eml files.</summary>
 public interface IMailTransport
 {
+    /// <summary>Marks a message as automatic (RFC 3834 Auto-Submitted, and Exchange's equivalent), so out-of-office and
+    /// other automatic replies do not answer it. Every transport does this to every message it sends: all of ours are.</summary>
+    static void MarkAutomatic(MimeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.Headers.Replace("Auto-Submitted", "auto-generated");
+        message.Headers.Replace("X-Auto-Response-Suppress", "All");
+    }
+
     /// <summary>Sends the message; returns the server's answer (for the delivery audit).</summary>
     Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct);
 }
@@ -23,6 +32,7 @@ public sealed class PickupDirectoryTransport(string directory) : IMailTransport
 {
     public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
+        IMailTransport.MarkAutomatic(message);
         Directory.CreateDirectory(directory);
         var path = SalesReporting.Data.FileNames.Within(directory, fileName);
         var temp = path + ".tmp";
@@ -43,6 +53,7 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
 
     public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
+        IMailTransport.MarkAutomatic(message);
         await gate.WaitAsync(ct);
         try
         {

@@ -85,6 +85,8 @@ public sealed class DeliveryAuditTests : IAsyncLifetime
             var to = message.To.Mailboxes.Single().Address;
             var row = Assert.Single(all, d => d.Recipient == to);
             Assert.Equal(message.MessageId, row.MessageId);
+            Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]); // RFC 3834: no out-of-office reply to it
+            Assert.Equal("All", message.Headers["X-Auto-Response-Suppress"]);
             Assert.Equal(1, row.Attempts);
             Assert.Equal(1, row.Sends);
             Assert.Equal("Ok", row.LastAnswer); // what the SMTP server answered to the message
