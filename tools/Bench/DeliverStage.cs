@@ -42,7 +42,14 @@ internal sealed class DeliverStage(BenchContext bench)
         var from = bench.Services.GetRequiredService<IOptions<MailOptions>>().Value.From;
         var recipients = (await bench.Services.GetRequiredService<FormQuery>().ActiveRepsAsync(ct)).ToDictionary(r => r.RepId);
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+        {
             await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p and kind = 'rep_form'", new { p = period.Start }, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition("""
+                delete from reporting.sent_document d
+                where not exists (select 1 from reporting.delivery x where x.document_sha256 = d.sha256)
+                  and not exists (select 1 from reporting.delivery_send x where x.document_sha256 = d.sha256)
+                """, commandTimeout: 0, cancellationToken: ct));
+        }
 
         var task = bench.Progress.Start($"deliver: {printed.Count} forms through the ledger", printed.Count);
         var before = smtp.Messages;
@@ -52,7 +59,7 @@ internal sealed class DeliverStage(BenchContext bench)
         {
             var to = recipients[form.Rep.RepId];
             var (outcome, _) = await ledger.DeliverAsync(new DeliveryKey("rep_form", period, to.RepId, to.Email),
-                _ => FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), false, ct);
+                _ => FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), false, pdf, ct); // the PDF kept, as month-end keeps it
             if (outcome == DeliveryOutcome.Sent) sent++;
             task.Increment(1);
         }
