@@ -33,12 +33,13 @@ public static class AcknowledgementPage
             if (rep is null) return Page(404, BothInvalid);
             var t = AcknowledgementText.For(rep.Value.Locale);
             if (check == LinkCheck.Expired) return Page(410, t.Expired, rep.Value.Locale);
-            // Taken once: a row of the sign-in links keyed by the hash of this link's signature, written already used.
+            // Taken once: a row of the sign-in links keyed by the hash of this link's signature (decoded, so another spelling of
+            // the same bytes is the same link), written already used.
             var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, NumberStyles.None, CultureInfo.InvariantCulture));
             var taken = await conn.ExecuteAsync(new CommandDefinition("""
                 insert into reporting.signin_link(id_hash, email, created_at, expires_at, used_at) values (@hash, @email, now(), @expires, now())
                 on conflict (id_hash) do nothing
-                """, new { hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("ack.signin.v1|" + sig)), email = rep.Value.Email, expires },
+                """, new { hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("ack.signin.v1|" + System.Buffers.Text.Base64Url.EncodeToString(System.Buffers.Text.Base64Url.DecodeFromChars(sig)))), email = rep.Value.Email, expires },
                 cancellationToken: ct));
             if (taken == 0)
                 return Page(410, t.SignInUsed, rep.Value.Locale, """<p><a href="/app">/app</a></p>""");
