@@ -15,11 +15,12 @@ public static class BenchCommand
         var reps = new Option<int>("--reps") { Description = "Reps in the bench organisation", DefaultValueFactory = _ => 10_000 };
         var months = new Option<int>("--months") { Description = "Months of history, ending 2026-10", DefaultValueFactory = _ => 12 };
         var regenerate = new Option<bool>("--regenerate") { Description = "Generate the bench data again even if present with the same size" };
-        var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
+        var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver,workspace", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
         var forms = new Option<int>("--forms") { Description = "Forms printed by the render stage (and delivered)", DefaultValueFactory = _ => 500 };
         var naive = new Option<int>("--naive-forms") { Description = "Forms printed one call each for the naive rate", DefaultValueFactory = _ => 20 };
-        var command = new Command("bench", "Measure sync, compute, render and delivery on a generated 10,000-rep organisation against each stage's floor.")
-            { reps, months, regenerate, stages, forms, naive };
+        var pages = new Option<int>("--page-requests") { Description = "Measured GETs of each workspace page (after 20 to warm up)", DefaultValueFactory = _ => 200 };
+        var command = new Command("bench", "Measure sync, compute, render, delivery and the workspace pages on a generated 10,000-rep organisation against each stage's floor.")
+            { reps, months, regenerate, stages, forms, naive, pages };
         command.SetAction(async (parse, ct) =>
         {
             var chosen = parse.GetValue(stages)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -33,10 +34,11 @@ public static class BenchCommand
             {
                 Reps = parse.GetValue(reps), Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
                 Stages = chosen, Forms = parse.GetValue(forms), NaiveForms = parse.GetValue(naive),
+                PageRequests = parse.GetValue(pages),
             };
-            if (settings.Reps < 1 || settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1)
+            if (settings.Reps < 1 || settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1 || settings.PageRequests < 1)
             {
-                Console.Error.WriteLine("error: --reps, --forms and --naive-forms must be at least 1, --months between 1 and 120");
+                Console.Error.WriteLine("error: --reps, --forms, --naive-forms and --page-requests must be at least 1, --months between 1 and 120");
                 return 1;
             }
             return await RunAsync(settings, ct);
@@ -89,6 +91,17 @@ public static class BenchCommand
                 Markup.Escape(f.Floor), string.Create(c, $"{f.FloorItems:N0}"), Seconds(f.FloorTime), Rate(f.FloorRate, f.Unit), string.Create(c, $"{f.Ratio:N2}×"));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("ratio = time per item ÷ the floor's time per item (1.00× is as fast as the floor).");
+        if (report.Latencies.Count > 0)
+        {
+            var pages = new Table().AddColumns("page", "GETs", "p50", "p95", "max", "floor", "floor p50", "floor p95", "p95 ratio", "main query p50", "main query p95");
+            foreach (var l in report.Latencies)
+                pages.AddRow(Markup.Escape(l.Page.What), string.Create(c, $"{l.Page.Count:N0}"), Ms(l.Page.P50), Ms(l.Page.P95), Ms(l.Page.Max),
+                    Markup.Escape(l.Floor.What), Ms(l.Floor.P50), Ms(l.Floor.P95), string.Create(c, $"{l.Ratio:N1}×"),
+                    Markup.Escape(l.Query.What) + " " + Ms(l.Query.P50), Ms(l.Query.P95));
+            AnsiConsole.Write(pages);
+            AnsiConsole.MarkupLine(string.Create(c, $"workspace target: p95 ≤ {BenchLatency.TargetP95Ms:N0} ms per page; ") + string.Join("; ",
+                report.Latencies.Select(l => string.Create(c, $"{l.Page.What.Split(' ')[0]} page p95 {l.Page.P95:N1} ms {(l.Page.P95 <= BenchLatency.TargetP95Ms ? "within" : "OVER")}"))));
+        }
         foreach (var f in report.Figures.Where(f => f.Note is not null)) AnsiConsole.MarkupLine(Markup.Escape($"{f.Stage.Trim()}: {f.Note}"));
         foreach (var n in report.Notes) AnsiConsole.MarkupLine("[grey]" + Markup.Escape(n) + "[/]");
     }
@@ -96,6 +109,8 @@ public static class BenchCommand
     private static readonly string BenchSizePeriod = BenchSize.LastPeriod.ToString();
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(t.TotalSeconds < 10 ? "N3" : "N1", CultureInfo.InvariantCulture) + " s";
+
+    private static string Ms(double ms) => ms.ToString(ms < 10 ? "N2" : "N1", CultureInfo.InvariantCulture) + " ms";
 
     private static string Rate(double perSecond, string unit) => perSecond.ToString(perSecond < 100 ? "N1" : "N0", CultureInfo.InvariantCulture) + $" {unit}/s";
 

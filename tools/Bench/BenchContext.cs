@@ -16,6 +16,7 @@ internal sealed class BenchContext(IServiceProvider services, BenchSettings sett
     public Period Period { get; } = BenchSize.LastPeriod;
     public List<BenchFigure> Figures { get; } = [];
     public List<string> Notes { get; } = [];
+    public List<BenchLatency> Latencies { get; } = [];
 
     /// <summary>What a stage needs done first and does not measure: shown, done, and noted in the report.</summary>
     public async Task UntimedAsync(string what, Func<Task> action)

@@ -4,7 +4,7 @@ namespace SalesReporting.Bench;
 
 public sealed record BenchSettings
 {
-    public static readonly string[] AllStages = ["sync", "compute", "render", "deliver", "monthend"];
+    public static readonly string[] AllStages = ["sync", "compute", "render", "deliver", "workspace", "monthend"];
     public int Reps { get; init; } = 10_000;
     public int Months { get; init; } = 12;
     public bool Regenerate { get; init; }
@@ -13,6 +13,8 @@ public sealed record BenchSettings
     public int Forms { get; init; } = 500;
     /// <summary>Forms printed one call each, for the naive rate.</summary>
     public int NaiveForms { get; init; } = 20;
+    /// <summary>Measured GETs of each workspace page (after 20 to warm up).</summary>
+    public int PageRequests { get; init; } = 200;
     /// <summary>The bench databases are {Prefix}_crm, {Prefix}_finance and {Prefix}_reporting.</summary>
     public string Prefix { get; init; } = "bench";
 }
@@ -27,4 +29,25 @@ public sealed record BenchFigure(string Stage, string Unit, long Items, TimeSpan
 }
 
 public sealed record BenchReport(BenchSize Size, BenchData.Counts Source, TimeSpan? Generated, IReadOnlyList<BenchFigure> Figures,
-    IReadOnlyList<string> Notes, ComputeResult? Compute, int PdfCount, long FloorPdfPages, long SmtpLedgerMessages, long SmtpBareMessages);
+    IReadOnlyList<string> Notes, ComputeResult? Compute, int PdfCount, long FloorPdfPages, long SmtpLedgerMessages, long SmtpBareMessages,
+    IReadOnlyList<BenchLatency> Latencies);
+
+/// <summary>Percentiles of one series of sequential requests, in milliseconds.</summary>
+public sealed record LatencySeries(string What, int Count, double P50, double P95, double Max)
+{
+    /// <summary>Nearest-rank percentiles of the sample.</summary>
+    public static LatencySeries Of(string what, IReadOnlyCollection<double> ms)
+    {
+        var sorted = ms.Order().ToArray();
+        double Rank(double p) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new LatencySeries(what, sorted.Length, Rank(0.50), Rank(0.95), sorted.Length == 0 ? 0 : sorted[^1]);
+    }
+}
+
+/// <summary>A page's latency next to its floors: the same server's /health, and the page's main query in-process.</summary>
+public sealed record BenchLatency(LatencySeries Page, LatencySeries Floor, LatencySeries Query)
+{
+    public const double TargetP95Ms = 150;
+    /// <summary>p95 of the page ÷ p95 of the /health floor.</summary>
+    public double Ratio => Page.P95 / Math.Max(Floor.P95, 1e-6);
+}

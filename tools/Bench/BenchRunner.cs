@@ -35,10 +35,11 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
 
         var rendered = stages.Contains("render") ? await new RenderStage(bench).RunAsync(ct) : new Rendered([], 0);
         var delivered = stages.Contains("deliver") ? await new DeliverStage(bench).RunAsync(rendered.Printed, ct) : new Delivered(rendered.Printed, 0, 0);
+        if (stages.Contains("workspace")) await new WorkspaceStage(bench).RunAsync(ct);
         if (stages.Contains("monthend")) await new MonthEndStage(bench).RunAsync(ct);
 
         return new BenchReport(size, counts, generated, bench.Figures, bench.Notes, computed, delivered.Printed.Count, rendered.FloorPages,
-            delivered.LedgerMessages, delivered.BareMessages);
+            delivered.LedgerMessages, delivered.BareMessages, bench.Latencies);
     }
 
     /// <summary>The bench organisation of this size: generated, or the one already there (then a note says so).</summary>

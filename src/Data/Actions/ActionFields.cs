@@ -14,8 +14,17 @@ public sealed record ActionFields(
     string OwnerName, string OwnerEmail, DateOnly DueOn, DateOnly? CheckpointOn, string? SupportNeeded,
     string? Indicator, string? Status);
 
-/// <summary>One field that is wrong and why; the field is named as in the file header and the JSON body.</summary>
-public sealed record FieldError(string Field, string Value, string Reason);
+/// <summary>What is wrong with a field, for those who say it in another language than <see cref="FieldError.Reason"/>'s English.</summary>
+public enum FieldProblem
+{
+    Other, Required, TooLong, UnknownRep, BadPeriod, BadCause, OwnerEmailRequired, BadEmail, BadDate, BeforePeriod, AfterDue,
+    UnknownIndicator, BadStatus,
+}
+
+/// <summary>One field that is wrong and why; the field is named as in the file header and the JSON body. Reason is the
+/// English the API and the import report; Problem (and Detail: the period, or the known indicators) lets the workspace
+/// say the same in the team's language.</summary>
+public sealed record FieldError(string Field, string Value, string Reason, FieldProblem Problem = FieldProblem.Other, string? Detail = null);
 
 /// <summary>The rules an action obeys, the same for the API and the import.</summary>
 public static class ActionRules
@@ -43,46 +52,51 @@ public static class ActionRules
     public static (ActionFields? Fields, IReadOnlyList<FieldError> Errors) Check(ActionDraft d, ISet<string> knownReps, ISet<string> knownIndicators)
     {
         var errors = new List<FieldError>();
-        void Fail(string field, string? value, string reason) => errors.Add(new FieldError(field, value ?? "", reason));
+        void Fail(string field, string? value, string reason, FieldProblem problem, string? detail = null) =>
+            errors.Add(new FieldError(field, value ?? "", reason, problem, detail));
         string Required(string field, string? value)
         {
             var v = value?.Trim() ?? "";
-            if (v.Length == 0) Fail(field, value, "required");
-            else if (v.Length > MaxText) Fail(field, v[..40] + "…", $"longer than {MaxText} characters");
+            if (v.Length == 0) Fail(field, value, "required", FieldProblem.Required);
+            else if (v.Length > MaxText) Fail(field, v[..40] + "…", $"longer than {MaxText} characters", FieldProblem.TooLong);
             return v;
         }
 
         var rep = Required("rep_id", d.RepId);
-        if (rep.Length > 0 && !knownReps.Contains(rep)) Fail("rep_id", rep, "unknown rep (not in the CRM's reps)");
+        if (rep.Length > 0 && !knownReps.Contains(rep)) Fail("rep_id", rep, "unknown rep (not in the CRM's reps)", FieldProblem.UnknownRep);
         var periodOk = Period.TryParse(d.Period?.Trim(), out var period);
-        if (!periodOk) Fail("period", d.Period, "expected YYYY-MM");
+        if (!periodOk) Fail("period", d.Period, "expected YYYY-MM", FieldProblem.BadPeriod);
         var problem = Required("problem", d.Problem);
         var rootCause = Required("root_cause", d.RootCause);
         var cause = NormalizeCause(d.CauseCategory);
-        if (cause is null) Fail("cause_category", d.CauseCategory, "expected people, product or market (人, 貨 or 場)");
+        if (cause is null) Fail("cause_category", d.CauseCategory, "expected people, product or market (人, 貨 or 場)", FieldProblem.BadCause);
         var action = Required("action", d.Action);
         var owner = Required("owner_name", d.OwnerName);
         var email = d.OwnerEmail?.Trim() ?? "";
-        if (email.Length == 0) Fail("owner_email", d.OwnerEmail, "required (the reminders go there)");
-        else if (!IsEmail(email)) Fail("owner_email", email, "not an email address");
+        if (email.Length == 0) Fail("owner_email", d.OwnerEmail, "required (the reminders go there)", FieldProblem.OwnerEmailRequired);
+        else if (!IsEmail(email)) Fail("owner_email", email, "not an email address", FieldProblem.BadEmail);
         var dueOk = TryParseDate(d.DueOn, out var due);
-        if (!dueOk) Fail("due_on", d.DueOn, "expected a date YYYY-MM-DD");
+        if (!dueOk) Fail("due_on", d.DueOn, "expected a date YYYY-MM-DD", FieldProblem.BadDate);
         DateOnly? checkpoint = null;
         if (!string.IsNullOrWhiteSpace(d.CheckpointOn))
         {
             if (TryParseDate(d.CheckpointOn, out var c)) checkpoint = c;
-            else Fail("checkpoint_on", d.CheckpointOn, "expected a date YYYY-MM-DD");
+            else Fail("checkpoint_on", d.CheckpointOn, "expected a date YYYY-MM-DD", FieldProblem.BadDate);
         }
-        if (dueOk && periodOk && due < period.Start) Fail("due_on", d.DueOn, $"before the action's period {period}");
-        if (dueOk && checkpoint is { } cp && cp > due) Fail("checkpoint_on", d.CheckpointOn, "after the due date");
-        if (periodOk && checkpoint is { } cp2 && cp2 < period.Start) Fail("checkpoint_on", d.CheckpointOn, $"before the action's period {period}");
+        if (dueOk && periodOk && due < period.Start) Fail("due_on", d.DueOn, $"before the action's period {period}", FieldProblem.BeforePeriod, period.ToString());
+        if (dueOk && checkpoint is { } cp && cp > due) Fail("checkpoint_on", d.CheckpointOn, "after the due date", FieldProblem.AfterDue);
+        if (periodOk && checkpoint is { } cp2 && cp2 < period.Start)
+            Fail("checkpoint_on", d.CheckpointOn, $"before the action's period {period}", FieldProblem.BeforePeriod, period.ToString());
         var support = string.IsNullOrWhiteSpace(d.SupportNeeded) ? null : d.SupportNeeded.Trim();
-        if (support is { Length: > MaxText }) Fail("support_needed", support[..40] + "…", $"longer than {MaxText} characters");
+        if (support is { Length: > MaxText }) Fail("support_needed", support[..40] + "…", $"longer than {MaxText} characters", FieldProblem.TooLong);
         var indicator = string.IsNullOrWhiteSpace(d.Indicator) ? null : d.Indicator.Trim();
         if (indicator is not null && !knownIndicators.Contains(indicator))
-            Fail("indicator", indicator, "unknown indicator; expected one of " + string.Join(", ", knownIndicators.Order(StringComparer.Ordinal)));
+        {
+            var known = string.Join(", ", knownIndicators.Order(StringComparer.Ordinal));
+            Fail("indicator", indicator, "unknown indicator; expected one of " + known, FieldProblem.UnknownIndicator, known);
+        }
         var status = string.IsNullOrWhiteSpace(d.Status) ? null : d.Status.Trim();
-        if (status is not null && !Statuses.Contains(status)) Fail("status", status, "expected open or done");
+        if (status is not null && !Statuses.Contains(status)) Fail("status", status, "expected open or done", FieldProblem.BadStatus);
 
         return errors.Count > 0
             ? (null, errors)

@@ -40,15 +40,30 @@ public sealed class ApiKeys(Databases db)
     }
 
     /// <summary>The scope of a valid, unrevoked key; null for anything else.</summary>
-    public async Task<AccessScope?> FindAsync(string presented, CancellationToken ct)
+    public async Task<AccessScope?> FindAsync(string presented, CancellationToken ct) =>
+        await FindKeyAsync(presented, ct) is { } key ? new AccessScope(key.Role, key.ScopeId, Actor(key.Id, key.Name)) : null;
+
+    /// <summary>A valid, unrevoked key: its id, name, role and scope; null for anything else.</summary>
+    public async Task<(long Id, string Name, string Role, string? ScopeId)?> FindKeyAsync(string presented, CancellationToken ct)
     {
         if (!presented.StartsWith("srk_", StringComparison.Ordinal) || presented.Length > 100) return null;
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(long Id, string Name, string Role, string? ScopeId)>(new CommandDefinition(
             "select id, name, role, scope_id from reporting.api_key where key_hash = @hash and revoked_at is null",
             new { hash = Hash(presented) }, cancellationToken: ct));
-        return row.Id == 0 ? null : new AccessScope(row.Role, row.ScopeId, $"key {row.Id} ({row.Name})");
+        return row.Id == 0 ? null : row;
     }
+
+    /// <summary>An admin key that is not revoked, by id: its name; null otherwise (a workspace session of a revoked key ends).</summary>
+    public async Task<string?> AdminKeyNameAsync(long id, CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select name from reporting.api_key where id = @id and role = 'admin' and revoked_at is null", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>How a key is named where a person's address would be: the change log, the API's actor.</summary>
+    public static string Actor(long id, string name) => $"key {id} ({name})";
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken ct)
     {

@@ -51,9 +51,11 @@ public sealed record Person(string Email, string Name, bool IsAdmin, IReadOnlySe
     public bool HasAnyRole => IsAdmin || ManagedTeams.Count > 0 || RepId is not null;
 }
 
-public sealed class People(Databases db, IOptions<WorkspaceOptions> options)
+public sealed class People(Databases db, IOptions<WorkspaceOptions> options, SalesReporting.Worker.Api.ApiKeys keys)
 {
     public const string EmailClaim = ClaimTypes.Email;
+    /// <summary>The id of the admin API key a session was opened with (instead of an address).</summary>
+    public const string KeyClaim = "sr_key";
 
     private sealed record Row(string Kind, string Id, string? TeamId, string? Name, string? Locale);
 
@@ -84,6 +86,10 @@ public sealed class People(Databases db, IOptions<WorkspaceOptions> options)
     public async Task<Person?> CurrentAsync(HttpContext http)
     {
         if (http.User.Identity?.IsAuthenticated != true) return null;
+        if (long.TryParse(http.User.FindFirstValue(KeyClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var keyId))
+            return await keys.AdminKeyNameAsync(keyId, http.RequestAborted) is { } name
+                ? new Person(SalesReporting.Worker.Api.ApiKeys.Actor(keyId, name), name, true, new HashSet<string>(), null, null, TeamLocale.Of(null))
+                : null;
         var email = http.User.FindFirstValue(EmailClaim);
         return email is null ? null : await FindAsync(email, http.RequestAborted);
     }

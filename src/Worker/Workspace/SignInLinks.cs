@@ -92,11 +92,14 @@ public static class WorkspaceSession
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
 
-    public static Task SignInAsync(HttpContext http, string email)
-    {
-        var identity = new ClaimsIdentity([new Claim(People.EmailClaim, email)], Scheme);
-        return http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
-    }
+    public static Task SignInAsync(HttpContext http, string email) => SignInAsync(http, new Claim(People.EmailClaim, email));
+
+    /// <summary>An admin API key's session: it names the key, which is looked up on every request, so revoking the key ends it.</summary>
+    public static Task SignInWithKeyAsync(HttpContext http, long keyId) =>
+        SignInAsync(http, new Claim(People.KeyClaim, keyId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static Task SignInAsync(HttpContext http, Claim who) =>
+        http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([who], Scheme)));
 
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(Scheme);
 }

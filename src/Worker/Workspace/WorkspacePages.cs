@@ -44,6 +44,16 @@ public static class WorkspacePages
             return Page<SignInPage>(new { Af = Af(http), Message = t.LinkSent + " / " + WorkspaceText.For("en").LinkSent });
         }).RequireRateLimiting(WorkspaceSetup.SignInPolicy);
 
+        // An admin API key opens the workspace as admin. A manager's or a rep's key does not: those people sign in with
+        // their own address, so every answer and signature in the workspace is a person's. Refused keys are answered alike.
+        app.MapPost("/app/signin/key", async (HttpContext http, IFormCollection form, ApiKeys keys, CancellationToken ct) =>
+        {
+            if (await keys.FindKeyAsync(form["key"].ToString().Trim(), ct) is not { Role: "admin" } key)
+                return Page<SignInPage>(new { Af = Af(http), Message = WorkspaceText.For("zh-CN").KeyRefused + " / " + WorkspaceText.For("en").KeyRefused, Bad = true }, 401);
+            await WorkspaceSession.SignInWithKeyAsync(http, key.Id);
+            return Results.Redirect("/app");
+        }).RequireRateLimiting(WorkspaceSetup.SignInPolicy);
+
         app.MapGet("/app/signin/{token}", async (HttpContext http, string token, SignInLinks links, CancellationToken ct) =>
         {
             var state = await links.CheckAsync(token, ct);
@@ -202,9 +212,10 @@ public static class WorkspacePages
             WithRep(http, repId, period, async (person, rep, p) =>
             {
                 if (!person.CanManageRep(rep.TeamId)) return NotFound(http, person, rep.Locale);
-                var (fields, errors) = await CheckActionAsync(form, rep.RepId, p, actions, null, ct);
+                var t = WorkspaceText.For(rep.Locale);
+                var (fields, errors) = await CheckActionAsync(form, rep.RepId, p, actions, null, t, ct);
                 var created = fields is null ? null : await actions.CreateAsync(fields, ct);
-                if (fields is not null && created is null) errors["problem"] = "an action with this problem exists already for this month; edit it instead";
+                if (fields is not null && created is null) errors["problem"] = t.DuplicateProblem;
                 if (created is null) return await RepPageAsync(http, person, rep, p, new Outcome(Form: "new-action", Errors: errors, Values: Values(form)), 422, ct);
                 await scheduler.ScheduleAsync([created], ct);
                 await store.LogAsync(person.Email, p, rep.RepId, rep.TeamId, "action_created", Id(created.Id), null, Snapshot(created), ct);
@@ -215,9 +226,10 @@ public static class WorkspacePages
             WorkspaceStore store, CancellationToken ct) =>
             WithAction(http, id, form, actions, store, async (person, rep, action, page) =>
             {
-                var (fields, errors) = await CheckActionAsync(form, rep.RepId, Period.FromDate(action.Period), actions, action.Status, ct);
+                var t = WorkspaceText.For(rep.Locale);
+                var (fields, errors) = await CheckActionAsync(form, rep.RepId, Period.FromDate(action.Period), actions, action.Status, t, ct);
                 var (outcome, updated) = fields is null ? (ActionStore.UpdateOutcome.NotFound, null) : await actions.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
-                if (outcome == ActionStore.UpdateOutcome.Conflict) errors["problem"] = "another action of this rep and month has this problem";
+                if (outcome == ActionStore.UpdateOutcome.Conflict) errors["problem"] = t.DuplicateProblemOther;
                 if (updated is null) return await RepPageAsync(http, person, rep, page, new Outcome(Form: $"action-{id}", Errors: errors, Values: Values(form)), 422, ct);
                 await scheduler.ScheduleAsync([updated], ct);
                 await store.LogAsync(person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, "action_edited", Id(id), Snapshot(action), Snapshot(updated), ct);
@@ -462,24 +474,25 @@ public static class WorkspacePages
             return null;
         }
         if (value.Length > ActionRules.MaxText) errors[field] = t.TooLong;
-        else if (value.Any(c => char.IsControl(c) && c is not '\n' and not '\t')) errors[field] = "control characters are not allowed";
+        else if (value.Any(c => char.IsControl(c) && c is not '\n' and not '\t')) errors[field] = t.ControlCharacters;
         return value;
     }
 
     private static Dictionary<string, string?> Values(IFormCollection form) =>
         form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => (string?)form[k].ToString());
 
+    /// <summary>The action's fields checked by the rules the API and the import obey; what is wrong said in <paramref name="t"/>'s language.</summary>
     private static async Task<(ActionFields? Fields, Dictionary<string, string> Errors)> CheckActionAsync(IFormCollection form, string repId, Period period,
-        ActionStore actions, string? status, CancellationToken ct)
+        ActionStore actions, string? status, WorkspaceText t, CancellationToken ct)
     {
         string F(string name) => form[name].ToString();
         var (reps, indicators) = await actions.KnownAsync(ct, [repId]);
         var (fields, errors) = ActionRules.Check(new ActionDraft(repId, period.ToString(), F("problem"), F("root_cause"), F("cause_category"), F("action"),
             F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), status), reps, indicators);
         var byField = new Dictionary<string, string>();
-        foreach (var e in errors) byField.TryAdd(e.Field, e.Reason);
+        foreach (var e in errors) byField.TryAdd(e.Field, t.Reason(e));
         foreach (var name in new[] { "problem", "root_cause", "action", "owner_name", "support_needed" })
-            if (F(name).Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t')) byField.TryAdd(name, "control characters are not allowed");
+            if (F(name).Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t')) byField.TryAdd(name, t.ControlCharacters);
         return (byField.Count == 0 ? fields : null, byField);
     }
 

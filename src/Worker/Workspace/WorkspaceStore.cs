@@ -68,7 +68,14 @@ public sealed class WorkspaceStore(Databases db)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<DateOnly>(new CommandDefinition(
-            "select distinct period from reporting.rep_score order by period desc limit 24", cancellationToken: ct))).Select(Period.FromDate).ToList();
+            // The months one by one down the key (period, rep_id), newest first: 24 index probes instead of reading every score ever computed.
+            """
+            with recursive m(period) as (
+                (select max(period) from reporting.rep_score)
+                union all
+                select (select max(s.period) from reporting.rep_score s where s.period < m.period) from m where m.period is not null)
+            select period from m where period is not null limit 24
+            """, cancellationToken: ct))).Select(Period.FromDate).ToList();
     }
 
     public async Task<IReadOnlyList<FlaggedIndicator>> FlaggedAsync(Period period, string repId, string locale, CancellationToken ct)

@@ -133,6 +133,40 @@ public sealed class WorkspaceText
     public required string Required { get; init; }
     public required string TooLong { get; init; }
     public required string BadDate { get; init; }
+    public required string UnknownRep { get; init; }
+    public required string BadPeriod { get; init; }
+    public required string BadCause { get; init; }
+    public required string OwnerEmailRequired { get; init; }
+    public required string BadEmail { get; init; }
+    public required string BeforePeriodFormat { get; init; }
+    public required string AfterDue { get; init; }
+    public required string UnknownIndicator { get; init; }
+    public required string BadStatus { get; init; }
+    public required string ControlCharacters { get; init; }
+    public required string DuplicateProblem { get; init; }
+    public required string DuplicateProblemOther { get; init; }
+
+    public required string KeySignIn { get; init; }
+    public required string ApiKey { get; init; }
+    public required string KeyRefused { get; init; }
+
+    /// <summary>A refused action field in this language (the API and the import keep <see cref="Data.Actions.FieldError.Reason"/>'s English).</summary>
+    public string Reason(Data.Actions.FieldError e) => e.Problem switch
+    {
+        Data.Actions.FieldProblem.Required => Required,
+        Data.Actions.FieldProblem.TooLong => TooLong,
+        Data.Actions.FieldProblem.UnknownRep => UnknownRep,
+        Data.Actions.FieldProblem.BadPeriod => BadPeriod,
+        Data.Actions.FieldProblem.BadCause => BadCause,
+        Data.Actions.FieldProblem.OwnerEmailRequired => OwnerEmailRequired,
+        Data.Actions.FieldProblem.BadEmail => BadEmail,
+        Data.Actions.FieldProblem.BadDate => BadDate,
+        Data.Actions.FieldProblem.BeforePeriod => string.Format(CultureInfo.InvariantCulture, BeforePeriodFormat, e.Detail),
+        Data.Actions.FieldProblem.AfterDue => AfterDue,
+        Data.Actions.FieldProblem.UnknownIndicator => UnknownIndicator,
+        Data.Actions.FieldProblem.BadStatus => BadStatus,
+        _ => e.Reason,
+    };
 
     public string SignInMailIntro(int minutes) => string.Format(CultureInfo.InvariantCulture, SignInMailIntroFormat, minutes);
     public string WrittenBy(string who) => string.Format(CultureInfo.InvariantCulture, WrittenByFormat, who);
@@ -268,6 +302,21 @@ public sealed class WorkspaceText
         Required = "必填",
         TooLong = "超过 2000 字",
         BadDate = "日期格式应为 YYYY-MM-DD",
+        UnknownRep = "未知的销售代表",
+        BadPeriod = "月份格式应为 YYYY-MM",
+        BadCause = "请选择人、货或场",
+        OwnerEmailRequired = "必填（提醒邮件发往这个邮箱）",
+        BadEmail = "不是有效的邮箱地址",
+        BeforePeriodFormat = "早于措施所属月份 {0}",
+        AfterDue = "晚于完成时间",
+        UnknownIndicator = "未知的指标",
+        BadStatus = "状态应为进行中或已完成",
+        ControlCharacters = "不能包含控制字符",
+        DuplicateProblem = "本月已有相同问题的措施，请直接修改那一项",
+        DuplicateProblemOther = "该销售代表本月的另一项措施已是这个问题",
+        KeySignIn = "管理员用 API 密钥登录",
+        ApiKey = "API 密钥",
+        KeyRefused = "这个密钥不能登录工作台（只接受未撤销的管理员密钥）。",
     };
 
     private static readonly WorkspaceText ZhTw = new()
@@ -384,6 +433,21 @@ public sealed class WorkspaceText
         Required = "必填",
         TooLong = "超過 2000 字",
         BadDate = "日期格式應為 YYYY-MM-DD",
+        UnknownRep = "未知的銷售代表",
+        BadPeriod = "月份格式應為 YYYY-MM",
+        BadCause = "請選擇人、貨或場",
+        OwnerEmailRequired = "必填（提醒郵件寄往這個信箱）",
+        BadEmail = "不是有效的信箱地址",
+        BeforePeriodFormat = "早於措施所屬月份 {0}",
+        AfterDue = "晚於完成時間",
+        UnknownIndicator = "未知的指標",
+        BadStatus = "狀態應為進行中或已完成",
+        ControlCharacters = "不能包含控制字元",
+        DuplicateProblem = "本月已有相同問題的措施，請直接修改那一項",
+        DuplicateProblemOther = "該銷售代表本月的另一項措施已是這個問題",
+        KeySignIn = "管理員以 API 金鑰登入",
+        ApiKey = "API 金鑰",
+        KeyRefused = "這個金鑰不能登入工作台（只接受未撤銷的管理員金鑰）。",
     };
 
     private static readonly WorkspaceText En = new()
@@ -500,5 +564,20 @@ public sealed class WorkspaceText
         Required = "required",
         TooLong = "longer than 2000 characters",
         BadDate = "expected a date YYYY-MM-DD",
+        UnknownRep = "unknown rep",
+        BadPeriod = "expected YYYY-MM",
+        BadCause = "choose people, product or market",
+        OwnerEmailRequired = "required (the reminders go there)",
+        BadEmail = "not an email address",
+        BeforePeriodFormat = "before the month of the action, {0}",
+        AfterDue = "after the due date",
+        UnknownIndicator = "unknown indicator",
+        BadStatus = "expected open or done",
+        ControlCharacters = "control characters are not allowed",
+        DuplicateProblem = "an action with this problem exists already for this month; edit that one instead",
+        DuplicateProblemOther = "another action of this rep and month has this problem",
+        KeySignIn = "Admin: sign in with an API key",
+        ApiKey = "API key",
+        KeyRefused = "This key does not open the workspace (only an admin key that is not revoked does).",
     };
 }

@@ -10,7 +10,7 @@ namespace SalesReporting.Tests.Bench;
 /// <summary>The bench machinery at a tiny size: what it generates and what each stage processed, never how long it took.</summary>
 public sealed class BenchTests : IAsyncLifetime
 {
-    private static readonly BenchSettings Tiny = new() { Reps = 30, Months = 2, Forms = 6, NaiveForms = 2, Prefix = "sr_bench", Regenerate = true };
+    private static readonly BenchSettings Tiny = new() { Reps = 30, Months = 2, Forms = 6, NaiveForms = 2, PageRequests = 5, Prefix = "sr_bench", Regenerate = true };
     private readonly string admin = Environment.GetEnvironmentVariable("SALESREPORTING_TEST_PG")
         ?? throw new InvalidOperationException("SALESREPORTING_TEST_PG is not set: run the tests with scripts/test, which starts PostgreSQL and sets it.");
     private readonly BenchSmtpServer smtp = new();
@@ -97,7 +97,21 @@ public sealed class BenchTests : IAsyncLifetime
         Assert.Equal(6, deliver.Items);
         Assert.Equal(6, report.SmtpLedgerMessages);
         Assert.Equal(6, report.SmtpBareMessages);
-        Assert.Equal(12, smtp.Messages);
+
+        // The whole month-end under the scheduler, by one and then two real serve processes: every rep's form and every
+        // summary each time (the month's ledger cleared before each run), against the sum of this run's floors.
+        var monthEnds = report.Figures.Where(f => f.Stage.StartsWith("month-end under the scheduler", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["month-end under the scheduler, 1 serve process(es)", "month-end under the scheduler, 2 serve process(es)"], monthEnds.Select(f => f.Stage));
+        Assert.All(monthEnds, f => Assert.Equal((30L, "Σ floors: compute + bare Chromium + bare MailKit"), (f.Items, f.Floor)));
+        Assert.All(monthEnds, f => Assert.StartsWith("30 forms and 3 summaries sent; worker peak resident memory ", f.Note, StringComparison.Ordinal));
+        Assert.Equal(12 + 2 * 33, smtp.Messages);
+
+        // The workspace pages, each fetched 5 times after the warm-up, with the floor fetched as often; no team has 50 reps here.
+        Assert.Equal(2, report.Latencies.Count);
+        Assert.StartsWith("team page BT0001 (10 reps, ", report.Latencies[0].Page.What, StringComparison.Ordinal);
+        Assert.StartsWith("rep page B00001 (", report.Latencies[1].Page.What, StringComparison.Ordinal);
+        Assert.All(report.Latencies, l => Assert.Equal((5, 5, 5), (l.Page.Count, l.Floor.Count, l.Query.Count)));
+        Assert.Contains("workspace: no team of 50 reps at this size; measured team BT0001 of 10", report.Notes);
 
         // A second run with the same size reuses the data and stages it again.
         var again = await new BenchRunner(host.Services, Tiny with { Regenerate = false, Stages = ["sync"] }, IBenchProgress.None).RunAsync(default);

@@ -52,16 +52,7 @@ public sealed partial class WorkspaceFixture : IAsyncLifetime
 
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        App = Serve.Build(
-        [
-            "--urls", BaseUrl, "--environment", "Production",
-            $"--ConnectionStrings:Crm={Db.Crm}", $"--ConnectionStrings:Finance={Db.Finance}", $"--ConnectionStrings:Reporting={Db.Reporting}",
-            $"--Mail:PickupDirectory={MailDir}", "--Acknowledgement:Secret=" + LoopSetup.Secret, $"--Acknowledgement:PublicBaseUrl={BaseUrl}",
-            "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning",
-            // Requests carrying X-Forwarded-For from this machine count as that client: the per-client limit is tested that way.
-            "--ForwardedHeaders:KnownProxies:0=127.0.0.1", "--Workspace:Admins:0=ops@demo.example",
-            $"--Workspace:SignInRequestsPerClient={RequestsPerClient}", $"--Workspace:SignInMailsPerAddress={MailsPerAddress}",
-        ], c => c.UseLogProvider(new SilentLog()));
+        App = BuildServe(BaseUrl);
         await App.StartAsync();
         Browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
@@ -79,6 +70,20 @@ public sealed partial class WorkspaceFixture : IAsyncLifetime
         Directory.Delete(MailDir, true);
         Directory.Delete(outDir, true);
     }
+
+    /// <summary>`serve` as the fixture runs it, on another address: a second process over the same databases.</summary>
+    public WebApplication BuildServe(string baseUrl) => Serve.Build(
+    [
+        "--urls", baseUrl, "--environment", "Production",
+        $"--ConnectionStrings:Crm={Db.Crm}", $"--ConnectionStrings:Finance={Db.Finance}", $"--ConnectionStrings:Reporting={Db.Reporting}",
+        $"--Mail:PickupDirectory={MailDir}", "--Acknowledgement:Secret=" + LoopSetup.Secret, $"--Acknowledgement:PublicBaseUrl={BaseUrl}",
+        "--Hangfire:Server=false", "--Logging:LogLevel:Default=Warning",
+        // Requests carrying X-Forwarded-For from this machine count as that client: the per-client limit is tested that way.
+        "--ForwardedHeaders:KnownProxies:0=127.0.0.1", "--Workspace:Admins:0=ops@demo.example",
+        $"--Workspace:SignInRequestsPerClient={RequestsPerClient}", $"--Workspace:SignInMailsPerAddress={MailsPerAddress}",
+    ], c => c.UseLogProvider(new SilentLog()));
+
+    public static string NewBaseUrl() => $"http://127.0.0.1:{FreePort()}";
 
     private static int FreePort()
     {

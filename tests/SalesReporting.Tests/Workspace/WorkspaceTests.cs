@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using PuppeteerSharp;
 using UglyToad.PdfPig;
 
@@ -449,5 +450,171 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
         using (var rep = await admin.GetAsync($"/app/reps/R015/{October}")) Assert.Equal(HttpStatusCode.OK, rep.StatusCode);
         var home = await admin.GetStringAsync("/app");
         Assert.Contains("/app/teams/T03/2026-10", home, StringComparison.Ordinal);
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ErrorSpan = new("<span class=\"error\">([^<]*)</span>");
+
+    [Theory]
+    [InlineData("R001", "必填", "不是有效的邮箱地址", "早于措施所属月份 2026-10", "晚于完成时间")]
+    [InlineData("R008", "必填", "不是有效的信箱地址", "早於措施所屬月份 2026-10", "晚於完成時間")]
+    [InlineData("R015", "required", "not an email address", "before the month of the action, 2026-10", "after the due date")]
+    public async Task A_refused_action_field_is_explained_in_the_language_of_the_reps_team(string repId, string problem, string email, string due, string checkpoint)
+    {
+        using var admin = f.Client();
+        admin.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.41");
+        await f.SignInAsync(admin, "ops@demo.example");
+        var page = await admin.GetStringAsync($"/app/reps/{repId}/{October}");
+        using var refused = await admin.PostAsync($"/app/reps/{repId}/{October}/actions", new FormUrlEncodedContent(
+        [
+            new("__af", WorkspaceFixture.Token(page)), new("problem", ""), new("root_cause", "x"), new("cause_category", "people"), new("action", "x"),
+            new("owner_name", "x"), new("owner_email", "not-an-address"), new("due_on", "2026-09-30"), new("checkpoint_on", "2026-10-05"),
+        ]));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Equal([problem, email, due, checkpoint], ErrorSpan.Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+    }
+
+    [Fact]
+    public async Task An_admin_api_key_signs_into_the_workspace_as_admin_until_it_is_revoked_and_a_manager_or_rep_key_does_not()
+    {
+        var keys = f.App.Services.GetRequiredService<SalesReporting.Worker.Api.ApiKeys>();
+        var (adminId, adminKey) = await keys.CreateAsync("ops-laptop", "admin", null, default);
+        var (_, managerKey) = await keys.CreateAsync("t01-sync", "manager", "T01", default);
+        var (_, repKey) = await keys.CreateAsync("r001-phone", "rep", "R001", default);
+        using var client = f.Client();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.42");
+        async Task<HttpResponseMessage> PostKeyAsync(string key, bool token = true)
+        {
+            var page = await client.GetStringAsync("/app");
+            return await client.PostAsync("/app/signin/key", new FormUrlEncodedContent(
+                token ? [new("__af", WorkspaceFixture.Token(page)), new("key", key)] : [new("key", key)]));
+        }
+        static bool SetsSession(HttpResponseMessage r) => r.Headers.TryGetValues("Set-Cookie", out var v) && v.Any(c => c.StartsWith("sr_session=", StringComparison.Ordinal));
+
+        using (var noToken = await PostKeyAsync(adminKey, token: false)) Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        foreach (var refusedKey in new[] { managerKey, repKey, "srk_made-up", "" })
+        {
+            using var refused = await PostKeyAsync(refusedKey);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.False(SetsSession(refused));
+            Assert.Contains("这个密钥不能登录工作台（只接受未撤销的管理员密钥）。", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var team = await client.GetAsync($"/app/teams/T01/{October}")) Assert.Equal(HttpStatusCode.Unauthorized, team.StatusCode);
+
+        using (var signedIn = await PostKeyAsync(adminKey))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            Assert.Equal("/app", signedIn.Headers.Location!.ToString());
+            Assert.True(SetsSession(signedIn));
+        }
+        foreach (var team in new[] { "T01", "T02", "T03" })
+            using (var page = await client.GetAsync($"/app/teams/{team}/{October}")) Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var home = await client.GetStringAsync("/app");
+        Assert.Contains("ops-laptop", home, StringComparison.Ordinal);
+        Assert.Contains("/app/teams/T03/2026-10", home, StringComparison.Ordinal);
+
+        // What the key writes is on record under the key's name, as the API records it.
+        var rep = await client.GetStringAsync($"/app/reps/R016/{October}");
+        using (var review = await client.PostAsync($"/app/reps/R016/{October}/review",
+            new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(rep)), new("held_on", "2026-11-05"), new("notes", "key")])))
+            Assert.Equal(HttpStatusCode.Redirect, review.StatusCode);
+        await using (var conn = await f.Db.Databases.Reporting.OpenConnectionAsync())
+            Assert.Equal($"key {adminId} (ops-laptop)", await conn.ExecuteScalarAsync<string>("select actor from reporting.change_log where rep_id = 'R016' and what = 'one_on_one'"));
+
+        // Revoking the key ends its sessions at the next request.
+        Assert.True(await keys.RevokeAsync(adminId, default));
+        using (var after = await client.GetAsync($"/app/teams/T03/{October}")) Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        using (var again = await PostKeyAsync(adminKey)) Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_opened_on_one_serve_process_works_on_a_second_one_and_after_that_one_restarts()
+    {
+        var jar = new CookieContainer();
+        using var first = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = jar }) { BaseAddress = new Uri(f.BaseUrl) };
+        first.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.43");
+        await f.SignInAsync(first, WorkspaceFixture.Rep);
+        string name;
+        await using (var crm = await f.Db.Databases.Crm.OpenConnectionAsync())
+            name = (await crm.ExecuteScalarAsync<string>("select name from crm.reps where rep_id = 'R001'"))!;
+        // A form of the first process: its antiforgery token (and the cookie that goes with it) must be good on the others too.
+        var token = WorkspaceFixture.Token(await first.GetStringAsync($"/app/reps/R001/{October}"));
+        var cookies = jar.GetCookieHeader(new Uri(f.BaseUrl));
+        Assert.Contains("sr_session=", cookies, StringComparison.Ordinal);
+
+        async Task UseSessionAsync(string baseUrl)
+        {
+            using var other = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/app/reps/R001/{October}");
+            request.Headers.Add("Cookie", cookies);
+            using var page = await other.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains(name, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var notMine = new HttpRequestMessage(HttpMethod.Get, $"/app/reps/R002/{October}");
+            notMine.Headers.Add("Cookie", cookies);
+            Assert.Equal(HttpStatusCode.NotFound, (await other.SendAsync(notMine)).StatusCode);
+            // Signing out (nothing kept on the server; the cookie still opens the next process) is refused with 400 when the token is not good here.
+            using var post = new HttpRequestMessage(HttpMethod.Post, "/app/signout") { Content = new FormUrlEncodedContent([new("__af", token)]) };
+            post.Headers.Add("Cookie", cookies);
+            Assert.Equal(HttpStatusCode.Redirect, (await other.SendAsync(post)).StatusCode);
+        }
+
+        var second = WorkspaceFixture.NewBaseUrl();
+        var app = f.BuildServe(second);
+        try
+        {
+            await app.StartAsync();
+            await UseSessionAsync(second);
+            // A restart: the process gone, another started with nothing in memory but the database.
+            await app.StopAsync();
+            await app.DisposeAsync();
+            app = f.BuildServe(second);
+            await app.StartAsync();
+            await UseSessionAsync(second);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_emailed_acknowledgement_link_signs_the_rep_in_once_by_its_button_and_opening_it_signs_nobody_in()
+    {
+        var link = new Uri(f.App.Services.GetRequiredService<SalesReporting.Worker.Api.AcknowledgementLinks>().UrlFor(new(2026, 10), "R002")!).PathAndQuery;
+        using var client = f.Client();
+        string action, page;
+        using (var opened = await client.GetAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            Assert.False(opened.Headers.TryGetValues("Set-Cookie", out var set) && set.Any(c => c.StartsWith("sr_session=", StringComparison.Ordinal)));
+            page = await opened.Content.ReadAsStringAsync();
+            action = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "action=\"([^\"]*/signin[?][^\"]*)\"").Groups[1].Value);
+        }
+        Assert.StartsWith("/ack/2026-10/R002/signin?exp=", action, StringComparison.Ordinal);
+        Assert.Contains("在工作台中回复或提出异议", page, StringComparison.Ordinal);
+        Assert.Contains("按下按钮即登录工作台（此链接只能登录一次）。", page, StringComparison.Ordinal);
+        // Opening the link (as a mail scanner does) signed nobody in.
+        using (var team = await client.GetAsync($"/app/reps/R002/{October}")) Assert.Equal(HttpStatusCode.Unauthorized, team.StatusCode);
+        using (var noToken = await client.PostAsync(action, new FormUrlEncodedContent([]))) Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        // Another rep's page with this link's signature: refused.
+        using (var forged = await client.PostAsync(action.Replace("/R002/", "/R003/", StringComparison.Ordinal), new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))])))
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+
+        using (var signedIn = await client.PostAsync(action, new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            Assert.Equal($"/app/reps/R002/{October}", signedIn.Headers.Location!.ToString());
+        }
+        using (var mine = await client.GetAsync($"/app/reps/R002/{October}")) Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        using (var other = await client.GetAsync($"/app/reps/R003/{October}")) Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+
+        // The link signs in once; a second browser is sent to sign in with its address.
+        using var second = f.Client();
+        var again = await second.GetStringAsync(link);
+        using var used = await second.PostAsync(action, new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(again))]));
+        Assert.Equal(HttpStatusCode.Gone, used.StatusCode);
+        Assert.Contains("此链接已经登录过一次。请在工作台用您的工作邮箱登录：", await used.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var nobody = await second.GetAsync($"/app/reps/R002/{October}")) Assert.Equal(HttpStatusCode.Unauthorized, nobody.StatusCode);
     }
 }
