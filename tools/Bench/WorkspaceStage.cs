@@ -1,3 +1,4 @@
+using Hangfire;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
@@ -43,7 +44,7 @@ internal sealed partial class WorkspaceStage(BenchContext bench)
             $"--Mail:PickupDirectory={mail.FullName}", "--Acknowledgement:Secret=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             "--Acknowledgement:PublicBaseUrl=http://127.0.0.1", "--Hangfire:Server=false",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
-        ]);
+        ], c => c.UseLogProvider(new SilentHangfireLog())); // Hangfire's log provider is process-wide: not this app's, disposed with it
         try
         {
             await app.StartAsync(ct);
@@ -141,4 +142,12 @@ internal sealed partial class WorkspaceStage(BenchContext bench)
 
     [GeneratedRegex("name=\"__af\" value=\"([^\"]+)\"")]
     private static partial Regex Antiforgery();
+}
+
+/// <summary>Hangfire logging nowhere: the bench's web app must not leave its (disposed) logger factory as Hangfire's
+/// process-wide log provider for the stages after it.</summary>
+internal sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }
