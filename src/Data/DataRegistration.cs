@@ -40,6 +40,7 @@ public static class DataRegistration
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SourceSync>();
+        services.AddSingleton<CrmReps>();
         services.AddSingleton<IndicatorCompute>();
         services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<TargetImport>();

@@ -131,12 +131,15 @@ public static class ActionApi
         a.OwnerEmail, a.DueOn, a.CheckpointOn, a.SupportNeeded, a.Indicator, a.Status, a.Effectiveness, a.CreatedAt, a.UpdatedAt,
     };
 
+    /// <summary>What a key is told of a rep it may not name, whether or not the rep exists.</summary>
+    public const string UnknownOrHidden = "unknown rep, or not one this key may see";
+
     private static async Task<Dictionary<string, string[]>> CheckReasonKeyAsync(HttpContext http, ActionStore store, string period, string repId, string indicator, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Period.TryParse(period, out _)) errors["period"] = ["expected YYYY-MM"];
         var (reps, indicators) = await store.KnownAsync(ct, [repId]);
-        if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = ["unknown rep, or not one this key may see"];
+        if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = [UnknownOrHidden];
         if (!indicators.Contains(indicator)) errors["indicator"] = ["unknown indicator"];
         return errors;
     }
@@ -149,11 +152,15 @@ public static class ActionApi
         var (reps, indicators) = await store.KnownAsync(ct, F("rep_id")?.Trim() is { Length: > 0 } rep ? [rep] : []);
         var (fields, errors) = ActionRules.Check(new ActionDraft(F("rep_id"), F("period"), F("problem"), F("root_cause"), F("cause_category"),
             F("action"), F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), F("status")),
-            reps, indicators);
+            reps, indicators, store.Today);
         var all = errors.ToList();
-        // A rep outside the key's scope reads the same as an unknown one: the API does not tell which reps exist.
-        if (fields is not null && !await store.RepInScopeAsync(Scope(http), fields.RepId, ct))
-            all.Add(new FieldError("rep_id", fields.RepId, "unknown rep (not in the CRM's reps)"));
+        // A rep outside the key's scope reads the same as an unknown one: the API does not tell which reps exist (and so
+        // does not say "not in the CRM" of a rep that is there).
+        var scope = Scope(http);
+        if (scope.Role != "admin" && F("rep_id")?.Trim() is { Length: > 0 } asked && reps.Problem(asked) is { } unknown)
+            all = [.. all.Where(e => !(e.Field == "rep_id" && e.Reason == unknown)), new FieldError("rep_id", asked, UnknownOrHidden)];
+        else if (fields is not null && !await store.RepInScopeAsync(scope, fields.RepId, ct))
+            all.Add(new FieldError("rep_id", fields.RepId, UnknownOrHidden));
         if (all.Count == 0) return (fields, null);
         return (null, Results.ValidationProblem(all.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
             title: "The action is not valid."));

@@ -112,7 +112,7 @@ public sealed class ActionApiTests : IAsyncLifetime
         // A rep cannot write an action for someone else either; the answer does not say whether that rep exists.
         var foreign = await Send(HttpMethod.Post, "/api/actions", rep1, ActionBody("R2", "别人的问题"));
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
-        Assert.Equal("unknown rep (not in the CRM's reps)", (await Json(foreign)).GetProperty("errors").GetProperty("rep_id")[0].GetString());
+        Assert.Equal("unknown rep, or not one this key may see", (await Json(foreign)).GetProperty("errors").GetProperty("rep_id")[0].GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Put, "/api/reasons/2026-10/R2/revenue", rep1, new { reason = "x" })).StatusCode);
     }
 
