@@ -99,9 +99,12 @@ public sealed class DemoOrganisation
                 var end = key ? LastPeriod.End.AddDays(rng.Next(-30, 400)) : (DateOnly?)null;
                 customers.Add((id, name, industry, key));
                 rows.Customers.Add([id, name, industry, key ? "key" : "standard", rep.Id, end]);
-                // Their first win lies before the demo window, so later wins are not new customers.
-                rows.Opportunities.Add([Id("O"), rep.Id, id, Money(rng.Next(20, 80) * 1000), "won",
-                    Local(new DateOnly(2024, rng.Next(1, 13), 10), 10, 0), Local(new DateOnly(2024, rng.Next(1, 13), 20), 15, 0), false]);
+                // Their first win lies before the demo window, so later wins are not new customers. The proposal comes first
+                // (a win before its proposal is quarantined at sync); the same draws as ever, in order.
+                var (opportunityId, amount) = (Id("O"), Money(rng.Next(20, 80) * 1000));
+                var (m1, m2) = (rng.Next(1, 13), rng.Next(1, 13));
+                rows.Opportunities.Add([opportunityId, rep.Id, id, amount, "won",
+                    Local(new DateOnly(2024, Math.Min(m1, m2), 10), 10, 0), Local(new DateOnly(2024, Math.Max(m1, m2), 20), 15, 0), false]);
             }
             if (rep.Id == ExampleRepId) AddExampleCustomers(rep, customers);
 

@@ -166,11 +166,22 @@ public static class ActionApi
             title: "The action is not valid."));
     }
 
-    /// <summary>A JSON object of string (or null) fields. Unknown fields and wrong types are errors naming the field.</summary>
+    /// <summary>What PostgreSQL text cannot hold, said the same way everywhere (docs/input.md).</summary>
+    public const string NulReason = "contains a NUL character (U+0000), which text cannot hold; remove it";
+    public const string SurrogateReason = "contains a lone UTF-16 surrogate (such as \\ud800 without its pair), which is no character; expected Unicode text";
+
+    /// <summary>A JSON object of string (or null) fields. Unknown fields and wrong types are errors naming the field, and so is
+    /// text PostgreSQL cannot store (a NUL, a lone surrogate); a body that is not UTF-8 is refused whole. All answered 400.</summary>
     private static async Task<(Dictionary<string, string?>?, IResult?)> ReadStringsAsync(HttpContext http, string[] allowed)
     {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var bytes = buffer.ToArray();
+        if (StorableText.FirstInvalidUtf8(bytes) is { } at)
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]>
+                { ["body"] = [$"not valid UTF-8: byte {at} is 0x{bytes[at]:X2}; expected JSON in UTF-8"] }));
         JsonDocument doc;
-        try { doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted); }
+        try { doc = JsonDocument.Parse(bytes); }
         catch (JsonException ex)
         {
             return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid JSON: {ex.Message}"] }));
@@ -183,12 +194,100 @@ public static class ActionApi
             var errors = new Dictionary<string, string[]>();
             foreach (var p in doc.RootElement.EnumerateObject())
             {
-                if (!allowed.Contains(p.Name)) errors[p.Name] = ["unknown field; expected one of " + string.Join(", ", allowed)];
-                else if (p.Value.ValueKind == JsonValueKind.String) values[p.Name] = p.Value.GetString();
+                var name = StorableText.Shown(p.Name);
+                if (!allowed.Contains(p.Name)) errors[name] = ["unknown field; expected one of " + string.Join(", ", allowed)];
+                else if (p.Value.ValueKind == JsonValueKind.String)
+                {
+                    string? text;
+                    try { text = p.Value.GetString(); }
+                    catch (InvalidOperationException) { errors[name] = [SurrogateReason]; continue; }
+                    if (text is not null && text.Contains('\0', StringComparison.Ordinal)) errors[name] = [NulReason];
+                    else if (text is not null && StorableText.HasLoneSurrogate(text)) errors[name] = [SurrogateReason];
+                    else values[p.Name] = text;
+                }
                 else if (p.Value.ValueKind == JsonValueKind.Null) values[p.Name] = null;
-                else errors[p.Name] = ["expected a string"];
+                else errors[name] = ["expected a string"];
             }
             return errors.Count > 0 ? (null, Results.ValidationProblem(errors)) : (values, null);
         }
     }
+}
+
+/// <summary>Text PostgreSQL can store: no NUL (U+0000), valid UTF-8, no lone surrogate.</summary>
+public static class StorableText
+{
+    private static readonly System.Text.UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>The offset of the first byte that is not UTF-8, or null.</summary>
+    public static int? FirstInvalidUtf8(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try { Strict.GetCharCount(bytes); return null; }
+        catch (System.Text.DecoderFallbackException ex) { return Math.Max(0, ex.Index); }
+    }
+
+    public static bool HasLoneSurrogate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
+    }
+
+    public static bool Storable(string? text) => text is null || (!text.Contains('\0', StringComparison.Ordinal) && !HasLoneSurrogate(text));
+
+    /// <summary>A value as it may be shown back: a NUL as ␀, a lone surrogate as U+FFFD.</summary>
+    public static string Shown(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var chars = text.Replace('\0', '␀').ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(chars[i])) chars[i] = '\uFFFD';
+        }
+        return new string(chars);
+    }
+
+    /// <summary>
+    /// Before any endpoint of /api and /app: a NUL or a lone surrogate in the path, the query or a submitted form's fields is
+    /// answered 400 naming where, instead of reaching PostgreSQL (which would fail the request with a 500).
+    /// </summary>
+    /// <param name="prefix">/api (answered with problem details) or /app (plain text)</param>
+    public static async Task GuardAsync(string prefix, HttpContext http, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!http.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) { await next(); return; }
+        var api = prefix == "/api";
+        string? problem = null;
+        if (!Storable(http.Request.Path.Value)) problem = "the path " + (http.Request.Path.Value!.Contains('\0', StringComparison.Ordinal) ? ApiNul : ApiSurrogate);
+        foreach (var (key, values) in http.Request.Query)
+            if (problem is null && (!Storable(key) || values.Any(v => !Storable(v))))
+                problem = $"the query parameter '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
+        if (problem is null && http.Request.HasFormContentType && HttpMethods.IsPost(http.Request.Method))
+        {
+            IFormCollection form;
+            try { form = await http.Request.ReadFormAsync(http.RequestAborted); }
+            catch (InvalidDataException) { await next(); return; } // a malformed form is the endpoint's to refuse, as before
+            foreach (var (key, values) in form)
+                if (problem is null && (!Storable(key) || values.Any(v => !Storable(v))))
+                    problem = $"the field '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
+        }
+        if (problem is null) { await next(); return; }
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (api)
+            await Results.Problem(statusCode: 400, title: "Bad request", detail: char.ToUpperInvariant(problem[0]) + problem[1..] + ".").ExecuteAsync(http);
+        else
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", http.RequestAborted);
+        }
+    }
+
+    private const string ApiNul = ActionApi.NulReason;
+    private const string ApiSurrogate = ActionApi.SurrogateReason;
 }
