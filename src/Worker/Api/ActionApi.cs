@@ -270,10 +270,16 @@ public static class StorableText
                 problem = $"the query parameter '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
         if (problem is null && http.Request.HasFormContentType && HttpMethods.IsPost(http.Request.Method))
         {
-            IFormCollection form;
+            IFormCollection? form = null;
             try { form = await http.Request.ReadFormAsync(http.RequestAborted); }
-            catch (InvalidDataException) { await next(); return; } // a malformed form is the endpoint's to refuse, as before
-            foreach (var (key, values) in form)
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            {
+                // The framework's own refusal of a form it cannot read (an endpoint would answer it 400 without a word).
+                problem = ex.Message == "The form value contains invalid characters."
+                    ? "a field of the form contains a character text cannot hold (a NUL, U+0000, or a lone surrogate); remove it"
+                    : $"the form cannot be read ({ex.Message.TrimEnd('.')})";
+            }
+            foreach (var (key, values) in form ?? new FormCollection(null))
                 if (problem is null && (!Storable(key) || values.Any(v => !Storable(v))))
                     problem = $"the field '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
         }
