@@ -176,7 +176,8 @@ public sealed class FailureMessageTests : IAsyncLifetime
             + "R2,2026-10,线索少,渠道单一,people,参加行业展会,张伟,r2@x.example,9999-12-31,,\n");
         var (code, _, err) = await WorkerProcess.RunAsync(["import", "actions", file], Env(("Company__TimeZone", "America/New_York")), TimeSpan.FromMinutes(2));
         Assert.Equal(4, code);
-        Assert.Equal("actions.csv: row 2, column 'due_on' ('9999-12-31'): more than 2 years after the action's period 2026-10; expected a date by 2028-10-31", err.Trim());
+        Assert.Equal("The file was rejected and nothing was written (1 problem):\n"
+            + "  actions.csv: row 2, column 'due_on' ('9999-12-31'): more than 2 years after the action's period 2026-10; expected a date by 2028-10-31", err.Trim());
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.improvement_action where rep_id = 'R2'"));
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.follow_up_job"));
