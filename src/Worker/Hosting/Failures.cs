@@ -34,7 +34,8 @@ public static class Failures
                 return 4;
         }
         var line = Describe(ex, configuration);
-        var detail = WriteDetail(ex, configuration);
+        // A message written for people (a bad --date, a missing file) is all there is; anything else leaves its stack in a file.
+        var detail = ex is FormatException or FileNotFoundException ? null : WriteDetail(ex, configuration);
         err.WriteLine(line + (detail is null ? "" : $" (details: {detail})"));
         return 1;
     }
