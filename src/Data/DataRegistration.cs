@@ -31,6 +31,9 @@ public static class DataRegistration
                 "Import:MaxXlsxUncompressedMegabytes must be at least Import:MaxFileMegabytes (an .xlsx unpacks to more than its size).")
             .ValidateOnStart();
 
+        // The connection strings are checked at start (set, and readable as one), naming the setting.
+        services.AddOptions<ConnectionStringsCheck>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionStringsCheck>>(new ConnectionStringsValidation(builder.Configuration));
         services.AddSingleton(_ =>
         {
             string Conn(string name) => builder.Configuration.GetConnectionString(name) is { Length: > 0 } c ? c
@@ -40,6 +43,7 @@ public static class DataRegistration
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SourceSync>();
+        services.AddSingleton<CrmReps>();
         services.AddSingleton<IndicatorCompute>();
         services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<TargetImport>();
@@ -47,5 +51,34 @@ public static class DataRegistration
         services.AddSingleton<ActionImport>();
         services.AddSingleton<ReasonImport>();
         return builder;
+    }
+
+    /// <summary>What is wrong with the three connection strings, naming each setting: not set, or not a connection string.</summary>
+    public static IEnumerable<string> ConnectionStringProblems(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var name in Databases.Names)
+        {
+            var value = configuration.GetConnectionString(name);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return $"ConnectionStrings:{name} is not set (environment variable ConnectionStrings__{name}); scripts/demo sets it for the embedded default.";
+                continue;
+            }
+            string? problem = null;
+            try { _ = new Npgsql.NpgsqlConnectionStringBuilder(value); }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException) { problem = ex.Message; }
+            if (problem is not null)
+                yield return $"ConnectionStrings:{name} is not a valid connection string ({problem.TrimEnd('.')}); expected keywords and values such as Host=db.example.com;Port=5432;Database=crm;Username=reporting.";
+        }
+    }
+
+    /// <summary>A marker for the start-up check of the connection strings (<see cref="ConnectionStringProblems"/>).</summary>
+    public sealed class ConnectionStringsCheck;
+
+    private sealed class ConnectionStringsValidation(IConfiguration configuration) : IValidateOptions<ConnectionStringsCheck>
+    {
+        public ValidateOptionsResult Validate(string? name, ConnectionStringsCheck options) =>
+            ConnectionStringProblems(configuration).ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -8,6 +8,9 @@ public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, Np
     // snake_case columns map to PascalCase members everywhere (rep_id → RepId); every query goes through here first.
     static Databases() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
+    /// <summary>The names of the three connection strings (ConnectionStrings:Crm, ...).</summary>
+    public static readonly string[] Names = ["Crm", "Finance", "Reporting"];
+
     public NpgsqlDataSource Crm { get; } = crm;
     public NpgsqlDataSource Finance { get; } = finance;
     public NpgsqlDataSource Reporting { get; } = reporting;

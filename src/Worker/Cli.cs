@@ -163,11 +163,15 @@ public static class Cli
     /// <summary>Builds the services, runs one command, and turns a failure into a message and an exit code.</summary>
     private static async Task<int> Run(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct, bool needsMail)
     {
+        IConfiguration? configuration = null;
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+            configuration = builder.Configuration;
             // One-shot commands print their own summary; the log shows only what went wrong.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:SalesReporting"] = "Warning" });
+            // A failure is told in one line by Failures (the detail in its log file), not once more by the host's log.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.Extensions.Hosting"] = "None" });
             if (!needsMail && string.IsNullOrWhiteSpace(builder.Configuration["Smtp:Host"]) && string.IsNullOrWhiteSpace(builder.Configuration["Mail:PickupDirectory"]))
                 builder.Configuration["Mail:PickupDirectory"] = Path.Combine("out", "mail"); // commands that send nothing need no destination
             builder.AddSalesReporting();
@@ -177,20 +181,16 @@ public static class Cli
             await host.StopAsync(CancellationToken.None);
             return code;
         }
-        catch (OptionsValidationException ex)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            foreach (var f in ex.Failures) Console.Error.WriteLine("configuration error: " + f);
-            return 3;
+            Console.Error.WriteLine("cancelled");
+            return 130;
         }
-        catch (ImportRejectedException ex)
+#pragma warning disable CA1031 // every failure a person sees is one line (Failures); the detail goes to its log file
+        catch (Exception ex)
         {
-            Console.Error.WriteLine(ex.Message);
-            return 4;
+            return Failures.Report(ex, configuration);
         }
-        catch (Exception ex) when (ex is FormatException or FileNotFoundException or InvalidOperationException or Npgsql.NpgsqlException)
-        {
-            Console.Error.WriteLine("error: " + ex.Message);
-            return 1;
-        }
+#pragma warning restore CA1031
     }
 }

@@ -45,11 +45,12 @@ public sealed class DemoOrganisation
     private static readonly string[] NameHeads = ["华信", "恒达", "金源", "瑞丰", "中科", "远航", "宏图", "永泰", "鼎盛", "海纳", "天合", "星辰", "博远", "新锐", "同创", "汇通"];
     private static readonly string[] NameTails = ["精密", "商贸", "智能", "医疗", "供应链", "资本", "能源", "教育", "电子", "材料"];
 
-    public static async Task<DemoSummary> GenerateAsync(Databases db, string outputDirectory, CancellationToken ct)
+    /// <param name="replaceExisting">replace the source tables even when they hold rows the demo did not write (--replace-existing)</param>
+    public static async Task<DemoSummary> GenerateAsync(Databases db, string outputDirectory, CancellationToken ct, bool replaceExisting = false)
     {
         var demo = new DemoOrganisation();
         demo.Build();
-        await demo.WriteSourcesAsync(db, ct);
+        await demo.WriteSourcesAsync(db, replaceExisting, ct);
         Directory.CreateDirectory(outputDirectory);
         var targetsFile = Path.Combine(outputDirectory, "targets.csv");
         await File.WriteAllTextAsync(targetsFile, demo.TargetsCsv(), new UTF8Encoding(false), ct);
@@ -98,9 +99,12 @@ public sealed class DemoOrganisation
                 var end = key ? LastPeriod.End.AddDays(rng.Next(-30, 400)) : (DateOnly?)null;
                 customers.Add((id, name, industry, key));
                 rows.Customers.Add([id, name, industry, key ? "key" : "standard", rep.Id, end]);
-                // Their first win lies before the demo window, so later wins are not new customers.
-                rows.Opportunities.Add([Id("O"), rep.Id, id, Money(rng.Next(20, 80) * 1000), "won",
-                    Local(new DateOnly(2024, rng.Next(1, 13), 10), 10, 0), Local(new DateOnly(2024, rng.Next(1, 13), 20), 15, 0), false]);
+                // Their first win lies before the demo window, so later wins are not new customers. The proposal comes first
+                // (a win before its proposal is quarantined at sync); the same draws as ever, in order.
+                var (opportunityId, amount) = (Id("O"), Money(rng.Next(20, 80) * 1000));
+                var (m1, m2) = (rng.Next(1, 13), rng.Next(1, 13));
+                rows.Opportunities.Add([opportunityId, rep.Id, id, amount, "won",
+                    Local(new DateOnly(2024, Math.Min(m1, m2), 10), 10, 0), Local(new DateOnly(2024, Math.Max(m1, m2), 20), 15, 0), false]);
             }
             if (rep.Id == ExampleRepId) AddExampleCustomers(rep, customers);
 
@@ -334,24 +338,46 @@ public sealed class DemoOrganisation
         return sb.ToString();
     }
 
-    private async Task WriteSourcesAsync(Databases db, CancellationToken ct)
+    /// <summary>
+    /// Replaces the crm and finance source tables with the demo's rows, each database in one transaction. Both are checked
+    /// first (<see cref="DemoDatabases"/>): when either holds rows the demo did not write, nothing is changed in either,
+    /// unless <paramref name="replaceExisting"/>.
+    /// </summary>
+    private async Task WriteSourcesAsync(Databases db, bool replaceExisting, CancellationToken ct)
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "sql", "sources");
-        await using (var crm = await db.Crm.OpenConnectionAsync(ct))
-        {
-            await crm.ExecuteAsync(new CommandDefinition(await File.ReadAllTextAsync(Path.Combine(dir, "crm.sql"), ct), cancellationToken: ct));
-            await CopyAsync(crm, "crm.teams(team_id, name, region, manager_name, manager_email, locale)", rows.Teams, ct);
-            await CopyAsync(crm, "crm.reps(rep_id, team_id, name, email, hire_date, active)", rows.Reps, ct);
-            await CopyAsync(crm, "crm.customers(customer_id, name, industry, segment, owner_rep_id, contract_end_date)", rows.Customers, ct);
-            await CopyAsync(crm, "crm.leads(lead_id, rep_id, customer_id, created_at, qualified_at, converted_at)", rows.Leads, ct);
-            await CopyAsync(crm, "crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject, progress, support_needed)", rows.Activities, ct);
-            await CopyAsync(crm, "crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal)", rows.Opportunities, ct);
-            await CopyAsync(crm, "crm.surveys(survey_id, customer_id, rep_id, score, answered_at)", rows.Surveys, ct);
-        }
+        await using var crm = await db.Crm.OpenConnectionAsync(ct);
         await using var finance = await db.Finance.OpenConnectionAsync(ct);
-        await finance.ExecuteAsync(new CommandDefinition(await File.ReadAllTextAsync(Path.Combine(dir, "finance.sql"), ct), cancellationToken: ct));
+        await using var crmTx = await crm.BeginTransactionAsync(ct);
+        await using var financeTx = await finance.BeginTransactionAsync(ct);
+        if (!replaceExisting)
+        {
+            var refusals = new List<string>();
+            if (await DemoDatabases.ForeignRowsAsync(crm, crmTx, "crm", DemoDatabases.CrmTables, ct) is { } crmRows)
+                refusals.Add($"{DemoDatabases.Describe(crm, "ConnectionStrings:Crm")} holds rows the demo did not write ({crmRows})");
+            if (await DemoDatabases.ForeignRowsAsync(finance, financeTx, "finance", DemoDatabases.FinanceTables, ct) is { } financeRows)
+                refusals.Add($"{DemoDatabases.Describe(finance, "ConnectionStrings:Finance")} holds rows the demo did not write ({financeRows})");
+            if (refusals.Count > 0)
+                throw new DemoRefusedException(string.Join("; ", refusals) + ". The demo replaces these tables and would delete those rows, so nothing was changed: "
+                    + "point the connection strings at databases of their own for the demo, or add --replace-existing to replace the tables anyway.");
+        }
+
+        await crm.ExecuteAsync(new CommandDefinition(await File.ReadAllTextAsync(Path.Combine(dir, "crm.sql"), ct), transaction: crmTx, cancellationToken: ct));
+        await CopyAsync(crm, "crm.teams(team_id, name, region, manager_name, manager_email, locale)", rows.Teams, ct);
+        await CopyAsync(crm, "crm.reps(rep_id, team_id, name, email, hire_date, active)", rows.Reps, ct);
+        await CopyAsync(crm, "crm.customers(customer_id, name, industry, segment, owner_rep_id, contract_end_date)", rows.Customers, ct);
+        await CopyAsync(crm, "crm.leads(lead_id, rep_id, customer_id, created_at, qualified_at, converted_at)", rows.Leads, ct);
+        await CopyAsync(crm, "crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject, progress, support_needed)", rows.Activities, ct);
+        await CopyAsync(crm, "crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal)", rows.Opportunities, ct);
+        await CopyAsync(crm, "crm.surveys(survey_id, customer_id, rep_id, score, answered_at)", rows.Surveys, ct);
+        await DemoDatabases.WriteMarkerAsync(crm, crmTx, "crm", ct);
+
+        await finance.ExecuteAsync(new CommandDefinition(await File.ReadAllTextAsync(Path.Combine(dir, "finance.sql"), ct), transaction: financeTx, cancellationToken: ct));
         await CopyAsync(finance, "finance.invoices(invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status)", rows.Invoices, ct);
         await CopyAsync(finance, "finance.payments(payment_id, invoice_id, received_on, amount)", rows.Payments, ct);
+        await DemoDatabases.WriteMarkerAsync(finance, financeTx, "finance", ct);
+        await crmTx.CommitAsync(ct);
+        await financeTx.CommitAsync(ct);
     }
 
     /// <summary>The three improvement actions of the template, agreed with the example rep for 2026-10.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SalesReporting.Data.Sources;
 
 namespace SalesReporting.Data.Actions;
 
@@ -48,8 +49,15 @@ public static class ActionRules
     public static bool IsEmail(string? text) =>
         !string.IsNullOrWhiteSpace(text) && System.Net.Mail.MailAddress.TryCreate(text.Trim(), out var a) && a.Address == text.Trim() && a.Host.Contains('.', StringComparison.Ordinal);
 
+    /// <summary>The first month an action may be for (docs/input.md).</summary>
+    public static readonly Period EarliestPeriod = new(2000, 1);
+    /// <summary>How many years after its month an action's due date and checkpoint may lie.</summary>
+    public const int MaxYearsAfterPeriod = 2;
+
     /// <summary>Checks every field and reports all problems at once; returns null fields when any is wrong.</summary>
-    public static (ActionFields? Fields, IReadOnlyList<FieldError> Errors) Check(ActionDraft d, ISet<string> knownReps, ISet<string> knownIndicators)
+    /// <param name="today">today in company time: an action is for a month from 2000-01 to a year from today, and its dates lie
+    /// within <see cref="MaxYearsAfterPeriod"/> years of that month, so no date is stored as infinity or overflows a time zone</param>
+    public static (ActionFields? Fields, IReadOnlyList<FieldError> Errors) Check(ActionDraft d, RepLookup knownReps, ISet<string> knownIndicators, DateOnly today)
     {
         var errors = new List<FieldError>();
         void Fail(string field, string? value, string reason, FieldProblem problem, string? detail = null) =>
@@ -63,9 +71,15 @@ public static class ActionRules
         }
 
         var rep = Required("rep_id", d.RepId);
-        if (rep.Length > 0 && !knownReps.Contains(rep)) Fail("rep_id", rep, "unknown rep (not in the CRM's reps)", FieldProblem.UnknownRep);
+        if (rep.Length > 0 && knownReps.Problem(rep) is { } unknown) Fail("rep_id", rep, unknown, unknown.StartsWith("unknown rep", StringComparison.Ordinal) ? FieldProblem.UnknownRep : FieldProblem.Other);
         var periodOk = Period.TryParse(d.Period?.Trim(), out var period);
         if (!periodOk) Fail("period", d.Period, "expected YYYY-MM", FieldProblem.BadPeriod);
+        var latestPeriod = Period.FromDate(today.AddYears(1));
+        if (periodOk && (period.CompareTo(EarliestPeriod) < 0 || period.CompareTo(latestPeriod) > 0))
+        {
+            Fail("period", d.Period, $"not a plausible month; expected one from {EarliestPeriod} to {latestPeriod} (a year from today)", FieldProblem.Other);
+            periodOk = false;
+        }
         var problem = Required("problem", d.Problem);
         var rootCause = Required("root_cause", d.RootCause);
         var cause = NormalizeCause(d.CauseCategory);
@@ -84,9 +98,12 @@ public static class ActionRules
             else Fail("checkpoint_on", d.CheckpointOn, "expected a date YYYY-MM-DD", FieldProblem.BadDate);
         }
         if (dueOk && periodOk && due < period.Start) Fail("due_on", d.DueOn, $"before the action's period {period}", FieldProblem.BeforePeriod, period.ToString());
+        var latest = periodOk ? period.End.AddYears(MaxYearsAfterPeriod) : DateOnly.MinValue;
+        string TooLate() => $"more than {MaxYearsAfterPeriod} years after the action's period {period}; expected a date by {latest:yyyy-MM-dd}";
+        if (dueOk && periodOk && due > latest) Fail("due_on", d.DueOn, TooLate(), FieldProblem.Other);
+        if (periodOk && checkpoint is { } cp0 && cp0 > latest && !(dueOk && cp0 > due)) Fail("checkpoint_on", d.CheckpointOn, TooLate(), FieldProblem.Other);
         if (dueOk && checkpoint is { } cp && cp > due) Fail("checkpoint_on", d.CheckpointOn, "after the due date", FieldProblem.AfterDue);
-        if (periodOk && checkpoint is { } cp2 && cp2 < period.Start)
-            Fail("checkpoint_on", d.CheckpointOn, $"before the action's period {period}", FieldProblem.BeforePeriod, period.ToString());
+        if (periodOk && checkpoint is { } cp2 && cp2 < period.Start) Fail("checkpoint_on", d.CheckpointOn, $"before the action's period {period}", FieldProblem.BeforePeriod, period.ToString());
         var support = string.IsNullOrWhiteSpace(d.SupportNeeded) ? null : d.SupportNeeded.Trim();
         if (support is { Length: > MaxText }) Fail("support_needed", support[..40] + "…", $"longer than {MaxText} characters", FieldProblem.TooLong);
         var indicator = string.IsNullOrWhiteSpace(d.Indicator) ? null : d.Indicator.Trim();

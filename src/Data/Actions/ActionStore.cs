@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using SalesReporting.Data.Sources;
 
 namespace SalesReporting.Data.Actions;
 
@@ -19,8 +20,11 @@ public sealed record ActionNote(long Id, long ActionId, string Note, string Writ
 public sealed record AnomalyReason(DateOnly Period, string RepId, string Indicator, string Reason, string? WrittenBy, DateTime WrittenAt);
 
 /// <summary>Improvement actions, their notes and people's anomaly reasons, always read through an access scope.</summary>
-public sealed class ActionStore(Databases db)
+public sealed class ActionStore(Databases db, CrmReps crmReps, Microsoft.Extensions.Options.IOptions<CompanyOptions> company, TimeProvider clock)
 {
+    /// <summary>Today in company time: what the plausible months and dates of an action are counted from.</summary>
+    public DateOnly Today => company.Value.Today(clock);
+
     // Every read and write of the API goes through this filter, so a key never reaches a rep outside its scope.
     private const string InScope = """
         (@role = 'admin'
@@ -40,15 +44,12 @@ public sealed class ActionStore(Databases db)
         return p;
     }
 
-    /// <summary>The reps and indicator codes that exist: every rep for an import, or only those asked about
-    /// (<paramref name="repIds"/>) for one API request.</summary>
-    public async Task<(HashSet<string> Reps, HashSet<string> Indicators)> KnownAsync(CancellationToken ct, IReadOnlyCollection<string>? repIds = null)
+    /// <summary>The reps (those asked about, <paramref name="repIds"/>: an import's or one API request's) and the indicator
+    /// codes that exist. A rep not staged yet is looked up in the CRM (<see cref="CrmReps"/>).</summary>
+    public async Task<(RepLookup Reps, HashSet<string> Indicators)> KnownAsync(CancellationToken ct, IReadOnlyCollection<string> repIds)
     {
+        var reps = await crmReps.LookupAsync(repIds, ct);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var reps = (await conn.QueryAsync<string>(repIds is null
-            ? new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct)
-            : new CommandDefinition("select rep_id from staging.reps where rep_id = any(@ids)", new { ids = repIds.ToArray() }, cancellationToken: ct)))
-            .ToHashSet(StringComparer.Ordinal);
         var indicators = (await conn.QueryAsync<string>(new CommandDefinition("select code from reporting.indicator", cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         return (reps, indicators);
     }
@@ -127,7 +128,9 @@ public sealed class ActionStore(Databases db)
     }
 
     /// <summary>The import's write: one statement for the whole file; an existing (rep, period, problem) is updated.</summary>
-    public async Task<IReadOnlyList<ActionRecord>> UpsertManyAsync(IReadOnlyList<ActionFields> rows, CancellationToken ct)
+    /// <param name="alsoInTransaction">more work of the same unit (the follow-up jobs); when it throws, nothing is kept</param>
+    public async Task<IReadOnlyList<ActionRecord>> UpsertManyAsync(IReadOnlyList<ActionFields> rows, CancellationToken ct,
+        Func<IReadOnlyList<ActionRecord>, NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -161,6 +164,7 @@ public sealed class ActionStore(Databases db)
             supports = rows.Select(r => r.SupportNeeded).ToArray(),
             indicators = rows.Select(r => r.Indicator).ToArray(),
         }, tx, cancellationToken: ct))).ToList();
+        if (alsoInTransaction is not null) await alsoInTransaction(result, conn, tx);
         await tx.CommitAsync(ct);
         return result;
     }

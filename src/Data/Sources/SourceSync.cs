@@ -21,8 +21,23 @@ public sealed record SyncResult(long RunId, IReadOnlyList<TableSyncResult> Table
 /// rows into a temporary table by binary COPY, quarantines the bad ones and upserts the rest, all in
 /// one transaction per table.
 /// </summary>
-public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, ILogger<SourceSync> logger)
+public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IOptions<CompanyOptions> company, TimeProvider clock,
+    ILogger<SourceSync> logger)
 {
+    /// <summary>The bounds of a plausible date (docs/input.md): 2000-01-01 to a year from today, both in company time.</summary>
+    private (DateTime EarliestAt, DateTime LatestAt, DateOnly EarliestOn, DateOnly LatestOn) Bounds()
+    {
+        var tz = company.Value.ResolveTimeZone();
+        var latest = company.Value.Today(clock).AddYears(1);
+        DateTime Start(DateOnly day)
+        {
+            var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+            if (tz.IsInvalidTime(midnight)) midnight = midnight.AddHours(1); // a zone whose DST starts at midnight
+            return TimeZoneInfo.ConvertTimeToUtc(midnight, tz);
+        }
+        return (Start(SourceTables.EarliestDate), Start(latest.AddDays(1)), SourceTables.EarliestDate, latest);
+    }
+
     public async Task<SyncResult> RunAsync(CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -31,7 +46,12 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
         var results = new List<TableSyncResult>();
         foreach (var table in SourceTables.All)
         {
-            var r = await SyncTableAsync(conn, runId, table, ct);
+            TableSyncResult r;
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                r = await SyncTableAsync(conn, tx, runId, table, ct);
+                await tx.CommitAsync(ct);
+            }
             results.Add(r);
             if (r.Quarantined > 0)
                 logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
@@ -44,7 +64,34 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
         return result;
     }
 
-    private async Task<TableSyncResult> SyncTableAsync(NpgsqlConnection conn, long runId, SourceTable table, CancellationToken ct)
+    /// <summary>
+    /// What a sync would make of the CRM's teams and reps now, without keeping anything: the two tables are pulled and
+    /// checked in a transaction that is rolled back. The reps that would be staged (with those staged already), and the
+    /// reasons of those that would be quarantined. The imports check their rep ids against this when one is not staged
+    /// yet (before the first sync, a rep added since the last), so "not in the CRM" is said only of a rep the CRM lacks.
+    /// </summary>
+    public async Task<(HashSet<string> Reps, Dictionary<string, string> Quarantined)> PreviewRepsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            "insert into staging.sync_run default values returning id", transaction: tx, cancellationToken: ct));
+        foreach (var table in SourceTables.All.Where(t => t.Source is "crm.teams" or "crm.reps"))
+            await SyncTableAsync(conn, tx, runId, table, ct);
+        var reps = (await conn.QueryAsync<string>(new CommandDefinition("select rep_id from staging.reps", transaction: tx, cancellationToken: ct)))
+            .ToHashSet(StringComparer.Ordinal);
+        var quarantined = (await conn.QueryAsync<(string Key, string Reason)>(new CommandDefinition(
+                // this pull's reason, or the last one of a rep quarantined before and not changed since (so not pulled again)
+                """
+                select distinct on (source_key) source_key, reason from staging.quarantine
+                where source = 'crm.reps' and source_key is not null order by source_key, sync_run_id desc
+                """, transaction: tx, cancellationToken: ct)))
+            .Where(q => !reps.Contains(q.Key)).ToDictionary(q => q.Key, q => q.Reason, StringComparer.Ordinal);
+        await tx.RollbackAsync(ct);
+        return (reps, quarantined);
+    }
+
+    private async Task<TableSyncResult> SyncTableAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, SourceTable table, CancellationToken ct)
     {
         var queryFile = Path.Combine(options.Value.ResolveQueryDirectory(), table.Source + ".sql");
         if (!File.Exists(queryFile))
@@ -53,10 +100,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
 
         var since = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
-            new { overlap = options.Value.OverlapMinutes, source = table.Source }, cancellationToken: ct));
+            new { overlap = options.Value.OverlapMinutes, source = table.Source }, tx, cancellationToken: ct));
 
         // A first pull of a large organisation runs for minutes; Npgsql's default 30 s command timeout would cancel it.
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var load = "load_" + table.Name;
         await conn.ExecuteAsync(new CommandDefinition(
             $"create temp table {load} on commit drop as select * from {table.Staging} with no data", transaction: tx, cancellationToken: ct));
@@ -70,6 +116,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
         }
 
         var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        var bounds = Bounds();
         var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason}'"));
         var quarantined = await conn.ExecuteAsync(new CommandDefinition($"""
             with checked as (
@@ -85,7 +132,11 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
               from checked where reason is not null
               returning source_key)
             delete from {load} l using bad where l.{table.Key} is not distinct from bad.source_key
-            """, new { runId, source = table.Source }, tx, commandTimeout: 0, cancellationToken: ct));
+            """, new
+        {
+            runId, source = table.Source,
+            earliest_at = bounds.EarliestAt, latest_at = bounds.LatestAt, earliest_on = bounds.EarliestOn, latest_on = bounds.LatestOn,
+        }, tx, commandTimeout: 0, cancellationToken: ct));
 
         var updates = string.Join(", ", table.Columns.Where(c => c.Name != table.Key).Select(c => $"{c.Name} = excluded.{c.Name}"));
         var upserted = await conn.ExecuteAsync(new CommandDefinition($"""
@@ -103,7 +154,6 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IL
                 on conflict (source) do update set high_water = greatest(staging.watermark.high_water, excluded.high_water), synced_at = now()
                 """, new { source = table.Source, runId }, tx, commandTimeout: 0, cancellationToken: ct));
         }
-        await tx.CommitAsync(ct);
         return new TableSyncResult(table.Source, read, upserted, quarantined);
     }
 

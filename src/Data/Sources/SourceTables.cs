@@ -30,6 +30,21 @@ public static class SourceTables
     // Ids that end up in file names (forms, summaries, mail) are checked before anything else about the row.
     private static string PlainId(string column) => $"l.{column} !~ '{FileNames.PlainIdPattern}'";
 
+    /// <summary>The earliest date a source event may carry (docs/input.md); the latest is a year from today in company time.</summary>
+    public static readonly DateOnly EarliestDate = new(2000, 1, 1);
+    /// <summary>The longest activity (a visit, a call) a source row may carry, in minutes: 24 hours.</summary>
+    public const int MaxDurationMinutes = 24 * 60;
+
+    // The bounds are parameters of the quarantine statement: @earliest_at/@latest_at (instants, the latest exclusive) and
+    // @earliest_on/@latest_on (dates, inclusive), from the company's today.
+    private static (string, string) InstantInRange(string column) =>
+        ($"l.{column} < @earliest_at or l.{column} >= @latest_at", $"{column} not between 2000-01-01 and a year from today (company time)");
+    private static (string, string) DateInRange(string column) =>
+        ($"l.{column} < @earliest_on or l.{column} > @latest_on", $"{column} not between 2000-01-01 and a year from today (company time)");
+
+    /// <summary>The same test as crm.reps' email: one @, no spaces.</summary>
+    private const string EmailPattern = "^[^@\\s]+@[^@\\s]+$";
+
     private const string UnknownRep = "not exists (select 1 from staging.reps r where r.rep_id = l.rep_id)";
 
     /// <summary>The quarantine reason of a row whose rep the CRM does not know (the findings look such invoices up by it).</summary>
@@ -42,12 +57,13 @@ public static class SourceTables
             [C("team_id", Text), C("name", Text), C("region", Text), C("manager_name", Text), C("manager_email", Text), C("locale", Text), C("updated_at", Ts)],
             [(PlainId("team_id"), FileNames.PlainIdReason),
              ("l.name is null", "missing name"),
-             ("l.locale is not null and l.locale not in ('zh-CN', 'zh-TW', 'en')", "unknown locale (expected zh-CN, zh-TW or en)")]),
+             ("l.locale is not null and l.locale not in ('zh-CN', 'zh-TW', 'en')", "unknown locale (expected zh-CN, zh-TW or en)"),
+             ($"l.manager_email is not null and l.manager_email !~ '{EmailPattern}'", "manager_email is not an email address")]),
         new("crm", "reps", "rep_id",
             [C("rep_id", Text), C("team_id", Text), C("name", Text), C("email", Text), C("hire_date", Date), C("active", Bool), C("updated_at", Ts)],
             [(PlainId("rep_id"), FileNames.PlainIdReason),
              ("l.name is null", "missing name"),
-             ("l.email is null or l.email !~ '^[^@\\s]+@[^@\\s]+$'", "missing or invalid email"),
+             ($"l.email is null or l.email !~ '{EmailPattern}'", "missing or invalid email"),
              ("l.active is null", "missing active flag"),
              ("not exists (select 1 from staging.teams t where t.team_id = l.team_id)", "unknown team")]),
         new("crm", "customers", "customer_id",
@@ -57,25 +73,31 @@ public static class SourceTables
              ("l.owner_rep_id is not null and not exists (select 1 from staging.reps r where r.rep_id = l.owner_rep_id)", "unknown owner rep")]),
         new("crm", "leads", "lead_id",
             [C("lead_id", Text), C("rep_id", Text), C("customer_id", Text), C("created_at", Ts), C("qualified_at", Ts), C("converted_at", Ts), C("updated_at", Ts)],
-            [(UnknownRep, UnknownRepReason)]),
+            [(UnknownRep, UnknownRepReason),
+             InstantInRange("created_at"), InstantInRange("qualified_at"), InstantInRange("converted_at")]),
         new("crm", "activities", "activity_id",
             [C("activity_id", Text), C("rep_id", Text), C("customer_id", Text), C("kind", Text), C("occurred_at", Ts), C("duration_minutes", Int),
              C("with_decision_maker", Bool), C("need_identified", Bool), C("subject", Text), C("progress", Text), C("support_needed", Text), C("updated_at", Ts)],
             [(UnknownRep, UnknownRepReason),
              ("l.kind is null or l.kind not in ('visit', 'call', 'proposal', 'negotiation', 'contract', 'demo')", "unknown kind"),
              ("l.occurred_at is null", "missing occurred_at"),
-             ("l.duration_minutes < 0", "negative duration")]),
+             ("l.duration_minutes < 0", "negative duration"),
+             InstantInRange("occurred_at"),
+             ($"l.duration_minutes > {MaxDurationMinutes}", $"duration over 24 hours (more than {MaxDurationMinutes} minutes)")]),
         new("crm", "opportunities", "opportunity_id",
             [C("opportunity_id", Text), C("rep_id", Text), C("customer_id", Text), C("amount", Num), C("stage", Text), C("proposal_at", Ts), C("won_at", Ts), C("is_renewal", Bool), C("updated_at", Ts)],
             [(UnknownRep, UnknownRepReason),
              ("l.amount < 0", "negative amount"),
              ("l.stage is null or l.stage not in ('open', 'won', 'lost')", "unknown stage (expected open, won or lost)"),
-             ("l.stage = 'won' and l.won_at is null", "won without won_at")]),
+             ("l.stage = 'won' and l.won_at is null", "won without won_at"),
+             InstantInRange("proposal_at"), InstantInRange("won_at"),
+             ("l.won_at < l.proposal_at", "won before its proposal (won_at before proposal_at)")]),
         new("crm", "surveys", "survey_id",
             [C("survey_id", Text), C("customer_id", Text), C("rep_id", Text), C("score", Int), C("answered_at", Ts), C("updated_at", Ts)],
             [(UnknownRep, UnknownRepReason),
              ("l.score is null or l.score not between 1 and 5", "score out of range 1..5"),
-             ("l.answered_at is null", "missing answered_at")]),
+             ("l.answered_at is null", "missing answered_at"),
+             InstantInRange("answered_at")]),
         new("finance", "invoices", "invoice_id",
             [C("invoice_id", Text), C("customer_id", Text), C("rep_id", Text), C("opportunity_id", Text), C("issued_on", Date), C("due_on", Date),
              C("amount", Num), C("cost_amount", Num), C("status", Text), C("updated_at", Ts)],
@@ -83,11 +105,13 @@ public static class SourceTables
              ("l.amount is null or l.amount < 0", "missing or negative amount"),
              ("l.cost_amount < 0", "negative cost"),
              ("l.issued_on is null or l.due_on is null", "missing issued_on or due_on"),
-             ("l.status is null or l.status not in ('issued', 'void')", "unknown status (expected issued or void)")]),
+             ("l.status is null or l.status not in ('issued', 'void')", "unknown status (expected issued or void)"),
+             DateInRange("issued_on"), DateInRange("due_on")]),
         new("finance", "payments", "payment_id",
             [C("payment_id", Text), C("invoice_id", Text), C("received_on", Date), C("amount", Num), C("updated_at", Ts)],
             [("not exists (select 1 from staging.invoices i where i.invoice_id = l.invoice_id)", "payment for unknown invoice"),
              ("l.amount is null or l.amount < 0", "missing or negative amount"),
-             ("l.received_on is null", "missing received_on")]),
+             ("l.received_on is null", "missing received_on"),
+             DateInRange("received_on")]),
     ];
 }

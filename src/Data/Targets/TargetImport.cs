@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SalesReporting.Data.Sources;
 
 namespace SalesReporting.Data.Targets;
 
@@ -11,7 +12,7 @@ public sealed record TargetRow(string RepId, DateOnly Period, string Indicator, 
 /// Targets from a sheet (layout in docs/files.md): header rep_id,period,indicator,target; target in the indicator's
 /// display unit. The whole file is checked first; one bad row rejects all of it and nothing is written.
 /// </summary>
-public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits)
+public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, CrmReps crmReps)
 {
     public static readonly string[] Header = ["rep_id", "period", "indicator", "target"];
 
@@ -23,8 +24,9 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits)
     public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null, string? encoding = null)
     {
         var file = TabularFile.Read(path, Header, limits: limits.Value, encoding: encoding);
+        // A rep not staged yet (no sync so far, or new in the CRM) is looked up in the CRM itself.
+        var reps = await crmReps.LookupAsync(file.Rows.Select(r => r.Fields[0]), ct);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var reps = (await conn.QueryAsync<string>(new CommandDefinition("select rep_id from staging.reps", cancellationToken: ct))).ToHashSet();
         var indicators = (await conn.QueryAsync<(string Code, bool HasTarget)>(new CommandDefinition(
             "select code, has_target from reporting.indicator", cancellationToken: ct))).ToDictionary(i => i.Code, i => i.HasTarget);
 
@@ -36,7 +38,7 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits)
             var ok = true;
             void Fail(string column, string value, string reason) { errors.Add(file.Error(line, column, value, reason)); ok = false; }
             if (string.IsNullOrWhiteSpace(f[0])) Fail("rep_id", "", "empty");
-            else if (!reps.Contains(f[0])) Fail("rep_id", f[0], "unknown rep (not in the CRM's reps)");
+            else if (reps.Problem(f[0]) is { } unknown) Fail("rep_id", f[0], unknown);
             else if (team?.Refuses(f[0]) is { } outside) Fail("rep_id", f[0], outside);
             if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
             if (!indicators.TryGetValue(f[2], out var hasTarget)) Fail("indicator", f[2], $"unknown indicator; expected one of {string.Join(", ", indicators.Keys.Order())}");

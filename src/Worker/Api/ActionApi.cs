@@ -131,12 +131,15 @@ public static class ActionApi
         a.OwnerEmail, a.DueOn, a.CheckpointOn, a.SupportNeeded, a.Indicator, a.Status, a.Effectiveness, a.CreatedAt, a.UpdatedAt,
     };
 
+    /// <summary>What a key is told of a rep it may not name, whether or not the rep exists.</summary>
+    public const string UnknownOrHidden = "unknown rep, or not one this key may see";
+
     private static async Task<Dictionary<string, string[]>> CheckReasonKeyAsync(HttpContext http, ActionStore store, string period, string repId, string indicator, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Period.TryParse(period, out _)) errors["period"] = ["expected YYYY-MM"];
         var (reps, indicators) = await store.KnownAsync(ct, [repId]);
-        if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = ["unknown rep, or not one this key may see"];
+        if (!reps.Contains(repId) || !await store.RepInScopeAsync(Scope(http), repId, ct)) errors["rep_id"] = [UnknownOrHidden];
         if (!indicators.Contains(indicator)) errors["indicator"] = ["unknown indicator"];
         return errors;
     }
@@ -149,21 +152,36 @@ public static class ActionApi
         var (reps, indicators) = await store.KnownAsync(ct, F("rep_id")?.Trim() is { Length: > 0 } rep ? [rep] : []);
         var (fields, errors) = ActionRules.Check(new ActionDraft(F("rep_id"), F("period"), F("problem"), F("root_cause"), F("cause_category"),
             F("action"), F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), F("status")),
-            reps, indicators);
+            reps, indicators, store.Today);
         var all = errors.ToList();
-        // A rep outside the key's scope reads the same as an unknown one: the API does not tell which reps exist.
-        if (fields is not null && !await store.RepInScopeAsync(Scope(http), fields.RepId, ct))
-            all.Add(new FieldError("rep_id", fields.RepId, "unknown rep (not in the CRM's reps)"));
+        // A rep outside the key's scope reads the same as an unknown one: the API does not tell which reps exist (and so
+        // does not say "not in the CRM" of a rep that is there).
+        var scope = Scope(http);
+        if (scope.Role != "admin" && F("rep_id")?.Trim() is { Length: > 0 } asked && reps.Problem(asked) is { } unknown)
+            all = [.. all.Where(e => !(e.Field == "rep_id" && e.Reason == unknown)), new FieldError("rep_id", asked, UnknownOrHidden)];
+        else if (fields is not null && !await store.RepInScopeAsync(scope, fields.RepId, ct))
+            all.Add(new FieldError("rep_id", fields.RepId, UnknownOrHidden));
         if (all.Count == 0) return (fields, null);
         return (null, Results.ValidationProblem(all.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
             title: "The action is not valid."));
     }
 
-    /// <summary>A JSON object of string (or null) fields. Unknown fields and wrong types are errors naming the field.</summary>
+    /// <summary>What PostgreSQL text cannot hold, said the same way everywhere (docs/input.md).</summary>
+    public const string NulReason = "contains a NUL character (U+0000), which text cannot hold; remove it";
+    public const string SurrogateReason = "contains a lone UTF-16 surrogate (such as \\ud800 without its pair), which is no character; expected Unicode text";
+
+    /// <summary>A JSON object of string (or null) fields. Unknown fields and wrong types are errors naming the field, and so is
+    /// text PostgreSQL cannot store (a NUL, a lone surrogate); a body that is not UTF-8 is refused whole. All answered 400.</summary>
     private static async Task<(Dictionary<string, string?>?, IResult?)> ReadStringsAsync(HttpContext http, string[] allowed)
     {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var bytes = buffer.ToArray();
+        if (StorableText.FirstInvalidUtf8(bytes) is { } at)
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]>
+                { ["body"] = [$"not valid UTF-8: byte {at} is 0x{bytes[at]:X2}; expected JSON in UTF-8"] }));
         JsonDocument doc;
-        try { doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted); }
+        try { doc = JsonDocument.Parse(bytes); }
         catch (JsonException ex)
         {
             return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid JSON: {ex.Message}"] }));
@@ -176,12 +194,106 @@ public static class ActionApi
             var errors = new Dictionary<string, string[]>();
             foreach (var p in doc.RootElement.EnumerateObject())
             {
-                if (!allowed.Contains(p.Name)) errors[p.Name] = ["unknown field; expected one of " + string.Join(", ", allowed)];
-                else if (p.Value.ValueKind == JsonValueKind.String) values[p.Name] = p.Value.GetString();
+                var name = StorableText.Shown(p.Name);
+                if (!allowed.Contains(p.Name)) errors[name] = ["unknown field; expected one of " + string.Join(", ", allowed)];
+                else if (p.Value.ValueKind == JsonValueKind.String)
+                {
+                    string? text;
+                    try { text = p.Value.GetString(); }
+                    catch (InvalidOperationException) { errors[name] = [SurrogateReason]; continue; }
+                    if (text is not null && text.Contains('\0', StringComparison.Ordinal)) errors[name] = [NulReason];
+                    else if (text is not null && StorableText.HasLoneSurrogate(text)) errors[name] = [SurrogateReason];
+                    else values[p.Name] = text;
+                }
                 else if (p.Value.ValueKind == JsonValueKind.Null) values[p.Name] = null;
-                else errors[p.Name] = ["expected a string"];
+                else errors[name] = ["expected a string"];
             }
             return errors.Count > 0 ? (null, Results.ValidationProblem(errors)) : (values, null);
         }
     }
+}
+
+/// <summary>Text PostgreSQL can store: no NUL (U+0000), valid UTF-8, no lone surrogate.</summary>
+public static class StorableText
+{
+    private static readonly System.Text.UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>The offset of the first byte that is not UTF-8, or null.</summary>
+    public static int? FirstInvalidUtf8(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try { Strict.GetCharCount(bytes); return null; }
+        catch (System.Text.DecoderFallbackException ex) { return Math.Max(0, ex.Index); }
+    }
+
+    public static bool HasLoneSurrogate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
+    }
+
+    public static bool Storable(string? text) => text is null || (!text.Contains('\0', StringComparison.Ordinal) && !HasLoneSurrogate(text));
+
+    /// <summary>A value as it may be shown back: a NUL as ␀, a lone surrogate as U+FFFD.</summary>
+    public static string Shown(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var chars = text.Replace('\0', '␀').ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(chars[i])) chars[i] = '\uFFFD';
+        }
+        return new string(chars);
+    }
+
+    /// <summary>
+    /// Before any endpoint of /api and /app: a NUL or a lone surrogate in the path, the query or a submitted form's fields is
+    /// answered 400 naming where, instead of reaching PostgreSQL (which would fail the request with a 500).
+    /// </summary>
+    /// <param name="prefix">/api (answered with problem details) or /app (plain text)</param>
+    public static async Task GuardAsync(string prefix, HttpContext http, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!http.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) { await next(); return; }
+        var api = prefix == "/api";
+        string? problem = null;
+        if (!Storable(http.Request.Path.Value)) problem = "the path " + (http.Request.Path.Value!.Contains('\0', StringComparison.Ordinal) ? ApiNul : ApiSurrogate);
+        foreach (var (key, values) in http.Request.Query)
+            if (problem is null && (!Storable(key) || values.Any(v => !Storable(v))))
+                problem = $"the query parameter '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
+        if (problem is null && http.Request.HasFormContentType && HttpMethods.IsPost(http.Request.Method))
+        {
+            IFormCollection? form = null;
+            try { form = await http.Request.ReadFormAsync(http.RequestAborted); }
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            {
+                // The framework's own refusal of a form it cannot read (an endpoint would answer it 400 without a word).
+                problem = ex.Message == "The form value contains invalid characters."
+                    ? "a field of the form contains a character text cannot hold (a NUL, U+0000, or a lone surrogate); remove it"
+                    : $"the form cannot be read ({ex.Message.TrimEnd('.')})";
+            }
+            foreach (var (key, values) in form ?? new FormCollection(null))
+                if (problem is null && (!Storable(key) || values.Any(v => !Storable(v))))
+                    problem = $"the field '{Shown(key)}' " + (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true) ? ApiNul : ApiSurrogate);
+        }
+        if (problem is null) { await next(); return; }
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (api)
+            await Results.Problem(statusCode: 400, title: "Bad request", detail: char.ToUpperInvariant(problem[0]) + problem[1..] + ".").ExecuteAsync(http);
+        else
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", http.RequestAborted);
+        }
+    }
+
+    private const string ApiNul = ActionApi.NulReason;
+    private const string ApiSurrogate = ActionApi.SurrogateReason;
 }

@@ -12,6 +12,8 @@ public static class ClosedLoop
         var ack = app.Services.GetRequiredService<IOptions<AcknowledgementOptions>>().Value;
         var problems = ack.Problems().ToList();
         if (problems.Count > 0) throw new OptionsValidationException(AcknowledgementOptions.Section, typeof(AcknowledgementOptions), problems);
+        // A NUL or a lone surrogate in a path or query of /api is a 400, never a 500 from PostgreSQL.
+        app.Use((http, next) => StorableText.GuardAsync("/api", http, () => next(http)));
         app.MapActionApi().MapDeliveryApi();
         app.MapAcknowledgement();
         return app;

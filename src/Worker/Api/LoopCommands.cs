@@ -22,8 +22,13 @@ public static class LoopCommands
         var importActions = new Command("actions", "Import improvement actions; the whole file is checked first, and the same (rep_id, period, problem) updates its action.") { actionsFile, actionsEncoding };
         importActions.SetAction((parse, ct) => run(async (sp, token) =>
         {
-            var actions = await sp.GetRequiredService<ActionImport>().ImportAsync(parse.GetValue(actionsFile)!, token, encoding: parse.GetValue(actionsEncoding));
-            var scheduled = await sp.GetRequiredService<FollowUpScheduler>().ScheduleAsync(actions, token);
+            // The actions and their follow-up jobs are one unit: both are kept or neither (docs/input.md).
+            var scheduler = sp.GetRequiredService<FollowUpScheduler>();
+            var scheduled = 0;
+            Action afterCommit = () => { };
+            var actions = await sp.GetRequiredService<ActionImport>().ImportAsync(parse.GetValue(actionsFile)!, token, encoding: parse.GetValue(actionsEncoding),
+                alsoInTransaction: async (rows, conn, tx) => (scheduled, afterCommit) = await scheduler.ScheduleAsync(rows, conn, tx, token));
+            afterCommit();
             AnsiConsole.MarkupLine($"imported {actions.Count} actions; {scheduled} follow-up job(s) scheduled or moved");
             return 0;
         }, ct, false));

@@ -19,6 +19,7 @@ public static class Registration
     {
         var services = builder.Services;
         services.AddOptions<FormsOptions>().BindConfiguration(FormsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FormsOptions>, FormsOutputDirectoryValidation>();
         services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.ReminderTimeIsValid(), "FollowUp:ReminderTime must be a local time HH:mm, e.g. 09:00.")
             .ValidateOnStart();

@@ -72,18 +72,32 @@ public sealed class HangfireServerOptions
 /// <summary>`serve`: the Hangfire server, its dashboard, /health and the recurring jobs.</summary>
 public static class Serve
 {
+    /// <summary>Runs until stopped. A failure to start (a setting, a database, a port in use) is one line and an exit code,
+    /// as for the other commands: 3 for configuration (<see cref="Failures"/>).</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var app = Build(args);
-        await app.RunAsync(ct);
-        return 0;
+        IConfiguration? configuration = null;
+        try
+        {
+            var app = Build(args, configured: c => configuration = c);
+            await app.RunAsync(ct); // disposes the app when it ends
+            return 0;
+        }
+#pragma warning disable CA1031 // every failure a person sees is one line (Failures); the detail goes to its log file
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Failures.Report(ex, configuration ?? new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build());
+        }
+#pragma warning restore CA1031
     }
 
     /// <summary>The `serve` web application, migrated and mapped, not started.</summary>
     /// <param name="hangfire">more Hangfire settings after the storage (a test's own log provider)</param>
-    public static WebApplication Build(string[] args, Action<IGlobalConfiguration>? hangfire = null)
+    /// <param name="configured">told the configuration as soon as it is read, for the message of a failure to start</param>
+    public static WebApplication Build(string[] args, Action<IGlobalConfiguration>? hangfire = null, Action<IConfiguration>? configured = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configured?.Invoke(builder.Configuration);
         builder.AddSalesReporting();
         builder.AddWorkspace();
         builder.Services.AddReadinessChecks();
@@ -108,8 +122,10 @@ public static class Serve
             foreach (var p in settings.Value.KnownProxies) if (IPAddress.TryParse(p, out var a)) o.KnownProxies.Add(a);
             foreach (var n in settings.Value.KnownNetworks) if (System.Net.IPNetwork.TryParse(n, out var net)) o.KnownIPNetworks.Add(net);
         });
-        var reporting = builder.Configuration.GetConnectionString("Reporting")
-            ?? throw new InvalidOperationException("ConnectionStrings:Reporting is not set (environment variable ConnectionStrings__Reporting).");
+        // Checked here too, as the reporting database is migrated before the host starts (and runs its other checks).
+        if (DataRegistration.ConnectionStringProblems(builder.Configuration).ToList() is { Count: > 0 } connectionProblems)
+            throw new OptionsValidationException("ConnectionStrings", typeof(string), connectionProblems);
+        var reporting = builder.Configuration.GetConnectionString("Reporting")!;
         // The same storage and serializer settings the one-shot commands use to schedule follow-ups.
         var server = builder.Configuration.GetSection(HangfireServerOptions.Section).Get<HangfireServerOptions>() ?? new HangfireServerOptions();
         builder.Services.AddHangfire(config =>

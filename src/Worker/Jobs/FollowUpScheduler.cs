@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
 using SalesReporting.Reports.Reminders;
@@ -37,16 +38,33 @@ public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, I
     public async Task<int> ScheduleAsync(IReadOnlyList<ActionRecord> actions, CancellationToken ct)
     {
         if (actions.Count == 0) return 0;
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (scheduled, afterCommit) = await ScheduleAsync(actions, conn, tx, ct);
+        await tx.CommitAsync(ct);
+        afterCommit();
+        return scheduled;
+    }
+
+    /// <summary>
+    /// Schedules in the caller's transaction, so the actions and their follow-ups are written together or not at all
+    /// (<c>import actions</c>, the team upload). Every instant is worked out before any job is made; a job made before
+    /// a rollback finds no action (or other dates) when it runs and does nothing. The old jobs are deleted only by
+    /// <c>AfterCommit</c>, so a rollback leaves the jobs the rows name.
+    /// </summary>
+    public async Task<(int Scheduled, Action AfterCommit)> ScheduleAsync(IReadOnlyList<ActionRecord> actions, NpgsqlConnection conn,
+        NpgsqlTransaction tx, CancellationToken ct)
+    {
+        if (actions.Count == 0) return (0, () => { });
         var tz = company.Value.ResolveTimeZone();
         var time = options.Value.ResolveReminderTime();
         var today = company.Value.Today(clock);
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var existing = (await conn.QueryAsync<Existing>(new CommandDefinition(
             "select action_id, kind, scheduled_for, job_id from reporting.follow_up_job where action_id = any(@ids)",
-            new { ids = actions.Select(a => a.Id).ToArray() }, cancellationToken: ct))).ToDictionary(e => (e.ActionId, e.Kind));
+            new { ids = actions.Select(a => a.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(e => (e.ActionId, e.Kind));
 
-        var upserts = new List<(long ActionId, string Kind, DateOnly Date, string JobId)>();
-        var removals = new List<(long ActionId, string Kind)>();
+        var wantedJobs = new List<(long ActionId, string Kind, DateOnly Date, DateTimeOffset At)>();
+        var removals = new List<(long ActionId, string Kind, string JobId)>();
         foreach (var action in actions)
         foreach (var kind in Kinds)
         {
@@ -55,18 +73,18 @@ public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, I
             // A date already past is the daily scan's to catch up (follow-up --date), not a job to fire now.
             var wanted = action.Status == "open" && date is { } d && d >= today ? date : null;
             if (old is not null && old.ScheduledFor == wanted) continue;
-            if (old is not null)
-            {
-                jobs.Delete(old.JobId);
-                removals.Add((action.Id, kind));
-            }
+            if (old is not null) removals.Add((action.Id, kind, old.JobId));
             if (wanted is not { } when) continue;
-            var at = InstantFor(when, time, tz);
-            var id = jobs.Schedule<FollowUpJob>(j => j.RunAsync(action.Id, kind, when.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CancellationToken.None), at);
-            upserts.Add((action.Id, kind, when, id));
+            wantedJobs.Add((action.Id, kind, when, InstantFor(when, time, tz)));
         }
 
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        var upserts = new List<(long ActionId, string Kind, DateOnly Date, string JobId)>();
+        foreach (var (actionId, kind, when, at) in wantedJobs)
+        {
+            var id = jobs.Schedule<FollowUpJob>(j => j.RunAsync(actionId, kind, when.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CancellationToken.None), at);
+            upserts.Add((actionId, kind, when, id));
+        }
+
         if (removals.Count > 0)
             await conn.ExecuteAsync(new CommandDefinition("""
                 delete from reporting.follow_up_job f using unnest(@ids, @kinds) as r(action_id, kind)
@@ -84,7 +102,6 @@ public sealed class FollowUpScheduler(Databases db, IBackgroundJobClient jobs, I
                 dates = upserts.Select(u => u.Date).ToArray(),
                 jobIds = upserts.Select(u => u.JobId).ToArray(),
             }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return upserts.Count;
+        return (upserts.Count, () => { foreach (var r in removals) jobs.Delete(r.JobId); });
     }
 }

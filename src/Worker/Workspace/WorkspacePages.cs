@@ -131,8 +131,11 @@ public static class WorkspacePages
                     if (kind == "targets") count = await targets.ImportAsync(path, ct, scope);
                     else
                     {
-                        var imported = await actionImport.ImportAsync(path, ct, scope);
-                        await scheduler.ScheduleAsync(imported, ct);
+                        // The actions and their follow-up jobs are one unit: both are kept or neither.
+                        Action afterCommit = () => { };
+                        var imported = await actionImport.ImportAsync(path, ct, scope, alsoInTransaction: async (rows, conn, tx) =>
+                            afterCommit = (await scheduler.ScheduleAsync(rows, conn, tx, ct)).AfterCommit);
+                        afterCommit();
                         count = imported.Count;
                     }
                     await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", Path.GetFileName(path), null, new { rows = count }, ct);
@@ -488,7 +491,7 @@ public static class WorkspacePages
         string F(string name) => form[name].ToString();
         var (reps, indicators) = await actions.KnownAsync(ct, [repId]);
         var (fields, errors) = ActionRules.Check(new ActionDraft(repId, period.ToString(), F("problem"), F("root_cause"), F("cause_category"), F("action"),
-            F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), status), reps, indicators);
+            F("owner_name"), F("owner_email"), F("due_on"), F("checkpoint_on"), F("support_needed"), F("indicator"), status), reps, indicators, actions.Today);
         var byField = new Dictionary<string, string>();
         foreach (var e in errors) byField.TryAdd(e.Field, t.Reason(e));
         foreach (var name in new[] { "problem", "root_cause", "action", "owner_name", "support_needed" })

@@ -94,6 +94,8 @@ public static class WorkspaceSetup
             });
             await next(http);
         });
+        // A NUL or a lone surrogate in a path, query or form of /app is a 400, never a 500 from PostgreSQL.
+        app.Use((http, next) => Api.StorableText.GuardAsync("/app", http, () => next(http)));
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAntiforgery();

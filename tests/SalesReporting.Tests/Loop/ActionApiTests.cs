@@ -112,8 +112,51 @@ public sealed class ActionApiTests : IAsyncLifetime
         // A rep cannot write an action for someone else either; the answer does not say whether that rep exists.
         var foreign = await Send(HttpMethod.Post, "/api/actions", rep1, ActionBody("R2", "别人的问题"));
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
-        Assert.Equal("unknown rep (not in the CRM's reps)", (await Json(foreign)).GetProperty("errors").GetProperty("rep_id")[0].GetString());
+        Assert.Equal("unknown rep, or not one this key may see", (await Json(foreign)).GetProperty("errors").GetProperty("rep_id")[0].GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Put, "/api/reasons/2026-10/R2/revenue", rep1, new { reason = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Text_PostgreSQL_cannot_store_is_answered_400_naming_the_field_and_nothing_is_written()
+    {
+        async Task<HttpResponseMessage> Raw(HttpMethod method, string url, byte[] body)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(body) };
+            request.Headers.Add("X-Api-Key", admin);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return await client.SendAsync(request);
+        }
+        async Task<(HttpStatusCode, string)> Error(HttpResponseMessage r, string field) =>
+            (r.StatusCode, (await Json(r)).GetProperty("errors").GetProperty(field)[0].GetString()!);
+
+        var nul = ActionBody();
+        nul["problem"] = "回款\0慢";
+        Assert.Equal((HttpStatusCode.BadRequest, "contains a NUL character (U+0000), which text cannot hold; remove it"),
+            await Error(await Send(HttpMethod.Post, "/api/actions", admin, nul), "problem"));
+
+        var json = JsonSerializer.Serialize(ActionBody()).Replace("\"problem\":\"", "\"problem\":\"\\ud800", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", json, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.BadRequest, "contains a lone UTF-16 surrogate (such as \\ud800 without its pair), which is no character; expected Unicode text"),
+            await Error(await Raw(HttpMethod.Post, "/api/actions", Encoding.UTF8.GetBytes(json)), "problem"));
+
+        var latin1 = Encoding.UTF8.GetBytes("{\"note\":\"caf").Concat(new byte[] { 0xE9 }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var created = await Send(HttpMethod.Post, "/api/actions", admin, ActionBody(problem: "好的"));
+        var id = (await Json(created)).GetProperty("id").GetInt64();
+        Assert.Equal((HttpStatusCode.BadRequest, "not valid UTF-8: byte 12 is 0xE9; expected JSON in UTF-8"),
+            await Error(await Raw(HttpMethod.Post, $"/api/actions/{id}/notes", latin1), "body"));
+        Assert.Equal((HttpStatusCode.BadRequest, "contains a NUL character (U+0000), which text cannot hold; remove it"),
+            await Error(await Send(HttpMethod.Post, $"/api/actions/{id}/notes", admin, new { note = "a\0b" }), "note"));
+        Assert.Equal((HttpStatusCode.BadRequest, "contains a NUL character (U+0000), which text cannot hold; remove it"),
+            await Error(await Send(HttpMethod.Put, "/api/reasons/2026-10/R1/revenue", admin, new { reason = "\0" }), "reason"));
+
+        var query = await Send(HttpMethod.Get, "/api/actions?rep_id=R1%00", admin);
+        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
+        Assert.Equal("The query parameter 'rep_id' contains a NUL character (U+0000), which text cannot hold; remove it.", (await Json(query)).GetProperty("detail").GetString());
+
+        Assert.Equal(["好的"], await conn.QueryAsync<string>("select problem from reporting.improvement_action"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.action_note"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.anomaly_reason"));
     }
 
     [Fact]

@@ -163,4 +163,48 @@ public sealed class ActionImportTests : IAsyncLifetime
         Assert.Equal(("回款慢", "客戶付款流程長", "每週跟進客戶財務"), await conn.QuerySingleAsync<(string, string, string)>(
             "select problem, root_cause, action from reporting.improvement_action"));
     }
+
+    [Fact]
+    public async Task A_date_of_9999_12_31_or_a_month_of_2999_is_refused_at_the_check_with_row_and_column_and_nothing_is_written()
+    {
+        // Today is 2026-11-01 in Shanghai: an action is for 2000-01 to 2027-11, its dates within two years of its month.
+        var path = Write("far.csv", Header,
+            "R1,2026-10,回款慢,客户B 付款流程长,market,每周跟进客户B财务,李明,r1@x.example,9999-12-31,,",
+            "R2,2026-10,线索少,渠道单一,人,参加行业展会,张伟,r2@x.example,2026-11-30,9999-12-30,",
+            "R2,2999-12,客单价低,产品组合单一,market,推高端套餐,王经理,mgr1@x.example,9999-12-31,,",
+            "R1,1900-01,拜访少,x,market,y,李明,r1@x.example,2026-11-30,,",
+            "R1,2026-10,边界,x,market,y,李明,r1@x.example,2028-10-31,2028-10-30,");
+        var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => Import(path));
+        Assert.Equal([
+            "far.csv: row 2, column 'due_on' ('9999-12-31'): more than 2 years after the action's period 2026-10; expected a date by 2028-10-31",
+            "far.csv: row 3, column 'checkpoint_on' ('9999-12-30'): after the due date",
+            "far.csv: row 4, column 'period' ('2999-12'): not a plausible month; expected one from 2000-01 to 2027-11 (a year from today)",
+            "far.csv: row 5, column 'period' ('1900-01'): not a plausible month; expected one from 2000-01 to 2027-11 (a year from today)",
+        ], ex.Errors.Select(e => e.ToString()));
+        Assert.Empty(await Stored());
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.follow_up_job"));
+    }
+
+    [Fact]
+    public async Task When_the_work_after_the_write_fails_no_action_is_kept_without_its_follow_ups()
+    {
+        var path = Write("unit.csv", Header, "R1,2026-10,回款慢,客户B 付款流程长,market,每周跟进客户B财务,李明,r1@x.example,2026-11-10,2026-11-05,");
+        var scheduler = host.Services.GetRequiredService<FollowUpScheduler>();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<ActionImport>().ImportAsync(path, default,
+            alsoInTransaction: async (rows, conn, tx) =>
+            {
+                Assert.Equal(2, (await scheduler.ScheduleAsync(rows, conn, tx, default)).Scheduled);
+                throw new InvalidOperationException("the job storage went away");
+            }));
+        Assert.Equal("the job storage went away", ex.Message);
+        Assert.Empty(await Stored());
+        await using var check = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(0L, await check.ExecuteScalarAsync<long>("select count(*) from reporting.follow_up_job"));
+
+        // The same file in one unit that succeeds: the action and both of its jobs.
+        var imported = await host.Services.GetRequiredService<ActionImport>().ImportAsync(path, default,
+            alsoInTransaction: async (rows, conn, tx) => await scheduler.ScheduleAsync(rows, conn, tx, default));
+        Assert.Equal(["checkpoint", "due"], await check.QueryAsync<string>("select kind from reporting.follow_up_job where action_id = @id order by kind", new { id = imported[0].Id }));
+    }
 }

@@ -191,6 +191,23 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
     }
 
     [Fact]
+    public async Task A_form_field_with_a_NUL_character_is_answered_400_saying_so_and_writes_nothing()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.Manager);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var before = await conn.ExecuteScalarAsync<long>("select count(*) from reporting.change_log");
+        var page = await client.GetStringAsync($"/app/reps/R004/{October}");
+        using var response = await client.PostAsync($"/app/reps/R004/{October}/review",
+            new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("held_on", "2026-11-04"), new("notes", "坏\0字")]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        // ASP.NET Core's form reader refuses the NUL itself ("The form value contains invalid characters"); the answer says so.
+        Assert.Equal("A field of the form contains a character text cannot hold (a NUL, U+0000, or a lone surrogate); remove it.", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.change_log"));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.review where rep_id = 'R004'"));
+    }
+
+    [Fact]
     public async Task A_post_without_the_antiforgery_token_is_refused_and_writes_nothing()
     {
         using var client = f.Client();

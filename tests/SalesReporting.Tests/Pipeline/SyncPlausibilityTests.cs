@@ -1,0 +1,81 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using SalesReporting.Data.Sources;
+using SalesReporting.Tests.Infrastructure;
+
+namespace SalesReporting.Tests.Pipeline;
+
+/// <summary>
+/// Source rows that cannot be true (won before the proposal, a visit of 2,147,483,647 minutes, a date in 1900 or 2999, a
+/// manager address that is none) are quarantined at sync with their reason, like every other bad row, and never reach the
+/// figures. The bounds are 2000-01-01 to a year from today in company time, and 24 hours for an activity (docs/input.md).
+/// </summary>
+public sealed class SyncPlausibilityTests : IAsyncLifetime
+{
+    // Today is 2026-11-29 in Shanghai: the latest plausible date is 2027-11-29.
+    private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.FromHours(8)));
+    private const string Range = " not between 2000-01-01 and a year from today (company time)";
+    private TestDatabase db = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync("sr_plausible");
+        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
+        await crm.ExecuteAsync("""
+            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
+              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
+              ('T2', '二组', '华东', '李经理', 'not-an-email', 'zh-CN');
+            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true);
+            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
+              ('A1', 'R1', 'C1', 'visit', '2026-10-05 10:00+08', 1440, true, true, 'a whole day: plausible'),
+              ('A2', 'R1', 'C1', 'visit', '2026-10-05 10:00+08', 2147483647, true, true, 'int max minutes'),
+              ('A3', 'R1', 'C1', 'call', '1900-01-01 10:00+08', 10, true, true, 'Excel''s day zero'),
+              ('A4', 'R1', 'C1', 'call', '2999-12-31 10:00+08', 10, true, true, 'a placeholder date'),
+              ('A5', 'R1', 'C1', 'call', '2027-11-29 23:59+08', 10, true, true, 'the last plausible minute'),
+              ('A6', 'R1', 'C1', 'call', '2027-11-30 00:00+08', 10, true, true, 'a minute too far');
+            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
+              ('O1', 'R1', 'C1', 1000, 'won', '2026-10-01 10:00+08', '2026-10-20 10:00+08', false),
+              ('O2', 'R1', 'C1', 1000, 'won', '2026-10-20 10:00+08', '2026-10-01 10:00+08', false);
+            """);
+        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
+        await fin.ExecuteAsync("""
+            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
+              ('I1', 'C1', 'R1', '2026-10-02', '2026-11-01', 1000, 600, 'issued'),
+              ('I2', 'C1', 'R1', '1900-01-01', '2026-11-01', 1000, 600, 'issued'),
+              ('I3', 'C1', 'R1', '2026-10-02', '2999-12-31', 1000, 600, 'issued');
+            insert into finance.payments(payment_id, invoice_id, received_on, amount) values ('P1', 'I1', '2026-10-20', 500), ('P2', 'I1', '1999-12-31', 10);
+            """);
+    }
+
+    public async Task DisposeAsync() => await db.DisposeAsync();
+
+    [Fact]
+    public async Task Implausible_source_rows_are_quarantined_with_their_reason_and_change_no_figure()
+    {
+        using var host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Company:TimeZone"] = "Asia/Shanghai" }, Clock);
+        var result = await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(
+        [
+            ("crm.activities", "A2", "duration over 24 hours (more than 1440 minutes)"),
+            ("crm.activities", "A3", "occurred_at" + Range),
+            ("crm.activities", "A4", "occurred_at" + Range),
+            ("crm.activities", "A6", "occurred_at" + Range),
+            ("crm.opportunities", "O2", "won before its proposal (won_at before proposal_at)"),
+            ("crm.teams", "T2", "manager_email is not an email address"),
+            ("finance.invoices", "I2", "issued_on" + Range),
+            ("finance.invoices", "I3", "due_on" + Range),
+            ("finance.payments", "P2", "received_on" + Range),
+        ], await conn.QueryAsync<(string, string, string)>("select source, source_key, reason from staging.quarantine order by source, source_key collate \"C\""));
+        Assert.Equal(9, result.Quarantined);
+        Assert.Equal(["A1", "A5"], await conn.QueryAsync<string>("select activity_id from staging.activities order by 1"));
+        Assert.Equal(1440, await conn.ExecuteScalarAsync<int>("select duration_minutes from staging.activities where activity_id = 'A1'"));
+        Assert.Equal(["O1"], await conn.QueryAsync<string>("select opportunity_id from staging.opportunities"));
+        Assert.Equal(["T1"], await conn.QueryAsync<string>("select team_id from staging.teams"));
+        Assert.Equal(["I1"], await conn.QueryAsync<string>("select invoice_id from staging.invoices"));
+        Assert.Equal(["P1"], await conn.QueryAsync<string>("select payment_id from staging.payments"));
+        // The raw row is kept as the source sent it, for whoever fixes it there.
+        Assert.Equal("2147483647", await conn.ExecuteScalarAsync<string>("select raw->>'duration_minutes' from staging.quarantine where source_key = 'A2'"));
+    }
+}
