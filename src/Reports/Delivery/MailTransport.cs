@@ -90,13 +90,28 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
     {
         if (client is { IsConnected: true }) return client;
         await DropAsync();
-        var o = options.Value;
-        var smtp = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
-        var security = !o.UseTls ? SecureSocketOptions.None : o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
-        await smtp.ConnectAsync(o.Host ?? throw new InvalidOperationException("Smtp:Host is not set."), o.Port, security, ct);
-        if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
-        client = smtp;
-        return smtp;
+        client = await ConnectAsync(options.Value, options.Value.TimeoutSeconds, ct);
+        return client;
+    }
+
+    /// <summary>A client connected to the configured server (TLS as <see cref="SmtpOptions.UseTls"/> says) and logged in
+    /// when a user is set: the transport's connection, and the health check's.</summary>
+    public static async Task<SmtpClient> ConnectAsync(SmtpOptions o, int timeoutSeconds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var smtp = new SmtpClient { Timeout = timeoutSeconds * 1000 };
+        try
+        {
+            var security = !o.UseTls ? SecureSocketOptions.None : o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+            await smtp.ConnectAsync(o.Host ?? throw new InvalidOperationException("Smtp:Host is not set."), o.Port, security, ct);
+            if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
+            return smtp;
+        }
+        catch
+        {
+            smtp.Dispose();
+            throw;
+        }
     }
 
     private async Task DropAsync()

@@ -12,7 +12,8 @@ namespace SalesReporting.Worker.Api;
 /// </summary>
 public static class ActionApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>The API's JSON: snake_case names, as the import files.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly string[] ActionFieldNames =
         ["rep_id", "period", "problem", "root_cause", "cause_category", "action", "owner_name", "owner_email", "due_on", "checkpoint_on",
          "support_needed", "indicator", "status"];

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SalesReporting.Data;
 using SalesReporting.Reports.Delivery;
 
@@ -8,8 +7,6 @@ namespace SalesReporting.Worker.Api;
 /// GET /api/deliveries/documents/{sha256}, the PDF that was sent. Other keys are answered 403.</summary>
 public static class DeliveryApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public static RouteGroupBuilder MapDeliveryApi(this RouteGroupBuilder api)
     {
         api.MapGet("/deliveries", async (HttpContext http, DeliveryAudit audit, string? period, string? rep_id, string? team_id, string? status, CancellationToken ct) =>
@@ -26,7 +23,7 @@ public static class DeliveryApi
                 d.Id, d.Kind, Period = Period.FromDate(d.Period).ToString(), d.SubjectId, d.Recipient, d.Status, d.SentAt, d.MessageId,
                 d.Attempts, d.LastAnswer, d.LastAttemptAt, d.DocumentSha256, d.Sends,
                 Document = d.DocumentSha256 is null ? null : $"/api/deliveries/documents/{d.DocumentSha256}",
-            }), Json);
+            }), ActionApi.Json);
         });
 
         api.MapGet("/deliveries/documents/{sha256}", async (HttpContext http, DeliveryAudit audit, string sha256, CancellationToken ct) =>

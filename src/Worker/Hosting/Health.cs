@@ -104,12 +104,9 @@ public static class Health
         {
             var o = options.Value;
             if (string.IsNullOrWhiteSpace(o.Host)) return HealthCheckResult.Healthy("no SMTP server configured (pickup directory)");
-            using var smtp = new SmtpClient { Timeout = Math.Min(o.TimeoutSeconds, 10) * 1000 };
             try
             {
-                var security = !o.UseTls ? SecureSocketOptions.None : o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
-                await smtp.ConnectAsync(o.Host, o.Port, security, ct);
-                if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
+                using var smtp = await SmtpTransport.ConnectAsync(o, Math.Min(o.TimeoutSeconds, 10), ct);
                 await smtp.DisconnectAsync(true, ct);
                 return HealthCheckResult.Healthy();
             }

@@ -24,14 +24,20 @@ public static class WorkerProcess
         return env;
     }
 
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string> env, StringBuilder? output = null)
+    /// <summary>`dotnet SalesReporting.Worker.dll args` with these settings, its output redirected.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string> env)
     {
         Assert.True(File.Exists(Dll), $"the worker is built by the solution build: {Dll}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in env) start.Environment[k] = v;
-        var process = new Process { StartInfo = start };
+        return start;
+    }
+
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string> env, StringBuilder? output = null)
+    {
+        var process = new Process { StartInfo = StartInfo(args, env) };
         var sink = output ?? new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (sink) sink.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (sink) sink.AppendLine(e.Data); };
@@ -44,11 +50,7 @@ public static class WorkerProcess
     /// <summary>Runs a one-shot command to its end: exit code, standard output and standard error.</summary>
     public static async Task<(int Code, string Out, string Err)> RunAsync(IEnumerable<string> args, IDictionary<string, string> env, TimeSpan? timeout = null)
     {
-        Assert.True(File.Exists(Dll), $"the worker is built by the solution build: {Dll}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (k, v) in env) start.Environment[k] = v;
+        var start = StartInfo(args, env);
         start.Environment["NO_COLOR"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

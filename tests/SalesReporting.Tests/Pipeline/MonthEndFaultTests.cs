@@ -141,17 +141,15 @@ public sealed class MonthEndFaultTests
         var (db, outDir) = await DemoAsync("sr_fault_kill");
         await using var cleanup = db;
         await using var smtp = new SmtpSink();
-        var worker = Path.Combine(RepoRoot(), "src", "Worker", "bin", "Release", "net10.0", "SalesReporting.Worker.dll");
-        Assert.True(File.Exists(worker), $"the worker is built by the solution build: {worker}");
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { worker, "month-end", "--period", October.ToString() }) start.ArgumentList.Add(a);
-        start.Environment["ConnectionStrings__Crm"] = db.Crm;
-        start.Environment["ConnectionStrings__Finance"] = db.Finance;
-        start.Environment["ConnectionStrings__Reporting"] = db.Reporting;
-        start.Environment["Smtp__Host"] = "127.0.0.1";
-        start.Environment["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Forms__OutputDirectory"] = Path.Combine(outDir, "forms");
+        var start = WorkerProcess.StartInfo(["month-end", "--period", October.ToString()], new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Crm"] = db.Crm,
+            ["ConnectionStrings__Finance"] = db.Finance,
+            ["ConnectionStrings__Reporting"] = db.Reporting,
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Forms__OutputDirectory"] = Path.Combine(outDir, "forms"),
+        });
         using (var process = Process.Start(start)!)
         {
             _ = process.StandardOutput.ReadToEndAsync();
@@ -241,12 +239,5 @@ public sealed class MonthEndFaultTests
         Assert.Equal(8, smtp.Messages.Count);
         Assert.Equal(8, smtp.Messages.Select(m => m.MessageId).Distinct().Count());
         Directory.Delete(outDir, true);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SalesReporting.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("SalesReporting.sln not found above " + AppContext.BaseDirectory);
     }
 }
