@@ -26,6 +26,9 @@ public sealed class BenchSmtpServer : IAsyncDisposable
     public int Port { get; }
     public long Messages => Interlocked.Read(ref messages);
     public long Bytes => Interlocked.Read(ref bytes);
+    /// <summary>How many times each Message-Id arrived since <see cref="ForgetMessageIds"/>.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> MessageIds { get; } = new(StringComparer.Ordinal);
+    public void ForgetMessageIds() => MessageIds.Clear();
 
     public BenchSmtpServer()
     {
@@ -47,8 +50,20 @@ public sealed class BenchSmtpServer : IAsyncDisposable
         {
             Interlocked.Increment(ref server.messages);
             Interlocked.Add(ref server.bytes, buffer.Length);
+            if (MessageId(buffer) is { } id) server.MessageIds.AddOrUpdate(id, 1, (_, n) => n + 1);
             return Task.FromResult(SmtpResponse.Ok);
         }
+    }
+
+    /// <summary>The Message-ID header's value, from the message's header block (ASCII by RFC 5322); null when absent.</summary>
+    private static string? MessageId(ReadOnlySequence<byte> buffer)
+    {
+        var head = buffer.Slice(0, Math.Min(buffer.Length, 16 * 1024));
+        var text = System.Text.EncodingExtensions.GetString(System.Text.Encoding.ASCII, head);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        foreach (var line in (end < 0 ? text : text[..end]).Split("\r\n"))
+            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase)) return line["Message-ID:".Length..].Trim();
+        return null;
     }
 
     /// <summary>

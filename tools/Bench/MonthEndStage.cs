@@ -30,12 +30,16 @@ internal sealed class MonthEndStage(BenchContext bench)
         TimeSpan? one = null;
         foreach (var processes in new[] { 1, 2 })
         {
-            var (time, forms, summaries, peakMb) = await RunOnceAsync(storage, processes, ct);
-            one ??= time;
-            var (floorName, floorTime) = Floor(forms, summaries) is { } f ? f : ("the month-end with one process", one.Value);
-            bench.Figures.Add(new BenchFigure($"month-end under the scheduler, {processes} serve process(es)", "forms", forms, time, floorName, forms, floorTime,
-                string.Create(CultureInfo.InvariantCulture, $"{forms:N0} forms and {summaries} summaries sent; worker peak resident memory {peakMb:N0} MB (largest process)")));
+            var run = await RunOnceAsync(storage, processes, kill: false, ct);
+            one ??= run.Time;
+            var (floorName, floorTime) = Floor(run.Forms, run.Summaries) is { } f ? f : ("the month-end with one process", one.Value);
+            bench.Figures.Add(new BenchFigure($"month-end under the scheduler, {processes} serve process(es)", "forms", run.Forms, run.Time, floorName, run.Forms, floorTime,
+                string.Create(CultureInfo.InvariantCulture, $"{run.Forms:N0} forms and {run.Summaries} summaries sent; peak resident memory: worker {run.PeakWorkerMb:N0} MB (the largest serve process's VmHWM), its Chromium {run.PeakChromiumMb:N0} MB (the largest sum over one serve process's Chromium processes, sampled each second)")));
         }
+        var takeover = await RunOnceAsync(storage, 2, kill: true, ct);
+        var invisibility = TimeSpan.FromSeconds(bench.Services.GetRequiredService<IConfiguration>().GetValue("Hangfire:InvisibilityTimeoutSeconds", HangfireServerOptions.DefaultInvisibilityTimeoutSeconds));
+        bench.Figures.Add(new BenchFigure("takeover after a SIGKILL, 2 serve processes", "team job", 1, takeover.Takeover!.Value, "the storage's invisibility timeout (Hangfire:InvisibilityTimeoutSeconds)", 1, invisibility,
+            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.Forms:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent)")));
     }
 
     /// <summary>The sum of this run's floors for this many forms and summaries, when compute, render and deliver ran.</summary>
@@ -50,11 +54,22 @@ internal sealed class MonthEndStage(BenchContext bench)
         return ("Σ floors: compute + bare Chromium + bare MailKit", time);
     }
 
-    private async Task<(TimeSpan Time, long Forms, long Summaries, long PeakMb)> RunOnceAsync(JobStorage storage, int processes, CancellationToken ct)
+    private sealed record Run(TimeSpan Time, long Forms, long Summaries, long PeakWorkerMb, long PeakChromiumMb, TimeSpan? Takeover, int ReceivedTwice);
+
+    /// <summary>
+    /// One month-end under the scheduler with this many `serve` processes, the month's ledger cleared first. With
+    /// <paramref name="kill"/>, the process running a team job once some forms are out is killed (SIGKILL) and the time
+    /// until the other process runs that job is measured; the month still runs to its end, and every rep must then
+    /// have exactly one form sent.
+    /// </summary>
+    private async Task<Run> RunOnceAsync(JobStorage storage, int processes, bool kill, CancellationToken ct)
     {
         await using (var conn = await bench.Db.Reporting.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p", new { p = bench.Period.Start }, commandTimeout: 0, cancellationToken: ct));
-        var task = bench.Progress.Start($"month-end under the scheduler, {processes} serve process(es): starting", 1);
+        var what = kill ? $"month-end under the scheduler, {processes} serve processes, one killed" : $"month-end under the scheduler, {processes} serve process(es)";
+        var task = bench.Progress.Start($"{what}: starting", 1);
+        var smtp = bench.Services.GetRequiredService<BenchSmtpServer>();
+        smtp.ForgetMessageIds();
         var servers = Enumerable.Range(0, processes).Select(_ => Start()).ToList();
         try
         {
@@ -68,16 +83,37 @@ internal sealed class MonthEndStage(BenchContext bench)
             }
             var reps = (await bench.Services.GetRequiredService<Reports.Forms.FormQuery>().ActiveRepsAsync(ct)).Count;
             task.MaxValue = reps;
-            task.Description = $"month-end under the scheduler, {processes} serve process(es)";
+            task.Description = what;
             var sw = Stopwatch.StartNew();
             var close = new BackgroundJobClient(storage).Enqueue<MonthEndJob>(j => j.RunAsync(bench.Period.ToString(), false, null, null, null, CancellationToken.None));
-            long peak = 0;
+            long peakWorker = 0, peakChromium = 0;
+            (string JobId, Process Killed, DateTime At)? victim = null;
+            TimeSpan? takeover = null;
+            var again = 0;
             while (true)
             {
-                await Task.Delay(1000, ct);
-                peak = Math.Max(peak, servers.Max(PeakResidentKb));
+                await Task.Delay(kill && victim is null ? 100 : 1000, ct);
+                foreach (var s in servers.Where(s => !s.HasExited))
+                {
+                    peakWorker = Math.Max(peakWorker, ResidentKb(s.Id, "VmHWM"));
+                    peakChromium = Math.Max(peakChromium, Descendants(s.Id).Sum(pid => ResidentKb(pid, "VmRSS")));
+                }
                 var (forms, summaries) = await SentAsync(ct);
                 task.Value = forms;
+                if (kill && victim is null && forms > 0
+                    && monitor.ProcessingJobs(0, 50).FirstOrDefault(j => j.Value.Job?.Method.Name == nameof(RenderAndDeliverJob.RunTeamAsync)) is { Value: not null } running)
+                {
+                    var killed = servers.Single(s => s.Id == int.Parse(running.Value.ServerId.Split(':')[1], CultureInfo.InvariantCulture));
+                    killed.Kill(entireProcessTree: true); // SIGKILL, no goodbye
+                    victim = (running.Key, killed, DateTime.UtcNow);
+                    task.Description = $"{what}: killed {killed.Id} while it ran team job {running.Key}, waiting for the takeover";
+                }
+                if (victim is { } v && takeover is null
+                    && (monitor.JobDetails(v.JobId)?.History ?? []).Where(h => h.StateName == "Processing" && h.CreatedAt > v.At).Select(h => (DateTime?)h.CreatedAt).Min() is { } resumed)
+                {
+                    takeover = resumed - v.At;
+                    task.Description = $"{what}: team job {v.JobId} taken over after {takeover.Value.TotalSeconds:N1} s";
+                }
                 var state = monitor.JobDetails(close)?.History.FirstOrDefault()?.StateName;
                 if (state is "Failed" or "Deleted") throw new InvalidOperationException($"month-end-close {state}");
                 if (state != "Succeeded") continue;
@@ -85,12 +121,19 @@ internal sealed class MonthEndStage(BenchContext bench)
                 var queued = SerializationHelper.Deserialize<MonthEndQueued>(connection.GetJobParameter(close, MonthEndQueued.Parameter), SerializationOption.User)!;
                 var states = queued.TeamJobIds.Select(id => monitor.JobDetails(id)?.History.FirstOrDefault()?.StateName).ToList();
                 if (states.Any(s => s is "Failed" or "Deleted")) throw new InvalidOperationException("a team job failed");
-                if (states.All(s => s == "Succeeded"))
+                if (!states.All(s => s == "Succeeded")) continue;
+                var time = sw.Elapsed;
+                if (kill)
                 {
-                    var time = sw.Elapsed;
-                    task.Complete($"month-end under the scheduler, {processes} serve process(es): {forms:N0} forms, {summaries} summaries in {time.TotalSeconds:N1} s");
-                    return (time, forms, summaries, peak / 1024);
+                    if (takeover is null) throw new InvalidOperationException("no team job was killed and taken over: the month ended before one was caught running");
+                    var once = await OncePerRepAsync(ct);
+                    if (once != (forms, forms)) throw new InvalidOperationException($"after the kill, {once.Reps} reps have {once.Messages} forms sent: not exactly one each");
+                    if (smtp.MessageIds.Count != forms + summaries)
+                        throw new InvalidOperationException($"after the kill, the SMTP server received {smtp.MessageIds.Count} distinct Message-Ids for {forms + summaries} documents");
+                    again = smtp.MessageIds.Count(m => m.Value > 1);
                 }
+                task.Complete($"{what}: {forms:N0} forms, {summaries} summaries in {time.TotalSeconds:N1} s" + (takeover is { } t ? $"; takeover after {t.TotalSeconds:N1} s" : ""));
+                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again);
             }
         }
         finally
@@ -102,6 +145,16 @@ internal sealed class MonthEndStage(BenchContext bench)
                 s.Dispose();
             }
         }
+    }
+
+    /// <summary>How many reps have a form sent this month, and how many distinct Message-Ids those sends carry.</summary>
+    private async Task<(long Reps, long Messages)> OncePerRepAsync(CancellationToken ct)
+    {
+        await using var conn = await bench.Db.Reporting.OpenConnectionAsync(ct);
+        return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition("""
+            select count(distinct subject_id), count(distinct message_id)
+            from reporting.delivery where period = @p and kind = 'rep_form' and status = 'sent'
+            """, new { p = bench.Period.Start }, cancellationToken: ct));
     }
 
     private async Task<(long Forms, long Summaries)> SentAsync(CancellationToken ct)
@@ -116,15 +169,40 @@ internal sealed class MonthEndStage(BenchContext bench)
     private static int Live(Hangfire.Storage.IMonitoringApi monitor, List<Process> servers) =>
         monitor.Servers().Count(s => servers.Any(p => s.Name.Split(':').ElementAtOrDefault(1) == p.Id.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>The process's peak resident set (VmHWM), in KB; 0 when it cannot be read.</summary>
-    private static long PeakResidentKb(Process p)
+    /// <summary>A /proc status field of a process (VmHWM: peak resident set, VmRSS: resident now), in KB; 0 when it cannot be read.</summary>
+    private static long ResidentKb(int pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{p.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
         catch (IOException) { return 0; }
+    }
+
+    /// <summary>Every process descended from this one (the worker's Chromium and its helpers), from /proc's parent links.</summary>
+    private static IEnumerable<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                if (!parents.TryGetValue(ppid, out var children)) parents[ppid] = children = [];
+                children.Add(pid);
+            }
+            catch (IOException) { }
+        }
+        var stack = new Stack<int>([root]);
+        while (stack.TryPop(out var pid))
+            foreach (var child in parents.GetValueOrDefault(pid) ?? [])
+            {
+                yield return child;
+                stack.Push(child);
+            }
     }
 
     private Process Start()
@@ -132,7 +210,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         var config = bench.Services.GetRequiredService<IConfiguration>();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Worker, "serve", "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(a);
-        foreach (var key in new[] { "ConnectionStrings:Crm", "ConnectionStrings:Finance", "ConnectionStrings:Reporting", "Smtp:Host", "Smtp:Port", "Smtp:UseTls", "Company:TimeZone", "Mail:From" })
+        foreach (var key in new[] { "ConnectionStrings:Crm", "ConnectionStrings:Finance", "ConnectionStrings:Reporting", "Smtp:Host", "Smtp:Port", "Smtp:UseTls", "Company:TimeZone", "Mail:From", "Hangfire:InvisibilityTimeoutSeconds" })
             if (config[key] is { Length: > 0 } value) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         start.Environment["Forms__OutputDirectory"] = "";
         start.Environment["Acknowledgement__Secret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
