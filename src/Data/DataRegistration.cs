@@ -47,6 +47,7 @@ public static class DataRegistration
         services.AddSingleton<IndicatorCompute>();
         services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<TargetImport>();
+        services.AddSingleton<Indicators.Catalog.CatalogStore>();
         services.AddSingleton<ActionStore>();
         services.AddSingleton<ActionImport>();
         services.AddSingleton<ReasonImport>();

@@ -87,6 +87,7 @@ public static class Cli
         }, ct, needsMail: !parse.GetValue(enqueueOption)));
         root.Subcommands.Add(monthEnd);
         DeliveryCommands.Add(root, Run);
+        IndicatorCommands.Add(root, Run);
 
         return await root.Parse(args).InvokeAsync();
     }

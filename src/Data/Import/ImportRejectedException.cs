@@ -1,11 +1,12 @@
 namespace SalesReporting.Data;
 
 /// <summary>One problem in an import file: where it is (file, sheet, row, column) and why it is wrong. Row 0 is the
-/// whole file (its type, size, encoding): the message names no row then.</summary>
-public sealed record ImportError(string File, int Row, string Column, string Value, string Reason, string? Sheet = null)
+/// whole file (its type, size, encoding): the message names no row then. A text file that is not a table (a YAML
+/// catalog) names a line and the key's path instead (<paramref name="RowName"/> "line").</summary>
+public sealed record ImportError(string File, int Row, string Column, string Value, string Reason, string? Sheet = null, string RowName = "row")
 {
     public override string ToString() =>
-        File + (Sheet is null ? "" : $", sheet '{Sheet}'") + (Row > 0 ? $": row {Row}" : "") + (Column.Length > 0 ? $", column '{Column}'" : "")
+        File + (Sheet is null ? "" : $", sheet '{Sheet}'") + (Row > 0 ? $": {RowName} {Row}" : "") + (Column.Length > 0 ? $", {(RowName == "line" ? "key" : "column")} '{Column}'" : "")
         + (Value.Length > 0 ? $" ('{Value}')" : "") + $": {Reason}";
 }
 
