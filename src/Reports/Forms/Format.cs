@@ -38,6 +38,18 @@ public static class Format
         };
     }
 
+    /// <summary>
+    /// How a completion stands, for the colour it is shown in (the team workbook, the emails): "met" at 100% or more,
+    /// "near" from the anomaly line of 80% up, "behind" below it; null without a completion.
+    /// </summary>
+    public static string? Standing(decimal? completion) => completion switch
+    {
+        null => null,
+        >= 100m => "met",
+        >= 80m => "near",
+        _ => "behind",
+    };
+
     /// <summary>The weighted score, one decimal: 82.64 → "82.6".</summary>
     public static string Score(decimal score) => Round(score, 1).ToString("0.0", Invariant);
 

@@ -6,12 +6,12 @@ using SalesReporting.Reports.Forms;
 namespace SalesReporting.Reports.Summary;
 
 /// <summary>The month-end email to a team's manager: subject and body in the team's locale, the key figures
-/// and what needs attention in the body, the summary PDF attached.</summary>
+/// and what needs attention in the body, the summary PDF attached, and the team workbook (.xlsx) when given.</summary>
 public static class SummaryEmail
 {
     public static string AttachmentName(TeamSummary summary) => TeamSummary.FileName(summary.Period, summary.TeamId);
 
-    public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf)
+    public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf, byte[]? workbook = null)
     {
         var l = FormText.For(summary.Locale);
         var s = SummaryText.For(summary.Locale);
@@ -59,6 +59,7 @@ public static class SummaryEmail
                    $"\n\n{s.QuarantinedRows}: {quality}";
         var body = new BodyBuilder { HtmlBody = html, TextBody = text };
         body.Attachments.Add(AttachmentName(summary), pdf, new ContentType("application", "pdf"));
+        if (workbook is not null) body.Attachments.Add(TeamWorkbook.FileName(summary.Period, summary.TeamId), workbook, ContentType.Parse(TeamWorkbook.ContentType));
         message.Body = body.ToMessageBody();
         return message;
     }

@@ -192,8 +192,10 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         var summary = await summaries.LoadAsync(period, teamId, ct);
         var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
         await KeepAsync(pdfPath, bytes, ct);
+        // The team workbook: the summary's rows and every rep's form as sheets, attached beside the PDF.
+        var workbook = TeamWorkbook.Build(summary, await forms.LoadAsync(period, summary.Reps.Select(r => r.RepId).ToList(), ct));
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes), force: false, bytes, ct);
+            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes, workbook), force: false, bytes, ct);
         logger.LogInformation("{Period} team {Team} summary: {Outcome}", period, teamId, outcome);
         return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
     }

@@ -247,7 +247,16 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         Assert.Equal(afterFirst.Count, f.Smtp.Messages.Count);
         var summary = Assert.Single(afterFirst, m => m.To.Mailboxes.Single().Address == "wang.jianguo@demo.example");
         Assert.Equal("【团队汇总】2026年10月 华东区域销售一组", summary.Subject);
-        Assert.Equal("2026-10_team_T01.pdf", summary.Attachments.OfType<MimePart>().Single().FileName);
+        Assert.Equal(["2026-10_team_T01.pdf", "2026-10_team_T01.xlsx"], summary.Attachments.OfType<MimePart>().Select(a => a.FileName));
+        // The attached workbook is the team's: its sheet and one per rep, read back from the message itself.
+        using (var xlsx = new MemoryStream())
+        {
+            summary.Attachments.OfType<MimePart>().Last().Content!.DecodeTo(xlsx);
+            var workbook = WorkbookReader.Read(xlsx.ToArray());
+            var team = await T01();
+            Assert.Equal([team.TeamName, .. team.Reps.Select(r => $"{r.RepName} {r.RepId}")], workbook.Sheets.Select(s => s.Name));
+            Assert.Equal(["R002", "R004", "R005", "R001", "R006", "R003", "R007"], team.Reps.Select(r => r.RepId)); // by rank (95.0 and 95.04 tie at one decimal), the unscored last
+        }
         var body = Squeeze(summary.HtmlBody ?? "");
         Assert.Contains("销售代表人数:<b>7</b>", body, StringComparison.Ordinal);
         Assert.Contains("平均综合得分:<b>88.1</b>", body, StringComparison.Ordinal); // (82.9 + 112 + 64.25 + 95 + 95.04 + 79.5) / 6
@@ -260,4 +269,58 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
             "select count(*) from reporting.delivery where kind = 'team_summary' and subject_id = 'T01' and recipient = 'wang.jianguo@demo.example' and status = 'sent'"));
         Assert.True(File.Exists(Path.Combine(f.OutDir, "forms", "2026-10_team_T01.pdf")));
     }
+
+    [Fact]
+    public async Task The_team_workbook_has_the_summarys_rows_coloured_frozen_and_filtered_and_a_sheet_per_rep_laid_out_as_the_form()
+    {
+        var summary = await T01();
+        var forms = await Get<FormQuery>().LoadAsync(TeamSummaryFixture.October, summary.Reps.Select(r => r.RepId).ToList(), default);
+        var workbook = WorkbookReader.Read(TeamWorkbook.Build(summary, forms));
+
+        // The team sheet: the header frozen and filtered over every rep's row.
+        var team = workbook[summary.TeamName];
+        Assert.Equal((1d, $"A1:{WorkbookColumn(summary.KeyIndicators.Count + 6)}8"), (team.FrozenRows, team.Filter));
+        Assert.Equal(["排名", "销售代表", "ID", .. summary.KeyIndicators.Select(i => i.Name + "（完成率(%)）"), "综合得分", "绩效分层", "已确认"], team.Row(1));
+        Assert.Equal("销售额（完成率(%)）", team.Text("D1"));
+        // R002 first (rank 1, score 112.0, acknowledged); each completion a number formatted as a percentage and coloured by how it stands.
+        Assert.Equal(["1", RepName(summary), "R002"], team.Row(2).Take(3).ToList());
+        var r002 = summary.Reps[0];
+        for (var i = 0; i < summary.KeyIndicators.Count; i++)
+        {
+            var cell = team.Cells[WorkbookColumn(4 + i) + "2"];
+            var completion = r002.Completions[i]!.Value;
+            Assert.Equal(Math.Round(completion / 100m, 4, MidpointRounding.AwayFromZero), cell.Number);
+            Assert.Equal("0.0%", cell.NumberFormat);
+            Assert.Equal(completion >= 100 ? "FFDFF5E3" : completion >= 80 ? "FFFFF3C4" : "FFFDE2E1", cell.Fill);
+        }
+        var scoreColumn = WorkbookColumn(4 + summary.KeyIndicators.Count);
+        Assert.Equal((112.0m, "0.0"), (team.Number(scoreColumn + "2"), team.Cells[scoreColumn + "2"].NumberFormat));
+        Assert.Equal("是", team.Row(2)[^1]);
+        Assert.Equal(["", "R007"], new[] { team.Row(8)[0], team.Row(8)[2] }); // R007 has no score, so no rank
+
+        // A rep's sheet: the form's sections in order, its indicator lines with target, actual and completion as numbers.
+        var form = forms.Single(x => x.Rep.RepId == "R003");
+        var sheet = workbook[$"{form.Rep.RepName} R003"];
+        Assert.Equal("销售团队业绩跟踪与反馈表", sheet.Text("A1"));
+        var sections = new[] { "基本信息", "业绩指标跟踪表", "关键动作与客户记录", "问题分析与改进计划", "反馈与确认" }.Select(sheet.RowStarting).ToList();
+        Assert.All(sections, row => Assert.True(row > 0));
+        Assert.Equal(sections.Order().ToList(), sections);
+        Assert.Equal(["填写周期", "2026年10月", "销售团队", form.Rep.TeamName], sheet.Row(sections[0] + 1));
+        Assert.Equal(["指标类别", "指标名称", "目标值", "实际值", "完成率(%)", "同比/环比变化", "异常原因说明"], sheet.Row(sections[1] + 1));
+        var revenue = form.Indicators.Single(i => i.Code == "revenue");
+        var line = sections[1] + 2 + form.Indicators.ToList().IndexOf(revenue);
+        Assert.Equal(("结果指标", "销售额（万元）"), (sheet.Text($"A{line}"), sheet.Text($"B{line}")));
+        Assert.Equal((revenue.Target, revenue.Actual), (sheet.Number($"C{line}"), sheet.Number($"D{line}")));
+        Assert.Equal(Math.Round(revenue.Completion!.Value / 100m, 4, MidpointRounding.AwayFromZero), sheet.Number($"E{line}"));
+        // R003's open action of September, overdue, is on the plan with its cause category and due date (an Excel date).
+        var plan = sheet.RowStarting("回款逾期偏多");
+        Assert.True(plan > sections[3]);
+        Assert.Equal(["回款逾期偏多", "[场] 客户资金紧张", "每周跟进对账", "王建国"], sheet.Row(plan).Take(4).ToList());
+        Assert.Equal((decimal)new DateTime(2026, 10, 20).ToOADate(), sheet.Number($"E{plan}"));
+        Assert.Equal("yyyy-mm-dd", sheet.Cells[$"E{plan}"].NumberFormat);
+    }
+
+    private static string RepName(TeamSummary summary) => summary.Reps[0].IsNewHire ? $"{summary.Reps[0].RepName} (新人)" : summary.Reps[0].RepName;
+
+    private static string WorkbookColumn(int number) => TeamWorkbook.Column(number);
 }
