@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using MimeKit;
 using SalesReporting.Reports.Forms;
 
@@ -11,38 +10,43 @@ public static class FormEmail
 {
     public static string AttachmentName(FeedbackForm form) => $"{form.Period}_{SalesReporting.Data.FileNames.Part(form.Rep.RepId)}.pdf";
 
-    public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl)
+    /// <summary>How far ahead the email lists the rep's open actions by their due date.</summary>
+    public const int ActionsDueWithinDays = 14;
+
+    /// <param name="acknowledgeUrl">the signed acknowledgement link; no button without one</param>
+    /// <param name="workspaceUrl">the rep's page in the workspace; no button without one</param>
+    public static MimeMessage Compose(FeedbackForm form, string from, string toName, string toEmail, byte[] pdf, string? acknowledgeUrl, string? workspaceUrl = null)
     {
+        ArgumentNullException.ThrowIfNull(form);
         var t = FormEmailText.For(form.Locale);
+        var l = FormText.For(form.Locale);
+        string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+        var period = l.FormatPeriod(form.Period);
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(new MailboxAddress(toName, toEmail));
-        message.Subject = string.Format(CultureInfo.InvariantCulture, t.Subject, FormText.For(form.Locale).FormatPeriod(form.Period), form.Rep.RepName);
+        message.Subject = F(t.Subject, period, form.Rep.RepName);
 
-        var keys = KeyIndicators.Of(form.Indicators).ToList();
-        var rows = keys.Select(i =>
-            $"<tr><td>{WebUtility.HtmlEncode(i.Name)}</td><td style=\"text-align:right\">{Format.Value(i.Target, i.Unit)}</td><td style=\"text-align:right\">{Format.Value(i.Actual, i.Unit)}</td>" +
-            $"<td style=\"text-align:right\">{Format.Completion(i.Completion)}</td></tr>");
-        var score = form.Score.Score is { } s ? Format.Score(s) : "—";
-        var ack = acknowledgeUrl is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(acknowledgeUrl)}\">{t.Acknowledge}</a></p>";
-        var html = $"""
-            <!DOCTYPE html><html><body style="font-family:sans-serif">
-            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName))}</p>
-            <p>{WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, t.Intro, FormText.For(form.Locale).FormatPeriod(form.Period)))}</p>
-            <p>{t.Score}: <b>{score}</b></p>
-            <table border="1" cellpadding="4" style="border-collapse:collapse">
-            <tr><th>{t.Indicator}</th><th>{t.Target}</th><th>{t.Actual}</th><th>{t.Completion}</th></tr>
-            {string.Join("\n", rows)}
-            </table>
-            {ack}
-            </body></html>
-            """;
-        var text = string.Format(CultureInfo.InvariantCulture, t.Greeting, form.Rep.RepName) + "\n\n" +
-                   string.Format(CultureInfo.InvariantCulture, t.Intro, FormText.For(form.Locale).FormatPeriod(form.Period)) + "\n" +
-                   string.Join("\n", keys.Select(i =>
-                       $"{i.Name}: {Format.Value(i.Actual, i.Unit)} / {Format.Value(i.Target, i.Unit)} = {Format.Completion(i.Completion)}")) +
-                   (acknowledgeUrl is null ? "" : $"\n\n{t.Acknowledge}: {acknowledgeUrl}");
-        var body = new BodyBuilder { HtmlBody = html, TextBody = text };
+        var standing = form.Score.Tier switch { "high" => "met", "improve" => "behind", _ => null };
+        var digest = new Digest(l.HtmlLang, $"{l.Title} · {period}")
+            .Paragraph(F(t.Greeting, form.Rep.RepName))
+            .Paragraph(F(t.Intro, period))
+            .Figures([(t.Score, form.Score.Score is { } s ? Format.Score(s) : l.NoValue, standing), (l.Tier, l.TierName(form.Score.Tier) ?? l.NoScore, standing)])
+            .Heading(t.KeyIndicators)
+            .Table([t.Indicator, t.Target, t.Actual, t.Completion], KeyIndicators.Of(form.Indicators).Select(i => (IReadOnlyList<DigestCell>)[
+                new(i.Name + l.Parenthesized(l.Unit(i.Unit, i.Code))), new(Format.Value(i.Target, i.Unit), true), new(Format.Value(i.Actual, i.Unit), true),
+                new(Format.Completion(i.Completion), true, Format.Standing(i.Completion))]))
+            .Heading(t.Anomalies)
+            .List(form.Indicators.Where(i => i.IsAnomaly).Select(i => (
+                i.Completion is null ? i.Name : $"{i.Name} {Format.Completion(i.Completion)}", i.AnomalyReason ?? l.Anomaly, (string?)(Format.Standing(i.Completion) ?? "behind"))).ToList(), t.NoAnomalies)
+            .Heading(t.ActionsDue)
+            .List(form.Actions.Where(a => a.Status is "open" or "overdue" && a.DueOn <= form.FilledOn.AddDays(ActionsDueWithinDays))
+                .OrderBy(a => a.DueOn).Select(a => (a.Problem, $"{a.Action} · {l.ColOwner} {a.Owner} · {l.ColDue} {FormText.FormatDate(a.DueOn)}" +
+                    (a.Status == "overdue" || a.DueOn < form.FilledOn ? $" · {l.StatusOverdue}" : ""), a.Status == "overdue" || a.DueOn < form.FilledOn ? "behind" : (string?)null)).ToList(),
+                F(t.NoActionsDue, ActionsDueWithinDays))
+            .Buttons([(t.Acknowledge, acknowledgeUrl, true), (t.OpenWorkspace, workspaceUrl, false)])
+            .Note(t.Attached);
+        var body = new BodyBuilder { HtmlBody = digest.Html, TextBody = digest.Text };
         body.Attachments.Add(AttachmentName(form), pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return message;

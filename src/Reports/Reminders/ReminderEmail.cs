@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using MimeKit;
 using SalesReporting.Data;
 
@@ -33,7 +32,8 @@ public sealed record Reminder(
 /// <summary>Reminder emails in the team's locale (zh-CN default, zh-TW, en).</summary>
 public static class ReminderEmail
 {
-    public static MimeMessage Compose(Reminder r, string from)
+    /// <param name="workspaceUrl">where the person acts on it in the workspace; no button without one</param>
+    public static MimeMessage Compose(Reminder r, string from, string? workspaceUrl = null)
     {
         var t = ReminderText.For(r.Locale);
         var message = new MimeMessage();
@@ -62,15 +62,13 @@ public static class ReminderEmail
             lines.Add((t.DueLabel, due));
             if (r.CheckpointOn is not null) lines.Add((t.CheckpointLabel, checkpoint));
         }
-        var html = $"""
-            <!DOCTYPE html><html><body style="font-family:sans-serif">
-            <p>{WebUtility.HtmlEncode(F(t.Greeting, r.ToName))}</p>
-            <p>{WebUtility.HtmlEncode(lead)}</p>
-            <table cellpadding="4">{string.Concat(lines.Select(l => $"<tr><th style=\"text-align:left\">{WebUtility.HtmlEncode(l.Label)}</th><td>{WebUtility.HtmlEncode(l.Value)}</td></tr>"))}</table>
-            </body></html>
-            """;
-        var text = F(t.Greeting, r.ToName) + "\n\n" + lead + "\n\n" + string.Join("\n", lines.Select(l => $"{l.Label}: {l.Value}"));
-        message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
+        var digest = new Delivery.Digest(Forms.FormText.For(r.Locale).HtmlLang, subject)
+            .Paragraph(F(t.Greeting, r.ToName))
+            .Paragraph(lead);
+        if (lines.Count > 0)
+            digest.List(lines.Select(l => (l.Label, l.Value, l.Label == t.DueLabel && r.Kind is ReminderKinds.Overdue or ReminderKinds.Escalation ? "behind" : (string?)null)).ToList(), "");
+        digest.Buttons([(t.OpenWorkspace, workspaceUrl, true)]);
+        message.Body = new BodyBuilder { HtmlBody = digest.Html, TextBody = digest.Text }.ToMessageBody();
         return message;
     }
 }

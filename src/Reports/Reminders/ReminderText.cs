@@ -33,12 +33,14 @@ public sealed class ReminderText
     public required string ActionLabel { get; init; }
     public required string DueLabel { get; init; }
     public required string CheckpointLabel { get; init; }
+    public required string OpenWorkspace { get; init; }
 
     public static ReminderText For(string? locale) => Data.TeamLocale.Pick(locale, ZhCn, ZhTw, En);
 
     public static ReminderText ZhCn { get; } = new()
     {
         Greeting = "{0}，您好：",
+        OpenWorkspace = "在工作台中查看",
         CheckpointSubject = "【改进计划检查点】{0}",
         CheckpointLead = "今天（{0}）是以下改进措施的检查点，请更新进展。",
         DueSubject = "【改进计划到期】{0}",
@@ -59,6 +61,7 @@ public sealed class ReminderText
     public static ReminderText ZhTw { get; } = new()
     {
         Greeting = "{0}，您好：",
+        OpenWorkspace = "在工作台中查看",
         CheckpointSubject = "【改進計劃檢查點】{0}",
         CheckpointLead = "今天（{0}）是以下改進措施的檢查點，請更新進展。",
         DueSubject = "【改進計劃到期】{0}",
@@ -79,6 +82,7 @@ public sealed class ReminderText
     public static ReminderText En { get; } = new()
     {
         Greeting = "Dear {0},",
+        OpenWorkspace = "Open in the workspace",
         CheckpointSubject = "[Action checkpoint] {0}",
         CheckpointLead = "Today ({0}) is the checkpoint of this improvement action; please update its progress.",
         DueSubject = "[Action due] {0}",

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using MimeKit;
+using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
 
 namespace SalesReporting.Reports.Summary;
@@ -11,13 +11,17 @@ public static class SummaryEmail
 {
     public static string AttachmentName(TeamSummary summary) => TeamSummary.FileName(summary.Period, summary.TeamId);
 
-    public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf, byte[]? workbook = null)
+    /// <summary>How many key indicators the email's ranking shows (a phone's width); the PDF and the workbook have them all.</summary>
+    public const int KeyIndicatorsShown = 3;
+
+    /// <param name="workspaceUrl">the team's page in the workspace; no button without one</param>
+    public static MimeMessage Compose(TeamSummary summary, string from, string toName, string toEmail, byte[] pdf, byte[]? workbook = null, string? workspaceUrl = null)
     {
+        ArgumentNullException.ThrowIfNull(summary);
         var l = FormText.For(summary.Locale);
         var s = SummaryText.For(summary.Locale);
         var m = SummaryEmailText.For(summary.Locale);
-        string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
-        string E(string text) => WebUtility.HtmlEncode(text);
+        string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
         var period = l.FormatPeriod(summary.Period);
 
         var message = new MimeMessage();
@@ -25,39 +29,36 @@ public static class SummaryEmail
         message.To.Add(new MailboxAddress(toName, toEmail));
         message.Subject = F(m.Subject, period, summary.TeamName);
 
-        var average = summary.AverageScore is { } avg ? Format.Score(avg) : l.NoValue;
-        var tiers = $"{l.TierHigh} {summary.TierCount("high")} · {l.TierOnTrack} {summary.TierCount("on_track")} · {l.TierImprove} {summary.TierCount("improve")}";
-        var acknowledged = $"{summary.AcknowledgedCount} / {summary.Reps.Count}";
+        var keys = summary.KeyIndicators.Take(KeyIndicatorsShown).ToList();
         var attention = SummaryText.FindingKinds
             .Select(k => (Title: s.FindingTitle(k), Count: summary.Findings.Count(f => f.Kind == k)))
-            .Prepend((Title: s.SectionOverdue, Count: summary.OverdueActions.Count))
-            .Where(x => x.Count > 0).ToList();
-        var quality = F(s.QuarantinedRowsNote, summary.QuarantinedRows);
-
-        var header = string.Concat(summary.KeyIndicators.Select(i => $"<th>{E(i.Name)}</th>"));
-        var rows = summary.Reps.Select(r =>
-            $"<tr><td style=\"text-align:right\">{r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue}</td><td>{E(r.RepName)}</td>" +
-            string.Concat(r.Completions.Select(c => $"<td style=\"text-align:right\">{Format.Completion(c)}</td>")) +
-            $"<td style=\"text-align:right\">{(r.Score is { } sc ? Format.Score(sc) : l.NoValue)}</td><td>{E(l.TierName(r.Tier) ?? "")}</td></tr>");
-        var html = $"""
-            <!DOCTYPE html><html><body style="font-family:sans-serif">
-            <p>{E(F(m.Greeting, summary.ManagerName))}</p>
-            <p>{E(F(m.Intro, period, summary.TeamName))}</p>
-            <p>{E(s.RepCount)}: <b>{summary.Reps.Count}</b> · {E(s.AverageScore)}: <b>{average}</b> · {E(s.TierCounts)}: {E(tiers)} · {E(s.Acknowledgements)}: {acknowledged}</p>
-            <table border="1" cellpadding="4" style="border-collapse:collapse">
-            <tr><th>{E(s.ColRank)}</th><th>{E(s.ColRep)}</th>{header}<th>{E(l.Score)}</th><th>{E(l.Tier)}</th></tr>
-            {string.Join("\n", rows)}
-            </table>
-            {(attention.Count == 0 ? "" : $"<p>{E(m.Findings)}:</p><ul>{string.Concat(attention.Select(a => $"<li>{E(a.Title)}: {a.Count}</li>"))}</ul>")}
-            <p>{E(s.QuarantinedRows)}: {E(quality)}</p>
-            </body></html>
-            """;
-        var text = F(m.Greeting, summary.ManagerName) + "\n\n" + F(m.Intro, period, summary.TeamName) + "\n" +
-                   $"{s.RepCount}: {summary.Reps.Count}; {s.AverageScore}: {average}; {s.TierCounts}: {tiers}; {s.Acknowledgements}: {acknowledged}\n" +
-                   string.Join("\n", summary.Reps.Select(r => $"{r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue}. {r.RepName}: {(r.Score is { } sc ? Format.Score(sc) : l.NoValue)} {l.TierName(r.Tier)}")) +
-                   (attention.Count == 0 ? "" : "\n\n" + m.Findings + ":\n" + string.Join("\n", attention.Select(a => $"- {a.Title}: {a.Count}"))) +
-                   $"\n\n{s.QuarantinedRows}: {quality}";
-        var body = new BodyBuilder { HtmlBody = html, TextBody = text };
+            .Where(x => x.Count > 0)
+            .Select(x => (x.Title, x.Count.ToString(CultureInfo.InvariantCulture), (string?)null)).ToList();
+        var digest = new Digest(l.HtmlLang, $"{s.Title} · {period} · {summary.TeamName}")
+            .Paragraph(F(m.Greeting, summary.ManagerName))
+            .Paragraph(F(m.Intro, period, summary.TeamName))
+            .Figures([
+                (s.RepCount, summary.Reps.Count.ToString(CultureInfo.InvariantCulture), null),
+                (s.AverageScore, summary.AverageScore is { } avg ? Format.Score(avg) : l.NoValue, null),
+                (s.Acknowledgements, $"{summary.AcknowledgedCount} / {summary.Reps.Count}", null)])
+            .Figures([
+                (l.TierHigh, summary.TierCount("high").ToString(CultureInfo.InvariantCulture), "met"),
+                (l.TierOnTrack, summary.TierCount("on_track").ToString(CultureInfo.InvariantCulture), null),
+                (l.TierImprove, summary.TierCount("improve").ToString(CultureInfo.InvariantCulture), summary.TierCount("improve") > 0 ? "behind" : null)])
+            .Heading(s.SectionReps)
+            .Table([s.ColRank, s.ColRep, .. keys.Select(k => k.Name), l.Score, l.Tier], summary.Reps.Select(r => (IReadOnlyList<DigestCell>)[
+                new(r.Rank?.ToString(CultureInfo.InvariantCulture) ?? l.NoValue, true), new(r.RepName + (r.IsNewHire ? $" ({l.NewHire})" : "")),
+                .. r.Completions.Take(keys.Count).Select(c => new DigestCell(Format.Completion(c), true, Format.Standing(c))),
+                new(r.Score is { } sc ? Format.Score(sc) : l.NoValue, true), new(l.TierName(r.Tier) ?? l.NoValue)]))
+            .Paragraph(F(m.RankingNote, keys.Count))
+            .Heading(m.Findings)
+            .List(attention, m.NothingNeedsAttention)
+            .Heading(s.SectionOverdue)
+            .List(summary.OverdueActions.Select(a => ($"{a.RepName}: {a.Problem}", $"{a.Action} · {l.ColOwner} {a.Owner} · {l.ColDue} {FormText.FormatDate(a.DueOn)} · {s.ColDaysOverdue} {a.DaysOverdue}", (string?)"behind")).ToList(), s.None)
+            .Buttons([(m.OpenWorkspace, workspaceUrl, true)])
+            .Note($"{s.QuarantinedRows}{l.Colon}{F(s.QuarantinedRowsNote, summary.QuarantinedRows)}")
+            .Note(m.Attached);
+        var body = new BodyBuilder { HtmlBody = digest.Html, TextBody = digest.Text };
         body.Attachments.Add(AttachmentName(summary), pdf, new ContentType("application", "pdf"));
         if (workbook is not null) body.Attachments.Add(TeamWorkbook.FileName(summary.Period, summary.TeamId), workbook, ContentType.Parse(TeamWorkbook.ContentType));
         message.Body = body.ToMessageBody();

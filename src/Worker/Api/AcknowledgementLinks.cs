@@ -54,6 +54,11 @@ public sealed class AcknowledgementLinks(IOptions<AcknowledgementOptions> option
         return $"{o.PublicBaseUrl!.TrimEnd('/')}/ack/{period}/{Uri.EscapeDataString(repId)}?exp={exp}&sig={Sign(period.ToString(), repId, exp)}";
     }
 
+    /// <summary>A page of the workspace (path from the site root, e.g. /app/reps/R001/2026-10) for an email's button, or null
+    /// when Acknowledgement:PublicBaseUrl is not set. The page asks for sign-in; the link itself grants nothing.</summary>
+    public string? WorkspaceUrl(string path) =>
+        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.TrimEnd('/') + path;
+
     public LinkCheck Check(string period, string repId, string? exp, string? sig)
     {
         if (!options.Value.IsConfigured || string.IsNullOrEmpty(exp) || string.IsNullOrEmpty(sig) || sig.Length > 100) return LinkCheck.Invalid;

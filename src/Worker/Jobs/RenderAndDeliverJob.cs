@@ -167,7 +167,8 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         await KeepAsync(pdfPath, bytes, ct);
         var key = new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email);
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId)), force: false, bytes, ct);
+            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId),
+                links.WorkspaceUrl($"/app/reps/{Uri.EscapeDataString(recipient.RepId)}/{period}")), force: false, bytes, ct);
         logger.LogInformation("{Period} {Rep}: {Outcome}", period, recipient.RepId, outcome);
         return new RepDelivery(recipient.RepId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
     }
@@ -195,7 +196,8 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         // The team workbook: the summary's rows and every rep's form as sheets, attached beside the PDF.
         var workbook = TeamWorkbook.Build(summary, await forms.LoadAsync(period, summary.Reps.Select(r => r.RepId).ToList(), ct));
         var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes, workbook), force: false, bytes, ct);
+            _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes, workbook,
+                links.WorkspaceUrl($"/app/teams/{Uri.EscapeDataString(teamId)}/{period}")), force: false, bytes, ct);
         logger.LogInformation("{Period} team {Team} summary: {Outcome}", period, teamId, outcome);
         return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
     }

@@ -355,7 +355,8 @@ public static class WorkspacePages
                     """, new { period = p.Start, prefix = rep.RepId.Replace("%", "", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + ".r%" }, cancellationToken: ct));
                 var key = new DeliveryKey("rep_form_revision", p, $"{rep.RepId}.r{revision}", rep.Email);
                 var (outcome, error) = await ledger.DeliverAsync(key,
-                    _ => FormEmail.Compose(form1, mail.Value.From, rep.Name, rep.Email, bytes, links.UrlFor(p, rep.RepId)), false, bytes, ct);
+                    _ => FormEmail.Compose(form1, mail.Value.From, rep.Name, rep.Email, bytes, links.UrlFor(p, rep.RepId),
+                        links.WorkspaceUrl($"/app/reps/{Uri.EscapeDataString(rep.RepId)}/{p}")), false, bytes, ct);
                 await store.LogAsync(person.Email, p, rep.RepId, rep.TeamId, "form_sent", $"r{revision}", null, new { revision, outcome = outcome.ToString(), error }, ct);
                 if (outcome == DeliveryOutcome.Failed)
                     return await RepPageAsync(http, person, rep, p, new Outcome(WorkspaceText.For(rep.Locale).SendFailed(error ?? "")), 502, ct);

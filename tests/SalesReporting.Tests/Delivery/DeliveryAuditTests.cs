@@ -57,12 +57,12 @@ public sealed class DeliveryAuditTests : IAsyncLifetime
         Directory.Delete(outDir, true);
     }
 
-    private static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().Single().FileName!;
+    private static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().First().FileName!;
 
     private static byte[] Bytes(MimeMessage m)
     {
         using var stream = new MemoryStream();
-        m.Attachments.OfType<MimePart>().Single().Content!.DecodeTo(stream);
+        m.Attachments.OfType<MimePart>().First().Content!.DecodeTo(stream);
         return stream.ToArray();
     }
 

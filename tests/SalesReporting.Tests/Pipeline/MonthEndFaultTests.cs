@@ -49,7 +49,7 @@ public sealed class MonthEndFaultTests
     /// same for each team's summary to its manager.</summary>
     internal static async Task AssertEveryRepHasTheirFormOnceInEffect(TestDatabase db, IReadOnlyCollection<MimeMessage> all)
     {
-        static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().Single().FileName!;
+        static string Attachment(MimeMessage m) => m.Attachments.OfType<MimePart>().First().FileName!;
         var messages = all.Where(m => Attachment(m).StartsWith("2026-10_R", StringComparison.Ordinal)).ToList();
         var summaries = all.Where(m => Attachment(m).StartsWith("2026-10_team_", StringComparison.Ordinal)).ToList();
         Assert.Equal(all.Count, messages.Count + summaries.Count);
@@ -181,7 +181,7 @@ public sealed class MonthEndFaultTests
         var job = host.Services.GetRequiredService<MonthEndJob>();
         await job.RunInProcessAsync(October, false, null, default);
         Assert.Equal(24, smtp.Messages.Count);
-        var firstIds = smtp.Messages.ToDictionary(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName, m => m.MessageId);
+        var firstIds = smtp.Messages.ToDictionary(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().First().FileName, m => m.MessageId);
 
         // The resend meets a server that defers one rep's mail every time: the run fails part-way.
         smtp.Answer = m => m.To.Mailboxes.Single().Address == "r010@demo.example" ? new SmtpServer.Protocol.SmtpResponse((SmtpServer.Protocol.SmtpReplyCode)451, "try later") : null;
@@ -194,7 +194,7 @@ public sealed class MonthEndFaultTests
         await job.RunInProcessAsync(October, false, null, default);
         var all = smtp.Messages.ToList();
         Assert.Equal(48, all.Count);
-        foreach (var group in all.GroupBy(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().Single().FileName))
+        foreach (var group in all.GroupBy(m => m.To.Mailboxes.Single().Address + "|" + m.Attachments.OfType<MimePart>().First().FileName))
         {
             Assert.Equal(2, group.Count());
             Assert.All(group, m => Assert.Equal(firstIds[group.Key], m.MessageId));
@@ -230,7 +230,7 @@ public sealed class MonthEndFaultTests
         Assert.Contains("1 2026-10 form(s) could not be printed", ex.Message, StringComparison.Ordinal);
         Assert.Contains("R009: the printer refused this form", ex.Message, StringComparison.Ordinal);
         // Every other rep of the team has their form; the summary waits for the whole team.
-        var sent = smtp.Messages.Select(m => m.Attachments.OfType<MimePart>().Single().FileName).Order().ToList();
+        var sent = smtp.Messages.Select(m => m.Attachments.OfType<MimePart>().First().FileName).Order().ToList();
         Assert.Equal(["2026-10_R008.pdf", "2026-10_R010.pdf", "2026-10_R011.pdf", "2026-10_R012.pdf", "2026-10_R013.pdf", "2026-10_R014.pdf"], sent);
 
         // Hangfire's retry, the printer working again: R009 and then the summary, nobody twice.

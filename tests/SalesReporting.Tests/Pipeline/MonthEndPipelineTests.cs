@@ -72,7 +72,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
 
     private static byte[] Attachment(MimeMessage m)
     {
-        var part = m.Attachments.OfType<MimePart>().Single();
+        var part = m.Attachments.OfType<MimePart>().First(); // the PDF; a summary also carries the team workbook after it
         using var ms = new MemoryStream();
         part.Content!.DecodeTo(ms);
         return ms.ToArray();
@@ -168,7 +168,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
         {
             var message = Assert.Single(f.FirstMessages, m => m.To.Mailboxes.Single().Address == team.Email);
             Assert.Contains(team.Name, message.Subject, StringComparison.Ordinal);
-            Assert.Equal($"2026-10_team_{team.Id}.pdf", message.Attachments.OfType<MimePart>().Single().FileName);
+            Assert.Equal([$"2026-10_team_{team.Id}.pdf", $"2026-10_team_{team.Id}.xlsx"], message.Attachments.OfType<MimePart>().Select(a => a.FileName));
             var text = PdfText(Attachment(message));
             foreach (var rep in reps)
             {
@@ -202,7 +202,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
     public void Each_form_email_carries_a_signed_acknowledgement_link_for_its_own_rep_only()
     {
         var links = f.Host.Services.GetRequiredService<Worker.Api.AcknowledgementLinks>();
-        var forms = f.FirstMessages.Where(m => System.Text.RegularExpressions.Regex.IsMatch(m.Attachments.OfType<MimePart>().Single().FileName!, @"^2026-10_R\d{3}\.pdf$")).ToList();
+        var forms = f.FirstMessages.Where(m => System.Text.RegularExpressions.Regex.IsMatch(m.Attachments.OfType<MimePart>().First().FileName!, @"^2026-10_R\d{3}\.pdf$")).ToList();
         Assert.Equal(21, forms.Count);
         foreach (var message in forms)
         {

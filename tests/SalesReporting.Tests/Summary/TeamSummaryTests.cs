@@ -257,12 +257,12 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
             Assert.Equal([team.TeamName, .. team.Reps.Select(r => $"{r.RepName} {r.RepId}")], workbook.Sheets.Select(s => s.Name));
             Assert.Equal(["R002", "R004", "R005", "R001", "R006", "R003", "R007"], team.Reps.Select(r => r.RepId)); // by rank (95.0 and 95.04 tie at one decimal), the unscored last
         }
-        var body = Squeeze(summary.HtmlBody ?? "");
-        Assert.Contains("销售代表人数:<b>7</b>", body, StringComparison.Ordinal);
-        Assert.Contains("平均综合得分:<b>88.1</b>", body, StringComparison.Ordinal); // (82.9 + 112 + 64.25 + 95 + 95.04 + 79.5) / 6
-        Assert.Contains("<td>张伟</td>", body, StringComparison.Ordinal);
-        Assert.Contains("逾期改进措施:1", body, StringComparison.Ordinal);
-        Assert.Contains("数据真实性核查:2", body, StringComparison.Ordinal);
+        var body = summary.TextBody ?? "";
+        Assert.Contains("销售代表人数: 7", body, StringComparison.Ordinal);
+        Assert.Contains("平均综合得分: 88.1", body, StringComparison.Ordinal); // (82.9 + 112 + 64.25 + 95 + 95.04 + 79.5) / 6
+        Assert.Contains("; 销售代表 张伟;", body, StringComparison.Ordinal);
+        Assert.Single(body.Split('\n'), l => l.Contains("逾期天数", StringComparison.Ordinal)); // one overdue action
+        Assert.Contains("- 数据真实性核查 — 2", body, StringComparison.Ordinal);
         Assert.Equal(7, afterFirst.Count(m => m.Attachments.OfType<MimePart>().Any(a => a.FileName?.StartsWith("2026-10_R", StringComparison.Ordinal) == true)));
         await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(1L, await conn.ExecuteScalarAsync<long>(
