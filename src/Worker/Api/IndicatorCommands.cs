@@ -85,6 +85,11 @@ public static class IndicatorCommands
                 Console.Error.WriteLine($"error: indicator {parse.GetValue(code)} fails on {parse.GetValue(period)}: {ex.MessageText}");
                 return 1;
             }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 1;
+            }
             var table = new Table().AddColumns("rep", $"value ({trial.Unit})", "numerator", "denominator");
             foreach (var r in trial.Rows)
                 table.AddRow(Markup.Escape(r.RepId ?? "(null)"), Markup.Escape(Reports.Forms.Format.Value(r.Value, trial.Unit)),

@@ -34,6 +34,45 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Indicators_export_and_import_round_trip_and_a_weight_warning_needs_accept_warnings_to_be_written()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("sr-cli-catalog-").FullName, "catalog.yaml");
+        var (code, stdout, stderr) = await WorkerProcess.RunAsync(["indicators", "export", file], env, TimeSpan.FromMinutes(1));
+        Assert.Equal((0, ""), (code, stderr));
+        Assert.Contains($"catalog written to {file}", stdout, StringComparison.Ordinal);
+        (code, stdout, _) = await WorkerProcess.RunAsync(["indicators", "import", file], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, code);
+        Assert.Contains("no changes: the catalog is already as the file says", stdout, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("revenue: 25, collection_rate: 15", "revenue: 30, collection_rate: 15", StringComparison.Ordinal));
+        async Task<decimal> RevenueWeightAsync()
+        {
+            await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            return await conn.ExecuteScalarAsync<decimal>("select weight from reporting.indicator_weight where team_id = '*' and indicator = 'revenue'");
+        }
+        (code, stdout, stderr) = await WorkerProcess.RunAsync(["indicators", "import", file], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("  weights of company default \"*\": revenue 25 → 30\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: weights of the company default \"*\" sum to 105 over the enabled indicators, not 100\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("error: 1 warning(s); nothing was written. Correct the file, or add --accept-warnings to apply it as it is.", stderr, StringComparison.Ordinal);
+        Assert.Equal(25m, await RevenueWeightAsync());
+
+        (code, stdout, _) = await WorkerProcess.RunAsync(["indicators", "import", file, "--accept-warnings", "--dry-run"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, code);
+        Assert.Contains("dry run: 1 change(s) not applied", stdout, StringComparison.Ordinal);
+        Assert.Equal(25m, await RevenueWeightAsync());
+
+        (code, stdout, _) = await WorkerProcess.RunAsync(["indicators", "import", file, "--accept-warnings"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, code);
+        Assert.Contains("applied 1 change(s); the next compute uses them", stdout, StringComparison.Ordinal);
+        Assert.Equal(30m, await RevenueWeightAsync());
+
+        (code, _, stderr) = await WorkerProcess.RunAsync(["indicators", "test", "--code", "revenu", "--period", "2026-10"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Equal("error: --code 'revenu' is not an indicator of the catalog (indicators export lists them).", stderr.Trim());
+    }
+
+    [Fact]
     public async Task A_mistyped_command_is_an_error_with_the_usage_and_starts_no_server()
     {
         var (code, stdout, stderr) = await WorkerProcess.RunAsync(["mirgate"], env, TimeSpan.FromMinutes(1));
