@@ -18,9 +18,10 @@ public static class BenchCommand
         var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver,workspace", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
         var forms = new Option<int>("--forms") { Description = "Forms printed by the render stage (and delivered)", DefaultValueFactory = _ => 500 };
         var naive = new Option<int>("--naive-forms") { Description = "Forms printed one call each for the naive rate", DefaultValueFactory = _ => 20 };
+        var prefix = new Option<string>("--prefix") { Description = "The bench databases are PREFIX_crm, PREFIX_finance and PREFIX_reporting (default bench): keep data sets of several sizes side by side", DefaultValueFactory = _ => "bench" };
         var pages = new Option<int>("--page-requests") { Description = "Measured GETs of each workspace page (after 20 to warm up)", DefaultValueFactory = _ => 200 };
         var command = new Command("bench", "Measure sync, compute, render, delivery and the workspace pages on a generated 10,000-rep organisation against each stage's floor.")
-            { reps, months, regenerate, stages, forms, naive, pages };
+            { reps, months, regenerate, stages, forms, naive, pages, prefix };
         command.SetAction(async (parse, ct) =>
         {
             var chosen = parse.GetValue(stages)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -34,7 +35,7 @@ public static class BenchCommand
             {
                 Reps = parse.GetValue(reps), Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
                 Stages = chosen, Forms = parse.GetValue(forms), NaiveForms = parse.GetValue(naive),
-                PageRequests = parse.GetValue(pages),
+                PageRequests = parse.GetValue(pages), Prefix = parse.GetValue(prefix)!,
             };
             if (settings.Reps < 1 || settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1 || settings.PageRequests < 1)
             {

@@ -27,6 +27,9 @@ internal sealed class MonthEndStage(BenchContext bench)
         if (!File.Exists(Worker)) throw new FileNotFoundException($"The worker is built beside the bench: {Worker}", Worker);
         var reporting = bench.Services.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!;
         var storage = HangfireStorage.Create(reporting);
+        // A bench stopped half-way leaves its team jobs queued in the bench's own storage; they are not this run's.
+        await using (var conn = await bench.Db.Reporting.OpenConnectionAsync(ct))
+            await conn.ExecuteAsync(new CommandDefinition("delete from hangfire.jobqueue", cancellationToken: ct));
         TimeSpan? one = null;
         foreach (var processes in new[] { 1, 2 })
         {
