@@ -42,7 +42,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         var takeover = await RunOnceAsync(storage, 2, kill: true, ct);
         var invisibility = TimeSpan.FromSeconds(bench.Services.GetRequiredService<IConfiguration>().GetValue("Hangfire:InvisibilityTimeoutSeconds", HangfireServerOptions.DefaultInvisibilityTimeoutSeconds));
         bench.Figures.Add(new BenchFigure("takeover after a SIGKILL, 2 serve processes", "team job", 1, takeover.Takeover!.Value, "the storage's invisibility timeout (Hangfire:InvisibilityTimeoutSeconds)", 1, invisibility,
-            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.Forms:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent)")));
+            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.FormsAtKill:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent)")));
     }
 
     /// <summary>The sum of this run's floors for this many forms and summaries, when compute, render and deliver ran.</summary>
@@ -57,7 +57,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         return ("Σ floors: compute + bare Chromium + bare MailKit", time);
     }
 
-    private sealed record Run(TimeSpan Time, long Forms, long Summaries, long PeakWorkerMb, long PeakChromiumMb, TimeSpan? Takeover, int ReceivedTwice);
+    private sealed record Run(TimeSpan Time, long Forms, long Summaries, long PeakWorkerMb, long PeakChromiumMb, TimeSpan? Takeover, int ReceivedTwice, long FormsAtKill = 0);
 
     /// <summary>
     /// One month-end under the scheduler with this many `serve` processes, the month's ledger cleared first. With
@@ -91,6 +91,7 @@ internal sealed class MonthEndStage(BenchContext bench)
             var close = new BackgroundJobClient(storage).Enqueue<MonthEndJob>(j => j.RunAsync(bench.Period.ToString(), false, null, null, null, CancellationToken.None));
             long peakWorker = 0, peakChromium = 0;
             (string JobId, Process Killed, DateTime At)? victim = null;
+            long formsAtKill = 0;
             TimeSpan? takeover = null;
             var again = 0;
             while (true)
@@ -109,6 +110,7 @@ internal sealed class MonthEndStage(BenchContext bench)
                     var killed = servers.Single(s => s.Id == int.Parse(running.Value.ServerId.Split(':')[1], CultureInfo.InvariantCulture));
                     killed.Kill(entireProcessTree: true); // SIGKILL, no goodbye
                     victim = (running.Key, killed, DateTime.UtcNow);
+                    formsAtKill = forms;
                     task.Description = $"{what}: killed {killed.Id} while it ran team job {running.Key}, waiting for the takeover";
                 }
                 if (victim is { } v && takeover is null
@@ -136,7 +138,7 @@ internal sealed class MonthEndStage(BenchContext bench)
                     again = smtp.MessageIds.Count(m => m.Value > 1);
                 }
                 task.Complete($"{what}: {forms:N0} forms, {summaries} summaries in {time.TotalSeconds:N1} s" + (takeover is { } t ? $"; takeover after {t.TotalSeconds:N1} s" : ""));
-                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again);
+                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again, formsAtKill);
             }
         }
         finally
