@@ -112,9 +112,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                 }
                 catch (PostgresException ex)
                 {
-                    outcomes[i] = (0, ex.SqlState == PostgresErrorCodes.QueryCanceled
-                        ? $"query exceeded {options.Value.QueryTimeoutSeconds} s and was cancelled"
-                        : ex.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction ? "query tried to write; indicator queries are read-only" : ex.MessageText);
+                    outcomes[i] = (0, Describe(ex, options.Value.QueryTimeoutSeconds));
                 }
             });
 
@@ -157,6 +155,37 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
     public static string QuerySettings(int timeoutSeconds) =>
         $"set transaction read only; set local statement_timeout = {timeoutSeconds * 1000}; set local jit = off; set local max_parallel_workers_per_gather = 0";
 
+    /// <summary>What a catalog query's failure says to a person: the timeout, a write, or the server's own message.</summary>
+    public static string Describe(PostgresException ex, int timeoutSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return ex.SqlState switch
+        {
+            PostgresErrorCodes.QueryCanceled => $"query exceeded {timeoutSeconds} s and was cancelled",
+            PostgresErrorCodes.ReadOnlySqlTransaction => "query tried to write; indicator queries are read-only",
+            _ => ex.MessageText,
+        };
+    }
+
+    /// <summary>A catalog query's columns, read without running it; it must return rep_id and value (a failure like the server's).</summary>
+    [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
+    internal static async Task<string[]> ColumnsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string query, object parameters, int? timeout, CancellationToken ct)
+    {
+        string[] columns;
+        await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
+                         $"select * from ({query}) q limit 0", parameters, tx, commandTimeout: timeout, cancellationToken: ct)))
+        {
+            columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
+        }
+        if (!columns.Contains("rep_id") || !columns.Contains("value"))
+            throw new PostgresException($"query must return the columns rep_id and value (it returns {string.Join(", ", columns)})", "ERROR", "ERROR", "42703");
+        return columns;
+    }
+
+    /// <summary>The error of a query that returned a rep more than once.</summary>
+    internal static PostgresException ReturnedTwice(string repId, long times) =>
+        new($"query returned rep {repId} {times} times; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+
     [SuppressMessage("Security", "CA2100", Justification = "The indicator query is catalog configuration run read-only with a timeout; its inputs are bound parameters.")]
     private async Task<long> ComputeOneAsync(IndicatorDefinition indicator, Period period, CancellationToken ct)
     {
@@ -172,14 +201,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             await conn.ExecuteAsync(new CommandDefinition(QuerySettings(options.Value.QueryTimeoutSeconds), transaction: tx, cancellationToken: ct));
-            string[] columns;
-            await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition(
-                             $"select * from ({indicator.Query}) q limit 0", parameters, tx, commandTimeout: clientTimeout, cancellationToken: ct)))
-            {
-                columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
-            }
-            if (!columns.Contains("rep_id") || !columns.Contains("value"))
-                throw new PostgresException($"query must return the columns rep_id and value (it returns {string.Join(", ", columns)})", "ERROR", "ERROR", "42703");
+            var columns = await ColumnsAsync(conn, tx, indicator.Query, parameters, clientTimeout, ct);
             var numerator = columns.Contains("numerator") ? "q.numerator::numeric" : "null";
             var denominator = columns.Contains("denominator") ? "q.denominator::numeric" : "null";
             await conn.ExecuteAsync(new CommandDefinition(
@@ -194,7 +216,7 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
                 "select rep_id, count(*) from indicator_buffer where rep_id is not null group by rep_id having count(*) > 1 limit 1",
                 transaction: tx, cancellationToken: ct));
             if (twice is { } t)
-                throw new PostgresException($"query returned rep {t.RepId} {t.Times} times; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+                throw ReturnedTwice(t.RepId, t.Times);
             var args = new { period = period.Start, code = indicator.Code, zero = indicator.MissingAs == "zero" };
             await conn.ExecuteAsync(new CommandDefinition(
                 "delete from reporting.indicator_value where period = @period and indicator = @code", args, tx, commandTimeout: 0, cancellationToken: ct));

@@ -82,7 +82,8 @@ public static class IndicatorCommands
             }
             catch (Npgsql.PostgresException ex)
             {
-                Console.Error.WriteLine($"error: indicator {parse.GetValue(code)} fails on {parse.GetValue(period)}: {ex.MessageText}");
+                Console.Error.WriteLine($"error: indicator {parse.GetValue(code)} fails on {parse.GetValue(period)}: " +
+                    Data.Indicators.IndicatorCompute.Describe(ex, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Data.IndicatorOptions>>().Value.QueryTimeoutSeconds));
                 return 1;
             }
             catch (ArgumentException ex)

@@ -92,7 +92,7 @@ public sealed class CatalogStore(Databases db, IOptions<CompanyOptions> company,
             }
             catch (PostgresException ex)
             {
-                trialErrors.Add(new ImportError(name, 0, i.Code + ".query", "", $"the query fails on {lastClosed}, the last closed month: {Message(ex)}", RowName: "line"));
+                trialErrors.Add(new ImportError(name, 0, i.Code + ".query", "", $"the query fails on {lastClosed}, the last closed month: {IndicatorCompute.Describe(ex, options.Value.QueryTimeoutSeconds)}", RowName: "line"));
             }
         }
 
@@ -176,31 +176,21 @@ public sealed class CatalogStore(Databases db, IOptions<CompanyOptions> company,
         await using var tx = await conn.BeginTransactionAsync(ct); // rolled back when disposed: nothing is written
         await conn.ExecuteAsync(new CommandDefinition(IndicatorCompute.QuerySettings(options.Value.QueryTimeoutSeconds), transaction: tx, cancellationToken: ct));
         var parameters = new { period_start = period.Start, period_end = period.End, tz = company.Value.TimeZone, rows };
-        string[] columns;
-        await using (var probe = await conn.ExecuteReaderAsync(new CommandDefinition($"select * from ({query}) q limit 0", parameters, tx, cancellationToken: ct)))
-            columns = Enumerable.Range(0, probe.FieldCount).Select(probe.GetName).ToArray();
-        if (!columns.Contains("rep_id") || !columns.Contains("value"))
-            throw new PostgresException($"the query must return the columns rep_id and value (it returns {string.Join(", ", columns)})", "ERROR", "ERROR", "42703");
+        var columns = await IndicatorCompute.ColumnsAsync(conn, tx, query, parameters, null, ct);
         var numerator = columns.Contains("numerator") ? "q.numerator::numeric" : "null::numeric";
         var denominator = columns.Contains("denominator") ? "q.denominator::numeric" : "null::numeric";
         var found = await conn.QueryAsync<IndicatorTrialRow>(new CommandDefinition($"""
             select q.rep_id::text as rep_id, q.value::numeric as value, {numerator} as numerator, {denominator} as denominator
             from ({query}) q order by 1 limit @rows
             """, parameters, tx, cancellationToken: ct));
-        var (count, twice) = await conn.QuerySingleAsync<(long, string?)>(new CommandDefinition($"""
-            select count(*), (select rep_id::text from ({query}) d group by rep_id having count(*) > 1 limit 1) from ({query}) q
+        var (count, twice, times) = await conn.QuerySingleAsync<(long, string?, long)>(new CommandDefinition($"""
+            select (select count(*) from ({query}) q), d.rep_id, coalesce(d.n, 0)
+            from (select 1) one left join (select rep_id::text, count(*) n from ({query}) d group by rep_id having count(*) > 1 limit 1) d on true
             """, parameters, tx, cancellationToken: ct));
-        if (twice is not null)
-            throw new PostgresException($"the query returns rep {twice} more than once; it must return one row per rep", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+        if (twice is not null) throw IndicatorCompute.ReturnedTwice(twice, times);
         return (found.ToList(), count);
     }
 
-    private string Message(PostgresException ex) => ex.SqlState switch
-    {
-        PostgresErrorCodes.QueryCanceled => $"the query exceeded {options.Value.QueryTimeoutSeconds} s (Indicators:QueryTimeoutSeconds) and was cancelled",
-        PostgresErrorCodes.ReadOnlySqlTransaction => "the query tried to write; indicator queries are read-only",
-        _ => ex.MessageText,
-    };
 
     /// <summary>Each weight set over the file's enabled indicators: sums to 100, process indicators at least 40; sets of unknown teams.</summary>
     private static List<string> WeightWarnings(Catalog file, HashSet<string> teams)
