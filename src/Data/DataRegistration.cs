@@ -24,6 +24,8 @@ public static class DataRegistration
             .Validate(o => Directory.Exists(o.ResolveQueryDirectory()), "Sources:QueryDirectory does not exist; it must hold the extraction queries (crm.reps.sql, ...).")
             .ValidateOnStart();
         services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Pacing.PacingOptions>().BindConfiguration(Pacing.PacingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Pacing.PacingOptions>, PacingOptionsValidation>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
             .Validate(o => o.MaxFileMegabytes is >= 1 and <= 1024, "Import:MaxFileMegabytes must be between 1 and 1024 (megabytes).")
             .Validate(o => o.MaxXlsxUncompressedMegabytes is >= 1 and <= 4096, "Import:MaxXlsxUncompressedMegabytes must be between 1 and 4096 (megabytes).")
@@ -46,6 +48,7 @@ public static class DataRegistration
         services.AddSingleton<CrmReps>();
         services.AddSingleton<IndicatorCompute>();
         services.AddSingleton<IndicatorRollup>();
+        services.AddSingleton<Pacing.PacingQuery>();
         services.AddSingleton<TargetImport>();
         services.AddSingleton<Indicators.Catalog.CatalogStore>();
         services.AddSingleton<ActionStore>();
@@ -72,6 +75,13 @@ public static class DataRegistration
             if (problem is not null)
                 yield return $"ConnectionStrings:{name} is not a valid connection string ({problem.TrimEnd('.')}); expected keywords and values such as Host=db.example.com;Port=5432;Database=crm;Username=reporting.";
         }
+    }
+
+    /// <summary>The pacing calendar's entries checked at start, each wrong one named.</summary>
+    private sealed class PacingOptionsValidation : IValidateOptions<Pacing.PacingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, Pacing.PacingOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     /// <summary>A marker for the start-up check of the connection strings (<see cref="ConnectionStringProblems"/>).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SalesReporting.Reports.Delivery;
@@ -40,6 +41,7 @@ public static class ReportsRegistration
         services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<DeliveryAudit>();
         services.AddSingleton<ReminderSender>();
+        services.TryAddSingleton<IWorkspaceLinks, NoWorkspaceLinks>(); // the worker adds the real one (its public address)
         return builder;
     }
 

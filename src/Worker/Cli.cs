@@ -86,6 +86,33 @@ public static class Cli
                 : await MonthEndAsync(sp, request, token);
         }, ct, needsMail: !parse.GetValue(enqueueOption)));
         root.Subcommands.Add(monthEnd);
+        var dateOption = new Option<string?>("--date") { Description = "The day it runs as, YYYY-MM-DD (default today, company time zone): the month to date through the day before" };
+        var pacingTeamOption = new Option<string?>("--team") { Description = "Only this team" };
+        var pacing = new Command("pacing", "Send each manager the weekly pacing email (the weekly-pacing job): month to date against the pro-rated target, the projection, the reps projected under the line. Once per team and week.")
+            { dateOption, pacingTeamOption };
+        pacing.Validators.Add(r =>
+        {
+            if (r.GetValue(dateOption) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+                r.AddError($"--date '{text}' is not a date: expected YYYY-MM-DD, e.g. 2026-11-23.");
+        });
+        pacing.SetAction((parse, ct) => Run(async (sp, token) =>
+        {
+            var day = parse.GetValue(dateOption) is { } text
+                ? DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                : sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Today(sp.GetRequiredService<TimeProvider>());
+            var run = await sp.GetRequiredService<WeeklyPacing>().RunAsync(day, parse.GetValue(pacingTeamOption), token);
+            // Plain lines (not wrapped to the terminal), one per team, for a log as much as for a person.
+            foreach (var t in run.Teams)
+                Console.WriteLine($"{t.TeamId} {t.TeamName} → {t.ManagerEmail}: {t.Reps} reps, {t.AtRisk} projected under the line; " + t.Outcome switch
+                {
+                    DeliveryOutcome.Sent => "sent",
+                    DeliveryOutcome.AlreadySent => "already sent this week",
+                    _ => "failed: " + t.Error,
+                });
+            Console.WriteLine(run.ToString());
+            return run.Teams.Any(t => t.Outcome == DeliveryOutcome.Failed) ? 2 : 0;
+        }, ct, needsMail: true));
+        root.Subcommands.Add(pacing);
         DeliveryCommands.Add(root, Run);
         IndicatorCommands.Add(root, Run);
 

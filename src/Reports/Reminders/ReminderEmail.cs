@@ -18,8 +18,11 @@ public static class ReminderKinds
 public sealed record Reminder(
     string Kind, DateOnly Day, string Locale, string ToName, string ToEmail, string RepId, string RepName,
     long? ActionId, string? Problem, string? Action, DateOnly? DueOn, DateOnly? CheckpointOn, Period? ScoredPeriod, decimal? Score,
-    DateOnly? AsOf = null)
+    DateOnly? AsOf = null, Period? RepPage = null)
 {
+    /// <summary>The rep's page in the workspace where it is acted on (the action's month, or the scored month), or null.</summary>
+    public string? WorkspacePath => RepPage is { } p ? $"/app/reps/{Uri.EscapeDataString(RepId)}/{p}" : null;
+
     /// <summary>The delivery ledger's subject: one reminder per (action, kind, day), or per (rep, low_tier, day).</summary>
     public string SubjectId => ActionId is { } id
         ? string.Create(CultureInfo.InvariantCulture, $"A{id}.{Kind}.{Day:yyyyMMdd}")

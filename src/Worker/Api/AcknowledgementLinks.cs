@@ -43,8 +43,10 @@ public enum LinkCheck { Valid, Invalid, Expired }
 /// {PublicBaseUrl}/ack/{period}/{rep}?exp={unix seconds}&amp;sig={base64url HMAC-SHA256("ack.v1|period|rep|exp")}.
 /// Changing the rep, the period or the expiry breaks the signature; the signature is compared in constant time.
 /// </summary>
-public sealed class AcknowledgementLinks(IOptions<AcknowledgementOptions> options, TimeProvider clock)
+public sealed class AcknowledgementLinks(IOptions<AcknowledgementOptions> options, TimeProvider clock) : Reports.Reminders.IWorkspaceLinks
 {
+    string? Reports.Reminders.IWorkspaceLinks.Url(string path) => WorkspaceUrl(path);
+
     /// <summary>The link for the month-end email, or null when links are not configured (one-shot commands without them).</summary>
     public string? UrlFor(Period period, string repId)
     {

@@ -30,11 +30,13 @@ public static class Registration
 
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AcknowledgementLinks>();
+        services.AddSingleton<Reports.Reminders.IWorkspaceLinks>(sp => sp.GetRequiredService<AcknowledgementLinks>());
         services.AddSingleton<SyncSourcesJob>();
         services.AddSingleton<ReleaseAfterReview>();
         services.AddSingleton<RenderAndDeliverJob>();
         services.AddSingleton<MonthEndJob>();
         services.AddSingleton<FollowUpScan>();
+        services.AddSingleton<WeeklyPacing>();
         services.AddSingleton<FollowUpJob>();
         services.AddSingleton(sp => new FollowUpScheduler(sp.GetRequiredService<Databases>(),
             // Under `serve` Hangfire's own client; a one-shot command (import actions) writes to the same storage directly.

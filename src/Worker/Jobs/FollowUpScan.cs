@@ -19,22 +19,22 @@ public sealed record FollowUpResult(DateOnly Day, IReadOnlyDictionary<string, in
 
 /// <summary>An open action with what a reminder about it needs: the owner, the rep, the team's manager and locale.</summary>
 internal sealed record ActionToRemind(long Id, string RepId, string RepName, string Problem, string Action, string OwnerName, string? OwnerEmail,
-    DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? ManagerName, string? ManagerEmail, string Locale)
+    DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? ManagerName, string? ManagerEmail, string Locale, DateOnly Period)
 {
     public const string Select = $"""
         select a.id, a.rep_id, coalesce(r.name, a.rep_id) as rep_name, a.problem, a.action, a.owner_name, a.owner_email,
                a.due_on, a.checkpoint_on, a.status, t.manager_name, t.manager_email,
-               {TeamLocale.Sql} as locale
+               {TeamLocale.Sql} as locale, a.period
         from reporting.improvement_action a
         left join staging.reps r on r.rep_id = a.rep_id
         left join staging.teams t on t.team_id = r.team_id
         """;
 
     public Reminder ToOwner(string kind, DateOnly day, DateOnly? asOf = null) =>
-        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
+        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf, Data.Period.FromDate(Period));
 
     public Reminder ToManager(string kind, DateOnly day, DateOnly asOf) =>
-        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf);
+        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf, Data.Period.FromDate(Period));
 }
 
 /// <summary>
@@ -101,7 +101,7 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
                     order by s.rep_id
                     """, new { period = scored.Start }, cancellationToken: ct));
                 reminders.AddRange(lowTier.Select(l => new Reminder(ReminderKinds.LowTier, slot, l.Locale, l.ManagerName ?? l.ManagerEmail!, l.ManagerEmail!,
-                    l.RepId, l.RepName, null, null, null, null, null, scored, l.Score)));
+                    l.RepId, l.RepName, null, null, null, null, null, scored, l.Score, RepPage: scored)));
             }
         }
 

@@ -12,6 +12,7 @@ public static class RecurringJobs
     public const string MonthEndResendId = "month-end-resend";
     public const string FollowUpScanId = "follow-up-scan";
     public const string ReleaseAfterReviewId = "release-after-review";
+    public const string WeeklyPacingId = "weekly-pacing";
 
     public static void Register(IServiceProvider services)
     {
@@ -27,6 +28,8 @@ public static class RecurringJobs
         recurring.AddOrUpdate<MonthEndJob>(MonthEndResendId, j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), options);
         // Teams that review their forms first: what the manager has not released in time goes out by itself.
         recurring.AddOrUpdate<ReleaseAfterReview>(ReleaseAfterReviewId, j => j.ReleaseDueAsync(CancellationToken.None), Cron.Hourly(), options);
+        // Monday at the reminder time: each manager's month to date against the pro-rated target.
+        recurring.AddOrUpdate<WeeklyPacing>(WeeklyPacingId, j => j.RunTodayAsync(CancellationToken.None), Cron.Weekly(DayOfWeek.Monday, reminders.Hour, reminders.Minute), options);
         recurring.AddOrUpdate<FollowUpScan>(FollowUpScanId, j => j.RunTodayAsync(CancellationToken.None), Cron.Daily(reminders.Hour, reminders.Minute), options);
     }
 }

@@ -177,6 +177,20 @@ public static class WorkspacePages
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
             }, ct));
 
+        app.MapPost("/app/teams/{teamId}/{period}/pacing", (HttpContext http, string teamId, string period, IFormCollection form,
+            WeeklyPacing pacing, WorkspaceStore store, CancellationToken ct) =>
+            WithTeam(http, teamId, period, async (person, team, p) =>
+            {
+                var on = form["weekly_pacing"].ToString() == "true";
+                var before = await pacing.EnabledAsync(team.TeamId, ct);
+                if (before != on)
+                {
+                    await pacing.SetEnabledAsync(team.TeamId, on, person.Email, ct);
+                    await store.LogAsync(person.Email, p, null, team.TeamId, "pacing_setting", null, new { weekly_pacing = before }, new { weekly_pacing = on }, ct);
+                }
+                return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "pacing", "release");
+            }, ct));
+
         app.MapGet("/app/reps/{repId}/{period}", (HttpContext http, string repId, string period, string? done, int? sent, CancellationToken ct) =>
             WithRep(http, repId, period, (person, rep, p) =>
             {
@@ -434,7 +448,8 @@ public static class WorkspacePages
             await store.SpotChecksAsync(period, team.TeamId, ct), await store.PeriodsAsync(ct),
             sp.GetRequiredService<IOptions<CompanyOptions>>().Value.TimeZone, Af(http), outcome,
             await sp.GetRequiredService<ReleaseAfterReview>().SettingAsync(team.TeamId, ct),
-            await sp.GetRequiredService<ReleaseAfterReview>().StateAsync(period, team.TeamId, ct));
+            await sp.GetRequiredService<ReleaseAfterReview>().StateAsync(period, team.TeamId, ct),
+            await sp.GetRequiredService<WeeklyPacing>().EnabledAsync(team.TeamId, ct));
         return Page<TeamPage>(new { Model = model }, status);
     }
 

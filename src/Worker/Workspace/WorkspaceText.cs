@@ -117,6 +117,8 @@ public sealed class WorkspaceText
     public required string ReviewFirst { get; init; }
     public required string ReviewFirstHint { get; init; }
     public required string ReleaseDays { get; init; }
+    public required string WeeklyPacing { get; init; }
+    public required string WeeklyPacingHint { get; init; }
     public required string HeldFormat { get; init; }
     public required string ReleaseButton { get; init; }
     public required string ReleasedFormat { get; init; }
@@ -290,6 +292,8 @@ public sealed class WorkspaceText
         ReviewFirst = "经理审阅后再发送",
         ReviewFirstHint = "开启后，月结时先通知经理审阅，销售代表的反馈表在经理按“发布”后发出，或在设定天数后自动发出。",
         ReleaseDays = "自动发布天数",
+        WeeklyPacing = "每周一给经理发送业绩进度邮件",
+        WeeklyPacingHint = "本月至今的实际与按工作日折算的目标，以及预计月末完成率低于 80% 的销售。",
         HeldFormat = "反馈表自 {0} 起等待审阅，将于 {1} 自动发出。",
         ReleaseButton = "发布反馈表",
         ReleasedFormat = "已由 {0} 于 {1} 发布。",
@@ -421,6 +425,8 @@ public sealed class WorkspaceText
         ReviewFirst = "經理審閱後再寄送",
         ReviewFirstHint = "開啟後，月結時先通知經理審閱，銷售代表的反饋表在經理按「發布」後寄出，或在設定天數後自動寄出。",
         ReleaseDays = "自動發布天數",
+        WeeklyPacing = "每週一寄送業績進度郵件給經理",
+        WeeklyPacingHint = "本月至今的實際與按工作日折算的目標，以及預計月底達成率低於 80% 的業務。",
         HeldFormat = "反饋表自 {0} 起等待審閱，將於 {1} 自動寄出。",
         ReleaseButton = "發布反饋表",
         ReleasedFormat = "已由 {0} 於 {1} 發布。",
@@ -552,6 +558,8 @@ public sealed class WorkspaceText
         ReviewFirst = "Release after review",
         ReviewFirstHint = "When on, month-end tells the manager the forms are ready for review; the reps' forms go out when the manager presses Release, or by themselves after the number of days set.",
         ReleaseDays = "Days before they go out by themselves",
+        WeeklyPacing = "Weekly pacing email to the manager on Mondays",
+        WeeklyPacingHint = "The month to date against the target pro-rated by working days, and the reps projected below 80%.",
         HeldFormat = "The forms have waited for your review since {0}; they go out by themselves on {1}.",
         ReleaseButton = "Release the forms",
         ReleasedFormat = "Released by {0} on {1}.",

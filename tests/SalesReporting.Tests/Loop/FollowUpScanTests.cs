@@ -26,6 +26,7 @@ public sealed class FollowUpScanTests : IAsyncLifetime
         {
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Acknowledgement:PublicBaseUrl"] = "https://reports.example.com",
         }, clock);
     }
 
@@ -59,6 +60,10 @@ public sealed class FollowUpScanTests : IAsyncLifetime
             ("owner1@x.example", "【改进计划检查点】回款慢"), ("owner3@x.example", "【改進計劃檢查點】客單價低"),
             ("owner1@x.example", "【改进计划到期】回款慢"), ("owner3@x.example", "【改進計劃到期】客單價低")], Mail());
 
+        // Each leads to the rep's page of the month the action belongs to, where it is updated.
+        Assert.All(smtp.Messages, m => Assert.Contains(m.To.Mailboxes.Single().Address == "owner3@x.example"
+            ? "在工作台中查看: https://reports.example.com/app/reps/R3/2026-10" : "在工作台中查看: https://reports.example.com/app/reps/R1/2026-10",
+            m.TextBody, StringComparison.Ordinal));
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         var subjects = (await conn.QueryAsync<string>("select subject_id from reporting.delivery where kind = 'reminder' and status = 'sent' order by subject_id")).ToList();
         Assert.Equal(4, subjects.Count);

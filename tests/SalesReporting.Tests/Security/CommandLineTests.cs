@@ -133,4 +133,23 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("--wait goes with --enqueue (an in-process run always waits).", stderr, StringComparison.Ordinal);
         await AssertNothingWrittenAsync();
     }
+
+    [Fact]
+    public async Task Pacing_names_a_date_that_is_not_one_and_a_holiday_that_is_not_a_date_and_runs_for_the_day_given()
+    {
+        var (code, _, stderr) = await WorkerProcess.RunAsync(["pacing", "--date", "2026-11-31"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("--date '2026-11-31' is not a date: expected YYYY-MM-DD, e.g. 2026-11-23.", stderr, StringComparison.Ordinal);
+
+        var badHoliday = new Dictionary<string, string>(env) { ["Pacing__Holidays__0"] = "2026/10/01" };
+        (code, _, stderr) = await WorkerProcess.RunAsync(["pacing", "--date", "2026-11-23"], badHoliday, TimeSpan.FromMinutes(1));
+        Assert.Equal(3, code);
+        Assert.Contains("Pacing:Holidays:0 '2026/10/01' is not a date: expected YYYY-MM-DD, for example 2026-10-01.", stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync();
+
+        // No team in this organisation: nothing to send, and the run says which week and month it covered.
+        (code, var stdout, _) = await WorkerProcess.RunAsync(["pacing", "--date", "2026-11-23"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, code);
+        Assert.Contains("pacing 2026-11-23 (week of 2026-11-23, 2026-11 through 2026-11-22): 0 sent, 0 already sent, 0 failed", stdout, StringComparison.Ordinal);
+    }
 }
