@@ -49,6 +49,7 @@ public static class DataRegistration
         services.AddSingleton<IndicatorCompute>();
         services.AddSingleton<IndicatorRollup>();
         services.AddSingleton<Pacing.PacingQuery>();
+        services.AddSingleton<PeriodReviewQuery>();
         services.AddSingleton<TargetImport>();
         services.AddSingleton<Indicators.Catalog.CatalogStore>();
         services.AddSingleton<ActionStore>();

@@ -30,6 +30,7 @@ public static class ReportsRegistration
         services.AddSingleton<FormHtml>();
         services.AddSingleton<SummaryQuery>();
         services.AddSingleton<SummaryHtml>();
+        services.AddSingleton<Rollups.PeriodHtml>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChromiumOptions>>().Value);
         services.AddSingleton<IPdfRenderer, ChromiumPdfRenderer>();
         services.AddSingleton<IMailTransport>(sp =>

@@ -56,7 +56,7 @@ public static class Cli
         root.Subcommands.Add(import);
         Api.LoopCommands.Add(root, import, Run);
 
-        var periodOption = new Option<string>("--period") { Description = "The month to close, YYYY-MM", Required = true };
+        var periodOption = new Option<string>("--period") { Description = "The month to close, YYYY-MM; or a quarter YYYY-Qn or a year YYYY (its review forms and summaries)", Required = true };
         var resendOption = new Option<bool>("--resend") { Description = "Send again even what was already sent (same Message-Ids)" };
         var teamOption = new Option<string?>("--team") { Description = "Only this team: its reps' forms and its summary" };
         var repOption = new Option<string?>("--rep") { Description = "Only this rep's form" };
@@ -68,10 +68,16 @@ public static class Cli
         monthEnd.Validators.Add(r =>
         {
             if (r.GetValue(waitOption) && !r.GetValue(enqueueOption)) r.AddError("--wait goes with --enqueue (an in-process run always waits).");
-            if (r.GetValue(periodOption) is { } text && !Period.TryParse(text, out _)) r.AddError($"--period '{text}' is not a month: expected YYYY-MM, e.g. 2026-10.");
+            if (r.GetValue(periodOption) is { } text && !Period.TryParse(text, out _) && !Data.Indicators.RollupPeriod.TryParse(text, out _))
+                r.AddError($"--period '{text}' is not a month: expected YYYY-MM, e.g. 2026-10. A quarter is YYYY-Qn (2026-Q3), a year YYYY (2026).");
+            else if (r.GetValue(periodOption) is { } rollup && Data.Indicators.RollupPeriod.TryParse(rollup, out _) && r.GetValue(waitOption))
+                r.AddError("--wait follows a month's team jobs; a quarter or a year runs as one job: follow it on the dashboard, or run it here without --enqueue.");
         });
         monthEnd.SetAction((parse, ct) => Run(async (sp, token) =>
         {
+            if (Data.Indicators.RollupPeriod.TryParse(parse.GetValue(periodOption), out var rollup))
+                return await PeriodEndAsync(sp, rollup, parse.GetValue(resendOption), parse.GetValue(teamOption), parse.GetValue(repOption),
+                    parse.GetValue(openOption), parse.GetValue(enqueueOption), token);
             var request = new MonthEndRequest(Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), parse.GetValue(teamOption), parse.GetValue(repOption));
             var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
             var current = Period.FromDate(company.Today(sp.GetRequiredService<TimeProvider>()));
@@ -163,6 +169,37 @@ public static class Cli
         var failed = r.Deliveries.Count(d => d.Outcome == DeliveryOutcome.Failed);
         if (failed > 0) AnsiConsole.MarkupLine($"[red]{failed} delivery(ies) failed permanently[/]");
         return failed > 0 ? 2 : 0;
+    }
+
+    /// <summary>`month-end --period 2026-Q3 | 2026`: the quarter's or the year's reviews, here or queued on the scheduler.</summary>
+    private static async Task<int> PeriodEndAsync(IServiceProvider sp, Data.Indicators.RollupPeriod period, bool resend, string? team, string? rep,
+        bool allowOpen, bool enqueue, CancellationToken ct)
+    {
+        var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
+        var today = company.Today(sp.GetRequiredService<TimeProvider>());
+        if (period.Last.CompareTo(Period.FromDate(today)) >= 0 && !allowOpen)
+        {
+            Console.Error.WriteLine($"error: {period} has not ended yet (today is {today:yyyy-MM-dd} in {company.TimeZone}); " +
+                "its review closes a quarter or a year that is over. Add --allow-open-period to run it anyway.");
+            return 1;
+        }
+        if (enqueue)
+        {
+            if (team is not null || rep is not null)
+            {
+                Console.Error.WriteLine("error: --team and --rep run here; a queued quarter or year closes every team.");
+                return 1;
+            }
+            var client = new Hangfire.BackgroundJobClient(HangfireStorage.Create(sp.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!));
+            var id = Hangfire.BackgroundJobClientExtensions.Enqueue<PeriodEndJob>(client, j => j.CloseAsync(period.ToString(), resend, CancellationToken.None));
+            Console.WriteLine($"period-end-close {period} queued as job {id} (dashboard: /hangfire/jobs/details/{id})");
+            return 0;
+        }
+        var result = await sp.GetRequiredService<PeriodEndJob>().RunAsync(period, resend, team, rep, ct);
+        foreach (var s in result.Sent)
+            Console.WriteLine($"{s.Kind} {s.SubjectId}: {s.Outcome?.ToString() ?? "not sent"}{(s.Error is null ? "" : " (" + s.Error + ")")}");
+        Console.WriteLine(result.ToString());
+        return result.Sent.Any(s => s.Kind.EndsWith("_form", StringComparison.Ordinal) && s.Outcome == DeliveryOutcome.Failed) ? 2 : 0;
     }
 
     /// <summary>month-end's progress as bars: the stage, then the forms. Reported synchronously and in order by the job.</summary>

@@ -61,7 +61,7 @@ public static class DerivedFigures
     /// The weights in force: a team is scored with its own set if it has any weight of its own, else with the
     /// company default '*' (the one rule, for scores and for the weight-set warnings).
     /// </summary>
-    private sealed class WeightSets
+    internal sealed class WeightSets
     {
         private readonly Dictionary<(string Set, string Indicator), decimal> weights;
         private readonly HashSet<string> own;
@@ -131,7 +131,7 @@ public static class DerivedFigures
         return new DerivedResult(scores, anomalies, issues, warnings);
     }
 
-    private static decimal Setting(Dictionary<string, string> settings, string key, decimal fallback)
+    internal static decimal Setting(Dictionary<string, string> settings, string key, decimal fallback)
     {
         if (!settings.TryGetValue(key, out var text)) return fallback;
         return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value

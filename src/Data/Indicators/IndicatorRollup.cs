@@ -9,6 +9,15 @@ public readonly record struct RollupPeriod(int Year, int? Quarter)
     public Period First => new(Year, Quarter is { } q ? (q - 1) * 3 + 1 : 1);
     public Period Last => First.Add(Quarter is null ? 11 : 2);
     public int Months => Quarter is null ? 12 : 3;
+    /// <summary>"quarter" or "year": how targets and the delivery ledger tell the two apart.</summary>
+    public string Kind => Quarter is null ? "year" : "quarter";
+    public IEnumerable<Period> EachMonth => Enumerable.Range(0, Months).Select(First.Add);
+    /// <summary>The quarter or year that ended last before the given month (for the recurring jobs on the day after).</summary>
+    public static RollupPeriod QuarterBefore(Period month)
+    {
+        var last = month.Add(-1);
+        return new RollupPeriod(last.Year, (last.Month - 1) / 3 + 1);
+    }
 
     public static RollupPeriod Parse(string text)
     {
@@ -49,10 +58,28 @@ public sealed record RollupLine(string RepId, string Indicator, string Unit, str
 /// amounts and counts) sum their actuals and targets. Ratio indicators (missing_as = 'none') are
 /// Σ numerator ÷ Σ denominator (× 100 for percent units), and their target is the monthly targets weighted
 /// by the monthly denominators: the figure the rep would have reached by meeting every monthly target.
+/// A target imported for the quarter or the year itself (reporting.period_target) overrides that roll-up.
 /// A ratio indicator whose query returns no numerator/denominator cannot be rolled up and has no value.
 /// </summary>
 public sealed class IndicatorRollup(Databases db)
 {
+    /// <summary>Each month's actual of the period per rep and indicator (the columns beside the total); a month without a value is absent.</summary>
+    public async Task<IReadOnlyList<(string RepId, string Indicator, DateOnly Month, decimal Actual)>> MonthsAsync(RollupPeriod period,
+        IReadOnlyCollection<string>? repIds, CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<(string, string, DateOnly, decimal)>(new CommandDefinition("""
+            select v.rep_id, v.indicator, v.period, v.actual
+            from reporting.indicator_value v
+            join reporting.indicator i on i.code = v.indicator and i.enabled
+            where v.period = any(@months) and v.actual is not null and (@all or v.rep_id = any(@reps))
+            """, new
+            {
+                months = period.EachMonth.Select(m => m.Start).ToArray(),
+                all = repIds is null, reps = repIds?.ToArray() ?? [],
+            }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<RollupLine>> LoadAsync(RollupPeriod period, IReadOnlyCollection<string>? repIds, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -73,22 +100,27 @@ public sealed class IndicatorRollup(Databases db)
                      sum(target * den) as weighted_target
               from m group by rep_id, indicator, unit, direction, missing_as, has_target, sort_order),
             fig as (
-              select rep_id, indicator, unit, direction, sort_order, months,
+              select rep_id, indicator, unit, direction, sort_order, months, has_target,
                      case when missing_as = 'zero' then sum_actual
                           else num / nullif(den, 0) * case when unit = 'percent' then 100 else 1 end end as actual,
                      case when not has_target or not every_target then null
                           when missing_as = 'zero' then sum_target
                           else weighted_target / nullif(den, 0) end as target
-              from agg)
-            select rep_id, indicator, unit, direction, months, actual, target,
-                   reporting.completion(actual, target, direction) as completion
-            from fig
+              from agg),
+            tg as (
+              select fig.*, case when fig.has_target then coalesce(pt.target, fig.target) end as period_target
+              from fig
+              left join reporting.period_target pt on pt.rep_id = fig.rep_id and pt.indicator = fig.indicator and pt.kind = @kind and pt.period = @first)
+            select rep_id, indicator, unit, direction, months, actual, period_target as target,
+                   reporting.completion(actual, period_target, direction) as completion
+            from tg
             order by rep_id, sort_order, indicator
             """, new
             {
                 // Each month by itself: with the key (period, rep_id, indicator), some reps' months are one descent each.
                 months = Enumerable.Range(0, period.Months).Select(m => period.First.Add(m).Start).ToArray(),
                 all = repIds is null, reps = repIds?.ToArray() ?? [],
+                kind = period.Kind, first = period.First.Start,
             },
             cancellationToken: ct))).ToList();
     }

@@ -6,11 +6,13 @@ using SalesReporting.Data.Sources;
 
 namespace SalesReporting.Data.Targets;
 
-public sealed record TargetRow(string RepId, DateOnly Period, string Indicator, decimal Target);
+/// <param name="Kind">month, quarter or year; Period is its first month</param>
+public sealed record TargetRow(string RepId, string Kind, DateOnly Period, string Indicator, decimal Target);
 
 /// <summary>
 /// Targets from a sheet (layout in docs/files.md): header rep_id,period,indicator,target; target in the indicator's
-/// display unit. The whole file is checked first; one bad row rejects all of it and nothing is written.
+/// display unit. The period is a month (2026-10), or a quarter (2026-Q3) or a year (2026) whose target overrides the
+/// roll-up of its monthly targets on the quarter's and the year's forms. The whole file is checked first; one bad row rejects all of it and nothing is written.
 /// </summary>
 public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, CrmReps crmReps)
 {
@@ -32,7 +34,7 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, C
 
         var errors = new List<ImportError>();
         var parsed = new List<TargetRow>();
-        var seen = new Dictionary<(string, DateOnly, string), int>();
+        var seen = new Dictionary<(string, string, DateOnly, string), int>();
         foreach (var (line, f) in file.Rows)
         {
             var ok = true;
@@ -40,7 +42,11 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, C
             if (string.IsNullOrWhiteSpace(f[0])) Fail("rep_id", "", "empty");
             else if (reps.Problem(f[0]) is { } unknown) Fail("rep_id", f[0], unknown);
             else if (team?.Refuses(f[0]) is { } outside) Fail("rep_id", f[0], outside);
-            if (!Period.TryParse(f[1], out var period)) Fail("period", f[1], "expected YYYY-MM");
+            var kind = "month";
+            var period = default(Period);
+            if (Period.TryParse(f[1], out var month)) period = month;
+            else if (Indicators.RollupPeriod.TryParse(f[1], out var rollup)) (kind, period) = (rollup.Quarter is null ? "year" : "quarter", rollup.First);
+            else Fail("period", f[1], "expected YYYY-MM, or YYYY-Qn / YYYY for a quarter's or a year's target");
             if (!indicators.TryGetValue(f[2], out var hasTarget)) Fail("indicator", f[2], $"unknown indicator; expected one of {string.Join(", ", indicators.Keys.Order())}");
             else if (!hasTarget) Fail("indicator", f[2], "this indicator takes no target");
             if (!decimal.TryParse(f[3], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
@@ -51,25 +57,40 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, C
             else if (target != decimal.Round(target, Decimals))
                 Fail("target", f[3], $"more than {Decimals} decimal places; a target keeps at most {Decimals} (0.0001)");
             if (!ok) continue;
-            var key = (f[0], period.Start, f[2]);
+            var key = (f[0], kind, period.Start, f[2]);
             if (seen.TryGetValue(key, out var first)) { Fail("rep_id", f[0], $"duplicate of row {first} (same rep, period and indicator)"); continue; }
             seen[key] = line;
-            parsed.Add(new TargetRow(f[0], period.Start, f[2], target));
+            parsed.Add(new TargetRow(f[0], kind, period.Start, f[2], target));
         }
         if (errors.Count > 0) throw new ImportRejectedException(errors);
         if (parsed.Count == 0) throw new ImportRejectedException([file.Error(1, "", "", "the file has a header but no rows")]);
 
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var months = parsed.Where(p => p.Kind == "month").ToList();
+        var wholes = parsed.Where(p => p.Kind != "month").ToList();
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.target(rep_id, period, indicator, target, source_file)
             select * , @file from unnest(@reps, @periods, @indicators, @targets)
             on conflict (rep_id, period, indicator) do update set target = excluded.target, source_file = excluded.source_file, imported_at = now()
             """, new
         {
-            reps = parsed.Select(p => p.RepId).ToArray(),
-            periods = parsed.Select(p => p.Period).ToArray(),
-            indicators = parsed.Select(p => p.Indicator).ToArray(),
-            targets = parsed.Select(p => p.Target).ToArray(),
+            reps = months.Select(p => p.RepId).ToArray(),
+            periods = months.Select(p => p.Period).ToArray(),
+            indicators = months.Select(p => p.Indicator).ToArray(),
+            targets = months.Select(p => p.Target).ToArray(),
+            file = file.FileName,
+        }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into reporting.period_target(rep_id, kind, period, indicator, target, source_file)
+            select * , @file from unnest(@reps, @kinds, @periods, @indicators, @targets)
+            on conflict (rep_id, kind, period, indicator) do update set target = excluded.target, source_file = excluded.source_file, imported_at = now()
+            """, new
+        {
+            reps = wholes.Select(p => p.RepId).ToArray(),
+            kinds = wholes.Select(p => p.Kind).ToArray(),
+            periods = wholes.Select(p => p.Period).ToArray(),
+            indicators = wholes.Select(p => p.Indicator).ToArray(),
+            targets = wholes.Select(p => p.Target).ToArray(),
             file = file.FileName,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

@@ -37,6 +37,7 @@ public static class Registration
         services.AddSingleton<MonthEndJob>();
         services.AddSingleton<FollowUpScan>();
         services.AddSingleton<WeeklyPacing>();
+        services.AddSingleton<PeriodEndJob>();
         services.AddSingleton<FollowUpJob>();
         services.AddSingleton(sp => new FollowUpScheduler(sp.GetRequiredService<Databases>(),
             // Under `serve` Hangfire's own client; a one-shot command (import actions) writes to the same storage directly.

@@ -13,6 +13,8 @@ public static class RecurringJobs
     public const string FollowUpScanId = "follow-up-scan";
     public const string ReleaseAfterReviewId = "release-after-review";
     public const string WeeklyPacingId = "weekly-pacing";
+    public const string QuarterEndCloseId = "quarter-end-close";
+    public const string YearEndCloseId = "year-end-close";
 
     public static void Register(IServiceProvider services)
     {
@@ -28,6 +30,9 @@ public static class RecurringJobs
         recurring.AddOrUpdate<MonthEndJob>(MonthEndResendId, j => j.ResendLastMonthAsync(CancellationToken.None), Cron.Never(), options);
         // Teams that review their forms first: what the manager has not released in time goes out by itself.
         recurring.AddOrUpdate<ReleaseAfterReview>(ReleaseAfterReviewId, j => j.ReleaseDueAsync(CancellationToken.None), Cron.Hourly(), options);
+        // The day after a quarter and a year, after month-end-close (06:00) has closed its last month.
+        recurring.AddOrUpdate<PeriodEndJob>(QuarterEndCloseId, j => j.CloseLastQuarterAsync(CancellationToken.None), "0 8 1 1,4,7,10 *", options);
+        recurring.AddOrUpdate<PeriodEndJob>(YearEndCloseId, j => j.CloseLastYearAsync(CancellationToken.None), "30 8 1 1 *", options);
         // Monday at the reminder time: each manager's month to date against the pro-rated target.
         recurring.AddOrUpdate<WeeklyPacing>(WeeklyPacingId, j => j.RunTodayAsync(CancellationToken.None), Cron.Weekly(DayOfWeek.Monday, reminders.Hour, reminders.Minute), options);
         recurring.AddOrUpdate<FollowUpScan>(FollowUpScanId, j => j.RunTodayAsync(CancellationToken.None), Cron.Daily(reminders.Hour, reminders.Minute), options);

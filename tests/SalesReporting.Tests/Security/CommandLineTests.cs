@@ -152,4 +152,20 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(0, code);
         Assert.Contains("pacing 2026-11-23 (week of 2026-11-23, 2026-11 through 2026-11-22): 0 sent, 0 already sent, 0 failed", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_quarter_or_a_year_that_has_not_ended_is_refused_and_wait_is_not_for_them()
+    {
+        var (code, _, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2062-Q1"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: 2062-Q1 has not ended yet (today is ", stderr, StringComparison.Ordinal);
+        Assert.Contains("its review closes a quarter or a year that is over. Add --allow-open-period to run it anyway.", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2026", "--enqueue", "--wait"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("--wait follows a month's team jobs; a quarter or a year runs as one job", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2026-Q5"], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Contains("--period '2026-Q5' is not a month: expected YYYY-MM, e.g. 2026-10. A quarter is YYYY-Qn (2026-Q3), a year YYYY (2026).", stderr, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync();
+    }
 }

@@ -103,6 +103,19 @@ public sealed partial class DigestEmailTests(TeamSummaryFixture f) : IClassFixtu
         Assert.Equal(["2026-10_team_T01.pdf", "2026-10_team_T01.xlsx"], message.Attachments.OfType<MimePart>().Select(a => a.FileName));
     }
 
+    /// <summary>A team's week by hand: 15 of 21 working days gone, revenue and new customers paced.</summary>
+    private static SalesReporting.Data.Pacing.TeamPacing Pacing()
+    {
+        SalesReporting.Data.Pacing.PacingLine Line(string rep, string name, string indicator, decimal actual, decimal target) =>
+            new(rep, name, indicator, actual, target, target * 15 / 21, actual / (target * 15 / 21) * 100, actual * 21 / 15, actual * 21 / 15 / target * 100);
+        return new SalesReporting.Data.Pacing.TeamPacing("T01", "华东区域销售一组", "王建国", "wang@x.example", "zh-CN", new SalesReporting.Data.Period(2026, 11),
+            new DateOnly(2026, 11, 22), 15, 21,
+            [new("revenue", "销售额", "銷售額", "Revenue", "wan_yuan"), new("new_customers", "新客户数", "新客戶數", "New customers", "count")],
+            [Line("R001", "李娜", "revenue", 88.5m, 100m), Line("R001", "李娜", "new_customers", 4m, 5m),
+             Line("R002", "王芳", "revenue", 61.2m, 90m), Line("R002", "王芳", "new_customers", 2m, 4m),
+             Line("R003", "张伟", "revenue", 30.4m, 80m), Line("R003", "张伟", "new_customers", 1m, 4m)], 80m);
+    }
+
     [Fact]
     public async Task The_emails_render_within_600_pixels_and_on_a_phone_without_sideways_scrolling()
     {
@@ -114,6 +127,7 @@ public sealed partial class DigestEmailTests(TeamSummaryFixture f) : IClassFixtu
         {
             ["email-rep"] = FormEmail.Compose(form, "reports@x.example", form.Rep.RepName, "r003@x.example", [1], Ack, Workspace).HtmlBody!,
             ["email-summary"] = SummaryEmail.Compose(summary, "reports@x.example", "王建国", "wang@x.example", [1], [2], "https://reports.example.test/app/teams/T01/2026-10").HtmlBody!,
+            ["email-pacing"] = SalesReporting.Reports.Pacing.PacingEmail.Compose(Pacing(), [], "reports@x.example", "https://reports.example.test/app/teams/T01/2026-11").HtmlBody!,
             ["email-reminder"] = ReminderEmail.Compose(reminder, "reports@x.example", "https://reports.example.test/app").HtmlBody!,
         };
         AssertMailSafe(emails["email-reminder"]);

@@ -84,7 +84,7 @@ public sealed class TargetImportTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => host.Services.GetRequiredService<TargetImport>().ImportAsync(path, default));
 
-        Assert.Equal([("十月目标", 3, "period", "2026-13", "expected YYYY-MM"), ("十月目标", 5, "target", "-5", "negative")],
+        Assert.Equal([("十月目标", 3, "period", "2026-13", "expected YYYY-MM, or YYYY-Qn / YYYY for a quarter's or a year's target"), ("十月目标", 5, "target", "-5", "negative")],
             ex.Errors.Select(e => (e.Sheet, e.Row, e.Column, e.Value, e.Reason)));
         Assert.Contains("october.xlsx, sheet '十月目标': row 3, column 'period' ('2026-13'): expected YYYY-MM", ex.Message, StringComparison.Ordinal);
         Assert.Contains("october.xlsx, sheet '十月目标': row 5, column 'target' ('-5'): negative", ex.Message, StringComparison.Ordinal);
