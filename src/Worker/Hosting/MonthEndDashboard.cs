@@ -10,7 +10,8 @@ using SalesReporting.Worker.Jobs;
 namespace SalesReporting.Worker.Hosting;
 
 /// <summary>
-/// A "Month-end" page on the dashboard: every closed month of the last two years with Run (send what was not sent) and
+/// A "Month-end" page on the dashboard: every closed month of the last two years, and the last eight quarters and the
+/// years among them, with Run (send what was not sent) and
 /// Resend (send everything again, same Message-Ids). Each button queues month-end-close for that month; the read-only
 /// login sees the page but its buttons are refused (Hangfire's commands answer 401 to read-only users).
 /// </summary>
@@ -31,6 +32,15 @@ public static class MonthEndDashboard
             if (period.CompareTo(Period.FromDate(company.Value.Today(clock))) >= 0) return false;
             var resend = context.UriMatch.Groups["mode"].Value == "resend";
             new BackgroundJobClient(context.Storage).Enqueue<MonthEndJob>(j => j.RunAsync(period.ToString(), resend, null, null, null, CancellationToken.None));
+            return true;
+        });
+        // Quarters and years: the same two buttons, queuing period-end-close.
+        DashboardRoutes.Routes.AddCommand("/period-end/(?<period>[0-9]{4}(-Q[1-4])?)/(?<mode>run|resend)", context =>
+        {
+            if (!Data.Indicators.RollupPeriod.TryParse(context.UriMatch.Groups["period"].Value, out var period)) return false;
+            if (period.Last.CompareTo(Period.FromDate(company.Value.Today(clock))) >= 0) return false;
+            var resend = context.UriMatch.Groups["mode"].Value == "resend";
+            new BackgroundJobClient(context.Storage).Enqueue<PeriodEndJob>(j => j.CloseAsync(period.ToString(), resend, CancellationToken.None));
             return true;
         });
         NavigationMenu.Items.Add(page => new MenuItem("Month-end", page.Url.To("/month-end")) { Active = page.RequestPath.StartsWith("/month-end", StringComparison.Ordinal) });
@@ -57,6 +67,30 @@ public static class MonthEndDashboard
                     <tr><td>{p}</td><td>
                     <button class="btn btn-sm btn-primary" data-ajax="{Url.To($"/month-end/{p}/run")}" data-loading-text="Queued">Run {p}</button>
                     <button class="btn btn-sm btn-default" data-ajax="{Url.To($"/month-end/{p}/resend")}" data-confirm="Send every form and summary of {p} again?" data-loading-text="Queued">Resend {p}</button>
+                    </td></tr>
+                    """));
+            }
+            WriteLiteral("""
+                </tbody></table>
+                <h2>Quarters and years</h2>
+                <p>Run sends every rep the period's review and every manager the team's, from the monthly figures rolled up; Resend sends them again.
+                Both queue <code>period-end-close</code>. From the command line: <code>month-end --period YYYY-Qn</code> or <code>--period YYYY</code>.</p>
+                <table class="table table-striped"><thead><tr><th>period</th><th></th></tr></thead><tbody>
+                """);
+            var closed = new List<Data.Indicators.RollupPeriod>();
+            var quarter = Data.Indicators.RollupPeriod.QuarterBefore(current);
+            for (var i = 0; i < 8; i++, quarter = Data.Indicators.RollupPeriod.QuarterBefore(quarter.First))
+            {
+                closed.Add(quarter);
+                if (quarter.Quarter == 4) closed.Add(new Data.Indicators.RollupPeriod(quarter.Year, null));
+            }
+            foreach (var period in closed)
+            {
+                var p = WebUtility.HtmlEncode(period.ToString());
+                WriteLiteral(string.Create(CultureInfo.InvariantCulture, $"""
+                    <tr><td>{p}</td><td>
+                    <button class="btn btn-sm btn-primary" data-ajax="{Url.To($"/period-end/{p}/run")}" data-loading-text="Queued">Run {p}</button>
+                    <button class="btn btn-sm btn-default" data-ajax="{Url.To($"/period-end/{p}/resend")}" data-confirm="Send every review and summary of {p} again?" data-loading-text="Queued">Resend {p}</button>
                     </td></tr>
                     """));
             }

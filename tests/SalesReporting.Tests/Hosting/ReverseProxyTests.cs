@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -132,5 +133,29 @@ public sealed class ReverseProxyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(serve + "/hangfire"));
         Assert.Equal(HttpStatusCode.Unauthorized, await TriggerAsync(serve));
         Assert.Equal(HttpStatusCode.OK, await GetAsync(serve + "/hangfire", "admin:s3cret-admin"));
+    }
+
+    [Fact]
+    public async Task The_dashboards_month_end_page_runs_a_closed_quarter_and_refuses_one_that_is_not_over()
+    {
+        var serve = await ServeAsync("--Dashboard:User=admin", "--Dashboard:Password=s3cret-admin");
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:s3cret-admin")));
+        var page = await client.GetStringAsync(serve + "/hangfire/month-end");
+        // The dashboard's commands carry its antiforgery token, as its own buttons do.
+        string Meta(string name) => System.Text.RegularExpressions.Regex.Match(page, $"<meta name=\"{name}\" content=\"([^\"]+)\"").Groups[1].Value;
+        client.DefaultRequestHeaders.Add(Meta("csrf-header"), Meta("csrf-token"));
+        var lastQuarter = SalesReporting.Data.Indicators.RollupPeriod.QuarterBefore(SalesReporting.Data.Period.FromDate(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1))));
+        Assert.Contains($"Run {lastQuarter}", page, StringComparison.Ordinal);
+        Assert.Contains($"Run {DateTime.UtcNow.Year - 1}<", page, StringComparison.Ordinal);
+
+        using (var run = await client.PostAsync(serve + "/hangfire/period-end/2024-Q3/run", new FormUrlEncodedContent([])))
+            Assert.Equal(HttpStatusCode.NoContent, run.StatusCode);
+        using (var open = await client.PostAsync(serve + $"/hangfire/period-end/{DateTime.UtcNow.Year + 1}/run", new FormUrlEncodedContent([])))
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, open.StatusCode);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var queued = (await conn.QueryAsync<string>("select invocationdata::text from hangfire.job")).ToList();
+        Assert.Equal(1, queued.Count(j => j.Contains("PeriodEndJob", StringComparison.Ordinal) && j.Contains("CloseAsync", StringComparison.Ordinal)
+            && j.Contains("2024-Q3", StringComparison.Ordinal)));
     }
 }
