@@ -12,7 +12,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var reps = new Option<int>("--reps") { Description = "Reps in the bench organisation", DefaultValueFactory = _ => 10_000 };
+        var reps = new Option<string>("--reps") { Description = "Reps in the bench organisation; several sizes comma separated (1000,5000,10000) measure each and print the month-end's time per rep at each size", DefaultValueFactory = _ => "10000" };
         var months = new Option<int>("--months") { Description = "Months of history, ending 2026-10", DefaultValueFactory = _ => 12 };
         var regenerate = new Option<bool>("--regenerate") { Description = "Generate the bench data again even if present with the same size" };
         var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver,workspace", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
@@ -31,23 +31,75 @@ public static class BenchCommand
                 Console.Error.WriteLine($"error: --stages: unknown stage(s) {string.Join(", ", unknown)}; expected some of {string.Join(",", BenchSettings.AllStages)}");
                 return 1;
             }
+            var sizes = new List<int>();
+            foreach (var part in parse.GetValue(reps)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+                {
+                    Console.Error.WriteLine($"error: --reps: '{part}' is not a number of reps (a whole number of at least 1; several comma separated)");
+                    return 1;
+                }
+                sizes.Add(n);
+            }
+            if (sizes.Count == 0 || sizes.Distinct().Count() != sizes.Count)
+            {
+                Console.Error.WriteLine("error: --reps: give one size or several different ones, e.g. 1000,5000,10000");
+                return 1;
+            }
             var settings = new BenchSettings
             {
-                Reps = parse.GetValue(reps), Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
+                Reps = sizes[0], Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
                 Stages = chosen, Forms = parse.GetValue(forms), NaiveForms = parse.GetValue(naive),
                 PageRequests = parse.GetValue(pages), Prefix = parse.GetValue(prefix)!,
             };
-            if (settings.Reps < 1 || settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1 || settings.PageRequests < 1)
+            if (settings.Months < 1 || settings.Months > 120 || settings.Forms < 1 || settings.NaiveForms < 1 || settings.PageRequests < 1)
             {
-                Console.Error.WriteLine("error: --reps, --forms, --naive-forms and --page-requests must be at least 1, --months between 1 and 120");
+                Console.Error.WriteLine("error: --forms, --naive-forms and --page-requests must be at least 1, --months between 1 and 120");
                 return 1;
             }
-            return await RunAsync(settings, ct);
+            if (sizes.Count == 1) return (await RunAsync(settings, ct)).Code;
+            return await GrowthAsync(settings, sizes, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(BenchSettings settings, CancellationToken ct)
+    /// <summary>
+    /// `--reps 1000,5000,10000`: the whole bench at each size, each in databases of its own ({prefix}{size}_*), then the
+    /// month-end's time per form at each size beside the smallest's: linear growth keeps the ratio near 1.
+    /// </summary>
+    private static async Task<int> GrowthAsync(BenchSettings settings, IReadOnlyList<int> sizes, CancellationToken ct)
+    {
+        var rows = new List<(int Reps, BenchFigure? MonthEnd)>();
+        foreach (var size in sizes.Order())
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]--- {size:N0} reps ---[/]"));
+            var (code, report) = await RunAsync(settings with { Reps = size, Prefix = string.Create(CultureInfo.InvariantCulture, $"{settings.Prefix}{size}") }, ct);
+            if (code != 0) return code;
+            rows.Add((size, report!.Figures.FirstOrDefault(f => f.Stage.StartsWith("month-end under the scheduler, 1 ", StringComparison.Ordinal))));
+        }
+        var c = CultureInfo.InvariantCulture;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        var table = new Table().AddColumns("reps", "month-end (1 serve process)", "forms", "time per form", "vs the smallest size", "floor per form", "ratio to its floor");
+        var first = rows.FirstOrDefault(r => r.MonthEnd is not null).MonthEnd;
+        foreach (var (reps, m) in rows)
+        {
+            if (m is null)
+            {
+                table.AddRow(string.Create(c, $"{reps:N0}"), "— (the monthend stage was not run)", "", "", "", "", "");
+                continue;
+            }
+            var perForm = m.Time.TotalMilliseconds / m.Items;
+            var growth = first is null ? 1 : perForm / (first.Time.TotalMilliseconds / first.Items);
+            table.AddRow(string.Create(c, $"{reps:N0}"), string.Create(c, $"{m.Time.TotalSeconds:N1} s"), string.Create(c, $"{m.Items:N0}"),
+                string.Create(c, $"{perForm:N1} ms"), string.Create(c, $"{growth:N2}× {(Math.Abs(growth - 1) <= 0.2 ? "(within 20%)" : "(BENDS)")}"),
+                string.Create(c, $"{m.FloorTime.TotalMilliseconds / m.FloorItems:N1} ms"), string.Create(c, $"{m.Ratio:N2}×"));
+        }
+        AnsiConsole.MarkupLine("[bold]growth[/]: the month-end's time per form at each size (linear keeps it within 20% of the smallest size's)");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static async Task<(int Code, BenchReport? Report)> RunAsync(BenchSettings settings, CancellationToken ct)
     {
         try
         {
@@ -64,17 +116,17 @@ public static class BenchCommand
                     .StartAsync(async ctx => report = await new BenchRunner(host.Services, settings, new SpectreProgress(ctx)).RunAsync(ct));
             await host.StopAsync(CancellationToken.None);
             Print(report!);
-            return 0;
+            return (0, report);
         }
         catch (OptionsValidationException ex)
         {
             foreach (var f in ex.Failures) Console.Error.WriteLine("configuration error: " + f);
-            return 3;
+            return (3, null);
         }
         catch (Exception ex) when (ex is FormatException or FileNotFoundException or InvalidOperationException or Npgsql.NpgsqlException or PuppeteerSharp.PuppeteerException)
         {
             Console.Error.WriteLine("error: " + ex.Message);
-            return 1;
+            return (1, null);
         }
     }
 
