@@ -13,6 +13,8 @@ public sealed class SmtpOptions
     /// <summary>true: TLS on connect for port 465, STARTTLS required otherwise. false: plain (a relay on localhost).</summary>
     public bool UseTls { get; set; }
     [Range(1, 600)] public int TimeoutSeconds { get; set; } = 30;
+    /// <summary>SMTP connections a process keeps open and sends on side by side (deliveries of several teams at once).</summary>
+    [Range(1, 32)] public int Connections { get; set; } = 4;
 }
 
 /// <summary>Section "Mail".</summary>

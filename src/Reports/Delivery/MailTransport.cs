@@ -43,55 +43,70 @@ public sealed class PickupDirectoryTransport(string directory) : IMailTransport
 }
 
 /// <summary>
-/// MailKit over one SMTP connection reused for many messages (reconnected when the server drops it);
-/// failures are classified as transient or permanent.
+/// MailKit over a few SMTP connections kept open and reused for many messages (<see cref="SmtpOptions.Connections"/>,
+/// reconnected when the server drops one), so deliveries running side by side — a month-end's teams, several Hangfire
+/// workers — do not queue behind one connection while each holds its ledger row; failures are classified as transient
+/// or permanent.
 /// </summary>
 public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTransport, IAsyncDisposable
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private SmtpClient? client;
+    private readonly SemaphoreSlim gate = new(options.Value.Connections, options.Value.Connections);
+    private readonly System.Collections.Concurrent.ConcurrentBag<SmtpClient> idle = [];
+
+    /// <summary>Connections opened so far (the test of the pool reads it).</summary>
+    public int Opened => opened;
+    private int opened;
 
     public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
         IMailTransport.MarkAutomatic(message);
         await gate.WaitAsync(ct);
+        SmtpClient? smtp = null;
         try
         {
-            var smtp = await ConnectAsync(ct);
-            return await smtp.SendAsync(message, ct);
+            smtp = await ConnectAsync(ct);
+            var answer = await smtp.SendAsync(message, ct);
+            idle.Add(smtp);
+            smtp = null;
+            return answer;
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
+            // The connection is still good after a refused message.
+            if (smtp is { IsConnected: true }) { idle.Add(smtp); smtp = null; }
             throw new PermanentMailException($"{(int)ex.StatusCode} {ex.Message}", ex);
         }
         catch (SmtpCommandException ex)
         {
-            await DropAsync();
             throw new TransientMailException($"{(int)ex.StatusCode} {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
                                        or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            await DropAsync();
             throw new TransientMailException(ex.Message, ex);
         }
         catch (AuthenticationException ex)
         {
-            await DropAsync();
             throw new PermanentMailException("SMTP authentication failed: " + ex.Message, ex);
         }
         finally
         {
+            if (smtp is not null) await DropAsync(smtp); // a connection that failed is not used again
             gate.Release();
         }
     }
 
+    /// <summary>An idle connection that is still open, or a new one.</summary>
     private async Task<SmtpClient> ConnectAsync(CancellationToken ct)
     {
-        if (client is { IsConnected: true }) return client;
-        await DropAsync();
-        client = await ConnectAsync(options.Value, options.Value.TimeoutSeconds, ct);
-        return client;
+        while (idle.TryTake(out var client))
+        {
+            if (client.IsConnected) return client;
+            await DropAsync(client);
+        }
+        var connected = await ConnectAsync(options.Value, options.Value.TimeoutSeconds, ct);
+        Interlocked.Increment(ref opened);
+        return connected;
     }
 
     /// <summary>A client connected to the configured server (TLS as <see cref="SmtpOptions.UseTls"/> says) and logged in
@@ -114,17 +129,15 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
         }
     }
 
-    private async Task DropAsync()
+    private static async Task DropAsync(SmtpClient client)
     {
-        if (client is null) return;
         try { if (client.IsConnected) await client.DisconnectAsync(true); } catch (Exception) { /* already broken */ }
         client.Dispose();
-        client = null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await DropAsync();
+        while (idle.TryTake(out var client)) await DropAsync(client);
         gate.Dispose();
     }
 }
