@@ -382,6 +382,32 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
     }
 
     [Fact]
+    public async Task The_manager_turns_the_weekly_pacing_email_off_for_the_team_and_another_manager_cannot()
+    {
+        using var client = f.Client();
+        await f.SignInAsync(client, WorkspaceFixture.OtherManager);
+        var page = await client.GetStringAsync($"/app/teams/T02/{October}");
+        Assert.Contains("name=\"weekly_pacing\" value=\"true\" checked", page, StringComparison.Ordinal);
+        // Unticked, the box sends nothing: the team opts out.
+        using (var off = await client.PostAsync($"/app/teams/T02/{October}/pacing", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page))])))
+            Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        Assert.False(await conn.ExecuteScalarAsync<bool>("select weekly_pacing from reporting.team_setting where team_id = 'T02'"));
+        Assert.Equal("{\"weekly_pacing\": false}", await conn.ExecuteScalarAsync<string>(
+            "select after::text from reporting.change_log where what = 'pacing_setting' and team_id = 'T02'"));
+        Assert.DoesNotContain("name=\"weekly_pacing\" value=\"true\" checked", await client.GetStringAsync($"/app/teams/T02/{October}"), StringComparison.Ordinal);
+
+        // Another team's manager: not found, and nothing changes.
+        using var other = f.Client();
+        await f.SignInAsync(other, WorkspaceFixture.Manager);
+        var own = await other.GetStringAsync($"/app/teams/T01/{October}");
+        using (var refused = await other.PostAsync($"/app/teams/T02/{October}/pacing", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(own)), new("weekly_pacing", "true")])))
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.False(await conn.ExecuteScalarAsync<bool>("select weekly_pacing from reporting.team_setting where team_id = 'T02'"));
+    }
+
+    [Fact]
     public async Task The_manager_turns_release_after_review_on_for_the_team_and_releases_a_held_month()
     {
         using var client = f.Client();
