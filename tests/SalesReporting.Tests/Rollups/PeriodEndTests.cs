@@ -171,4 +171,17 @@ public sealed class PeriodEndTests : IAsyncLifetime
                 group by d.kind, d.subject_id order by 1, 2
                 """));
     }
+
+    [Fact]
+    public void The_period_is_named_in_each_teams_language()
+    {
+        var en = SalesReporting.Reports.Rollups.PeriodText.En;
+        var tw = SalesReporting.Reports.Rollups.PeriodText.ZhTw;
+        Assert.Equal(("Q3 2026", "Jul", "Quarterly performance review"), (en.Name(Q3), en.Month(new Period(2026, 7)), en.Title(Q3)));
+        Assert.Equal(("2026年第3季", "2026年度", "7月", "年度業績回顧表"),
+            (tw.Name(Q3), tw.Name(RollupPeriod.Parse("2026")), tw.Month(new Period(2026, 7)), tw.Title(RollupPeriod.Parse("2026"))));
+        Assert.Equal(["quarter_form", "year_summary"], [SalesReporting.Reports.Rollups.PeriodEmail.FormKind(Q3), SalesReporting.Reports.Rollups.PeriodEmail.SummaryKind(RollupPeriod.Parse("2026"))]);
+        Assert.Equal(RollupPeriod.Parse("2026-Q4"), RollupPeriod.QuarterBefore(new Period(2027, 1)));
+        Assert.Equal(RollupPeriod.Parse("2026-Q3"), RollupPeriod.QuarterBefore(new Period(2026, 10)));
+    }
 }
