@@ -79,14 +79,7 @@ public static class Cli
                 return await PeriodEndAsync(sp, rollup, parse.GetValue(resendOption), parse.GetValue(teamOption), parse.GetValue(repOption),
                     parse.GetValue(openOption), parse.GetValue(enqueueOption), token);
             var request = new MonthEndRequest(Period.Parse(parse.GetValue(periodOption)!), parse.GetValue(resendOption), parse.GetValue(teamOption), parse.GetValue(repOption));
-            var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
-            var current = Period.FromDate(company.Today(sp.GetRequiredService<TimeProvider>()));
-            if (request.Period.CompareTo(current) >= 0 && !parse.GetValue(openOption))
-            {
-                Console.Error.WriteLine($"error: {request.Period} has not ended yet (today is {company.Today(sp.GetRequiredService<TimeProvider>()):yyyy-MM-dd} in {company.TimeZone}); " +
-                    "month-end closes a month that is over. Add --allow-open-period to run it anyway.");
-                return 1;
-            }
+            if (!parse.GetValue(openOption) && RefuseOpen(sp, request.Period.ToString(), request.Period, "month-end closes a month that is over")) return 1;
             return parse.GetValue(enqueueOption)
                 ? await MonthEndQueue.EnqueueAsync(sp, request, parse.GetValue(waitOption), token)
                 : await MonthEndAsync(sp, request, token);
@@ -171,18 +164,21 @@ public static class Cli
         return failed > 0 ? 2 : 0;
     }
 
+    /// <summary>A period whose last month has not ended in the company time zone is refused, in one line saying why.</summary>
+    private static bool RefuseOpen(IServiceProvider sp, string name, Period last, string why)
+    {
+        var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
+        var today = company.Today(sp.GetRequiredService<TimeProvider>());
+        if (last.CompareTo(Period.FromDate(today)) < 0) return false;
+        Console.Error.WriteLine($"error: {name} has not ended yet (today is {today:yyyy-MM-dd} in {company.TimeZone}); {why}. Add --allow-open-period to run it anyway.");
+        return true;
+    }
+
     /// <summary>`month-end --period 2026-Q3 | 2026`: the quarter's or the year's reviews, here or queued on the scheduler.</summary>
     private static async Task<int> PeriodEndAsync(IServiceProvider sp, Data.Indicators.RollupPeriod period, bool resend, string? team, string? rep,
         bool allowOpen, bool enqueue, CancellationToken ct)
     {
-        var company = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
-        var today = company.Today(sp.GetRequiredService<TimeProvider>());
-        if (period.Last.CompareTo(Period.FromDate(today)) >= 0 && !allowOpen)
-        {
-            Console.Error.WriteLine($"error: {period} has not ended yet (today is {today:yyyy-MM-dd} in {company.TimeZone}); " +
-                "its review closes a quarter or a year that is over. Add --allow-open-period to run it anyway.");
-            return 1;
-        }
+        if (!allowOpen && RefuseOpen(sp, period.ToString(), period.Last, "its review closes a quarter or a year that is over")) return 1;
         if (enqueue)
         {
             if (team is not null || rep is not null)

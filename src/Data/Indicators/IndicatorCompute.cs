@@ -46,19 +46,23 @@ public sealed class IndicatorCompute(Databases db, IOptions<CompanyOptions> comp
     /// first: what MoM, YoY, the z-score, the new-hire ramp and the follow-up verdicts read. A month's scores,
     /// anomalies and findings are for the month being closed; a history month gets them when it is closed itself.
     /// </summary>
-    public async Task<IReadOnlyList<ComputeResult>> ComputeHistoryAsync(Period period, CancellationToken ct)
+    public Task<IReadOnlyList<ComputeResult>> ComputeHistoryAsync(Period period, CancellationToken ct) =>
+        ComputeNeverComputedAsync(Enumerable.Range(0, options.Value.HistoryMonths).Select(i => period.Add(i - options.Value.HistoryMonths)).ToList(), ct);
+
+    /// <summary>The indicators of each of these months that has no value at all yet, oldest first (the history window
+    /// before a month-end, the months of a quarter or a year before its close); a month computed before is left as it is.</summary>
+    public async Task<IReadOnlyList<ComputeResult>> ComputeNeverComputedAsync(IReadOnlyList<Period> months, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(months);
+        if (months.Count == 0) return [];
         HashSet<DateOnly> done;
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
             done = (await conn.QueryAsync<DateOnly>(new CommandDefinition(
-                "select distinct period from reporting.indicator_value where period >= @from and period < @to",
-                new { from = period.Add(-options.Value.HistoryMonths).Start, to = period.Start }, cancellationToken: ct))).ToHashSet();
+                "select distinct period from reporting.indicator_value where period >= @from and period <= @to",
+                new { from = months.Min().Start, to = months.Max().Start }, cancellationToken: ct))).ToHashSet();
         var results = new List<ComputeResult>();
-        for (var m = options.Value.HistoryMonths; m >= 1; m--)
-        {
-            var p = period.Add(-m);
+        foreach (var p in months.Order())
             if (!done.Contains(p.Start)) results.Add(await ComputeIndicatorsAsync(p, ct));
-        }
         return results;
     }
 

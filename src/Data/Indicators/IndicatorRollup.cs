@@ -118,7 +118,7 @@ public sealed class IndicatorRollup(Databases db)
             """, new
             {
                 // Each month by itself: with the key (period, rep_id, indicator), some reps' months are one descent each.
-                months = Enumerable.Range(0, period.Months).Select(m => period.First.Add(m).Start).ToArray(),
+                months = period.EachMonth.Select(m => m.Start).ToArray(),
                 all = repIds is null, reps = repIds?.ToArray() ?? [],
                 kind = period.Kind, first = period.First.Start,
             },

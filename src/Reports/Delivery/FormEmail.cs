@@ -34,7 +34,7 @@ public static class FormEmail
             .Figures([(t.Score, form.Score.Score is { } s ? Format.Score(s) : l.NoValue, standing), (l.Tier, l.TierName(form.Score.Tier) ?? l.NoScore, standing)])
             .Heading(t.KeyIndicators)
             .Table([t.Indicator, t.Target, t.Actual, t.Completion], KeyIndicators.Of(form.Indicators).Select(i => (IReadOnlyList<DigestCell>)[
-                new(i.Name + l.Parenthesized(l.Unit(i.Unit, i.Code))), new(Format.Value(i.Target, i.Unit), true), new(Format.Value(i.Actual, i.Unit), true),
+                new(i.Name + l.UnitSuffix(i.Unit, i.Code)), new(Format.Value(i.Target, i.Unit), true), new(Format.Value(i.Actual, i.Unit), true),
                 new(Format.Completion(i.Completion), true, Format.Standing(i.Completion))]))
             .Heading(t.Anomalies)
             .List(form.Indicators.Where(i => i.IsAnomaly).Select(i => (

@@ -172,6 +172,9 @@ public sealed class FormText
     /// <summary>"（制造业）" in Chinese, " (Manufacturing)" in English.</summary>
     public string Parenthesized(string text) => Locale == "en" ? $" ({text})" : $"（{text}）";
 
+    /// <summary>The unit after an indicator's name, "（万元）" or " (%)"; nothing for a unit without a word (English counts).</summary>
+    public string UnitSuffix(string unit, string indicatorCode) => Unit(unit, indicatorCode) is { Length: > 0 } word ? Parenthesized(word) : "";
+
     public string Category(string code) => code switch
     {
         "result" => CategoryResult,

@@ -71,7 +71,7 @@ public static class PacingEmail
                     .. shown.Select(i => lines[i.Code].First(x => x.RepId == r.RepId).ProjectedCompletion)
                         .Select(c => new DigestCell(Format.Completion(c), true, Format.Standing(c)))]));
             foreach (var indicator in shown)
-                digest.Heading(indicator.Name(team.Locale) + (l.Unit(indicator.Unit, indicator.Code) is { Length: > 0 } unit ? l.Parenthesized(unit) : ""))
+                digest.Heading(indicator.Name(team.Locale) + l.UnitSuffix(indicator.Unit, indicator.Code))
                     .Table([t.ColRep, t.ColActual, t.ColProRated, t.ColPace, t.ColProjection, t.ColProjectedCompletion],
                         lines[indicator.Code].Select(x => (IReadOnlyList<DigestCell>)[
                             new(x.RepName),

@@ -89,7 +89,7 @@ public static class TeamWorkbook
         {
             var change = string.Join(" ", new[] { Format.Change(i.Yoy, i.Unit, l.Yoy, l), Format.Change(i.Mom, i.Unit, l.Mom, l) }.Where(c => c is not null));
             sheet.Row([
-                Cell.Of(l.Category(i.Category)), Cell.Of(i.Name + l.Parenthesized(l.Unit(i.Unit, i.Code))),
+                Cell.Of(l.Category(i.Category)), Cell.Of(i.Name + l.UnitSuffix(i.Unit, i.Code)),
                 i.Target is { } t ? Cell.Of(Format.Round(t, 2), Number) : Cell.Of(l.NoTarget),
                 i.Actual is { } a ? Cell.Of(Format.Round(a, 2), Number) : Cell.Of(l.NoValue),
                 i.Completion is { } c ? CompletionCell(c) : Cell.Of(l.NoValueReason(i.NoValueReason)),

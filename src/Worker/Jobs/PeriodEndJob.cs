@@ -85,18 +85,8 @@ public sealed class PeriodEndJob(SourceSync sync, IndicatorCompute compute, Peri
     private async Task<IReadOnlyList<Period>> ComputeMissingMonthsAsync(RollupPeriod period, CancellationToken ct)
     {
         var current = Period.FromDate(company.Value.Today(clock));
-        HashSet<DateOnly> done;
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-            done = (await conn.QueryAsync<DateOnly>(new CommandDefinition(
-                "select distinct period from reporting.indicator_value where period between @first and @last",
-                new { first = period.First.Start, last = period.Last.Start }, cancellationToken: ct))).ToHashSet();
-        var computed = new List<Period>();
-        foreach (var month in period.EachMonth.Where(m => m.CompareTo(current) < 0 && !done.Contains(m.Start)))
-        {
-            await compute.ComputeIndicatorsAsync(month, ct);
-            computed.Add(month);
-        }
-        return computed;
+        var ended = period.EachMonth.Where(m => m.CompareTo(current) < 0).ToList();
+        return (await compute.ComputeNeverComputedAsync(ended, ct)).Select(r => r.Period).ToList();
     }
 
     /// <summary>A team's resend: its reps' forms and its own summary.</summary>
@@ -154,12 +144,6 @@ public sealed class PeriodEndJob(SourceSync sync, IndicatorCompute compute, Peri
         return new PeriodEndSent(team.TeamId, team.TeamId, kind, outcome, error);
     }
 
-    private async Task KeepAsync(string fileName, byte[] bytes, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(forms.Value.OutputDirectory)) return;
-        var path = FileNames.Within(forms.Value.OutputDirectory, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path + ".tmp", bytes, ct);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private Task KeepAsync(string fileName, byte[] bytes, CancellationToken ct) =>
+        RenderAndDeliverJob.KeepAsync(string.IsNullOrWhiteSpace(forms.Value.OutputDirectory) ? null : FileNames.Within(forms.Value.OutputDirectory, fileName), bytes, ct);
 }

@@ -202,7 +202,8 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         return new SummaryDelivery(teamId, team.TeamName, outcome, pdfPath, error);
     }
 
-    private static async Task KeepAsync(string? path, byte[] bytes, CancellationToken ct)
+    /// <summary>Keeps a printed document at its path (nothing when null), written whole: a reader never sees half a PDF.</summary>
+    internal static async Task KeepAsync(string? path, byte[] bytes, CancellationToken ct)
     {
         if (path is null) return;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
