@@ -10,7 +10,8 @@ namespace SalesReporting.Tests.Infrastructure;
 
 /// <summary>
 /// Three fresh databases (crm, finance, reporting) on the PostgreSQL server scripts/test started,
-/// named after the test class so classes run side by side. Each is a copy of a template migrated once
+/// named after the test class so classes run side by side; a name already in use in this run (two classes sharing one
+/// fixture type, each with its own instance) gets a number, so no instance drops another's databases. Each is a copy of a template migrated once
 /// per run (<see cref="Templates"/>). No server is a failure, not a skip.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
@@ -20,9 +21,14 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Reporting { get; }
     public Databases Databases { get; }
     private readonly string[] names;
+    private readonly string prefix;
+
+    /// <summary>The prefixes of the databases alive in this process.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Live = new(StringComparer.Ordinal);
 
     private TestDatabase(string prefix)
     {
+        this.prefix = prefix;
         names = [$"{prefix}_crm", $"{prefix}_finance", $"{prefix}_reporting"];
         var b = new NpgsqlConnectionStringBuilder(Templates.Admin);
         string For(string db) { b.Database = db; b.Pooling = true; return b.ConnectionString; }
@@ -39,7 +45,9 @@ public sealed class TestDatabase : IAsyncDisposable
     private static async Task<TestDatabase> CreateAsync(string prefix, bool migratedReporting)
     {
         var templates = await Templates.ForThisRunAsync();
-        var db = new TestDatabase(prefix.ToLowerInvariant());
+        var name = prefix.ToLowerInvariant();
+        for (var n = 2; !Live.TryAdd(name, 0); n++) name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix.ToLowerInvariant()}_{n}");
+        var db = new TestDatabase(name);
         await using var conn = new NpgsqlConnection(Templates.Admin);
         await conn.OpenAsync();
         for (var i = 0; i < db.names.Length; i++)
@@ -72,6 +80,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await Databases.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        Live.TryRemove(prefix, out _);
     }
 }
 
