@@ -14,7 +14,7 @@ public sealed class SmtpOptions
     public bool UseTls { get; set; }
     [Range(1, 600)] public int TimeoutSeconds { get; set; } = 30;
     /// <summary>SMTP connections a process keeps open and sends on side by side (deliveries of several teams at once).</summary>
-    [Range(1, 32)] public int Connections { get; set; } = 4;
+    [Range(1, 32)] public int Connections { get; set; } = 1;
 }
 
 /// <summary>Section "Mail".</summary>
