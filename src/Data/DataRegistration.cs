@@ -53,6 +53,7 @@ public static class DataRegistration
         services.AddSingleton<TargetImport>();
         services.AddSingleton<Indicators.Catalog.CatalogStore>();
         services.AddSingleton<ActionStore>();
+        services.AddSingleton<Teams.TeamSettings>();
         services.AddSingleton<ActionImport>();
         services.AddSingleton<ReasonImport>();
         return builder;

@@ -158,20 +158,20 @@ public sealed class PacingQuery(Databases db, IOptions<CompanyOptions> company, 
               join reporting.indicator ind on ind.code = i.code
               left join a on a.rep_id = r.rep_id and a.indicator = i.code
               left join reporting.target tg on tg.rep_id = r.rep_id and tg.period = @month and tg.indicator = i.code
-              where r.active and t.manager_email is not null and coalesce(s.weekly_pacing, true)
+              where r.active and t.manager_email is not null and coalesce(s.weekly_pacing, @defaultWeeklyPacing)
                 and (@allTeams or t.team_id = @teamId))
             select team_id, team_name, manager_name, manager_email, locale, rep_id, rep_name, indicator, actual, target, pro_rated,
                    reporting.completion(actual, pro_rated, direction) as pace, projection,
                    reporting.completion(projection, target, direction) as projected_completion
             from l
             order by team_id, rep_id, n
-            """, new
+            """, Teams.TeamSettings.DefaultParameters(new
             {
                 reps = reps.ToArray(), codes = codes.ToArray(), values = values.ToArray(),
                 paced = paced.Select(p => p.Code).ToArray(),
                 elapsed = (decimal)elapsed, total = (decimal)total, month = month.Start,
                 allTeams = teamId is null, teamId = teamId ?? "",
-            }, cancellationToken: ct))).ToList();
+            }), cancellationToken: ct))).ToList();
 
         var teams = rows.GroupBy(r => r.TeamId, StringComparer.Ordinal).Select(g =>
         {

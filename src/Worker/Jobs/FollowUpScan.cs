@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using SalesReporting.Data;
@@ -17,24 +16,14 @@ public sealed record FollowUpResult(DateOnly Day, IReadOnlyDictionary<string, in
         $"{AlreadySent} already sent; {Failed} failed; {Verdicts} effectiveness verdict(s)";
 }
 
-/// <summary>An open action with what a reminder about it needs: the owner, the rep, the team's manager and locale.</summary>
-internal sealed record ActionToRemind(long Id, string RepId, string RepName, string Problem, string Action, string OwnerName, string? OwnerEmail,
-    DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? ManagerName, string? ManagerEmail, string Locale, DateOnly Period)
+/// <summary>The reminders about an action (<see cref="ActionToRemind"/>, read in <see cref="ActionReminders"/>).</summary>
+internal static class ActionReminderMessages
 {
-    public const string Select = $"""
-        select a.id, a.rep_id, coalesce(r.name, a.rep_id) as rep_name, a.problem, a.action, a.owner_name, a.owner_email,
-               a.due_on, a.checkpoint_on, a.status, t.manager_name, t.manager_email,
-               {TeamLocale.Sql} as locale, a.period
-        from reporting.improvement_action a
-        left join staging.reps r on r.rep_id = a.rep_id
-        left join staging.teams t on t.team_id = r.team_id
-        """;
+    public static Reminder ToOwner(this ActionToRemind a, string kind, DateOnly day, DateOnly? asOf = null) =>
+        new(kind, day, a.Locale, a.OwnerName, a.OwnerEmail!, a.RepId, a.RepName, a.Id, a.Problem, a.Action, a.DueOn, a.CheckpointOn, null, null, asOf, Data.Period.FromDate(a.Period));
 
-    public Reminder ToOwner(string kind, DateOnly day, DateOnly? asOf = null) =>
-        new(kind, day, Locale, OwnerName, OwnerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf, Data.Period.FromDate(Period));
-
-    public Reminder ToManager(string kind, DateOnly day, DateOnly asOf) =>
-        new(kind, day, Locale, ManagerName ?? ManagerEmail!, ManagerEmail!, RepId, RepName, Id, Problem, Action, DueOn, CheckpointOn, null, null, asOf, Data.Period.FromDate(Period));
+    public static Reminder ToManager(this ActionToRemind a, string kind, DateOnly day, DateOnly asOf) =>
+        new(kind, day, a.Locale, a.ManagerName ?? a.ManagerEmail!, a.ManagerEmail!, a.RepId, a.RepName, a.Id, a.Problem, a.Action, a.DueOn, a.CheckpointOn, null, null, asOf, Data.Period.FromDate(a.Period));
 }
 
 /// <summary>
@@ -46,8 +35,6 @@ internal sealed record ActionToRemind(long Id, string RepId, string RepName, str
 public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<CompanyOptions> company, IOptions<FollowUpOptions> options,
     TimeProvider clock, ILogger<FollowUpScan> logger)
 {
-    private sealed record LowTierRow(string RepId, string RepName, decimal? Score, string? ManagerName, string? ManagerEmail, string Locale);
-
     /// <summary>The recurring entry point: today in the company time zone.</summary>
     [DisplayName("follow-up-scan (today)")]
     [AutomaticRetry(Attempts = 3)]
@@ -62,47 +49,31 @@ public sealed class FollowUpScan(Databases db, ReminderSender sender, IOptions<C
     {
         var o = options.Value;
         var reminders = new List<Reminder>();
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+        foreach (var a in await ActionReminders.DueAsync(db.Reporting, day, ct))
         {
-            var open = await conn.QueryAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + "\n" + """
-                where a.status = 'open' and (a.checkpoint_on = @day or a.due_on <= @day)
-                order by a.id
-                """, new { day }, cancellationToken: ct));
-            foreach (var a in open)
+            var overdue = day.DayNumber - a.DueOn.DayNumber;
+            if (a.OwnerEmail is not null)
             {
-                var overdue = day.DayNumber - a.DueOn.DayNumber;
-                if (a.OwnerEmail is not null)
-                {
-                    if (a.CheckpointOn == day) reminders.Add(a.ToOwner(ReminderKinds.Checkpoint, day));
-                    if (a.DueOn == day) reminders.Add(a.ToOwner(ReminderKinds.Due, day));
-                    // Keyed by the first day of the current overdue slot: the day after due, then every N days.
-                    // A rerun or a backfill inside the same slot finds the same key and sends nothing.
-                    if (overdue >= 1) reminders.Add(a.ToOwner(ReminderKinds.Overdue, a.DueOn.AddDays(1 + (overdue - 1) / o.OverdueEveryDays * o.OverdueEveryDays), day));
-                }
-                else logger.LogWarning("Action {Action} of {Rep} has no owner email; no reminder sent", a.Id, a.RepId);
-                // Keyed by the day the escalation fell due, so it goes once per action whatever day the scan runs.
-                if (overdue >= o.EscalateAfterDays && a.ManagerEmail is not null)
-                    reminders.Add(a.ToManager(ReminderKinds.Escalation, a.DueOn.AddDays(o.EscalateAfterDays), day));
+                if (a.CheckpointOn == day) reminders.Add(a.ToOwner(ReminderKinds.Checkpoint, day));
+                if (a.DueOn == day) reminders.Add(a.ToOwner(ReminderKinds.Due, day));
+                // Keyed by the first day of the current overdue slot: the day after due, then every N days.
+                // A rerun or a backfill inside the same slot finds the same key and sends nothing.
+                if (overdue >= 1) reminders.Add(a.ToOwner(ReminderKinds.Overdue, a.DueOn.AddDays(1 + (overdue - 1) / o.OverdueEveryDays * o.OverdueEveryDays), day));
             }
+            else logger.LogWarning("Action {Action} of {Rep} has no owner email; no reminder sent", a.Id, a.RepId);
+            // Keyed by the day the escalation fell due, so it goes once per action whatever day the scan runs.
+            if (overdue >= o.EscalateAfterDays && a.ManagerEmail is not null)
+                reminders.Add(a.ToManager(ReminderKinds.Escalation, a.DueOn.AddDays(o.EscalateAfterDays), day));
+        }
 
-            var scored = Period.FromDate(day).Previous;
-            var firstDay = scored.End.AddDays(o.LowTierGraceDays);
-            if (day >= firstDay)
-            {
-                var slot = firstDay.AddDays((day.DayNumber - firstDay.DayNumber) / 7 * 7);
-                var lowTier = await conn.QueryAsync<LowTierRow>(new CommandDefinition($"""
-                    select s.rep_id, r.name as rep_name, s.score, t.manager_name, t.manager_email,
-                           {TeamLocale.Sql} as locale
-                    from reporting.rep_score s
-                    join staging.reps r on r.rep_id = s.rep_id and r.active
-                    join staging.teams t on t.team_id = r.team_id
-                    where s.period = @period and s.tier = 'improve' and t.manager_email is not null
-                      and not exists (select 1 from reporting.improvement_action a where a.rep_id = s.rep_id and a.status = 'open')
-                    order by s.rep_id
-                    """, new { period = scored.Start }, cancellationToken: ct));
-                reminders.AddRange(lowTier.Select(l => new Reminder(ReminderKinds.LowTier, slot, l.Locale, l.ManagerName ?? l.ManagerEmail!, l.ManagerEmail!,
-                    l.RepId, l.RepName, null, null, null, null, null, scored, l.Score, RepPage: scored)));
-            }
+        var scored = Period.FromDate(day).Previous;
+        var firstDay = scored.End.AddDays(o.LowTierGraceDays);
+        if (day >= firstDay)
+        {
+            var slot = firstDay.AddDays((day.DayNumber - firstDay.DayNumber) / 7 * 7);
+            var lowTier = await ActionReminders.NeedingImprovementWithoutActionAsync(db.Reporting, scored, ct);
+            reminders.AddRange(lowTier.Select(l => new Reminder(ReminderKinds.LowTier, slot, l.Locale, l.ManagerName ?? l.ManagerEmail!, l.ManagerEmail!,
+                l.RepId, l.RepName, null, null, null, null, null, scored, l.Score, RepPage: scored)));
         }
 
         var sent = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -135,10 +106,7 @@ public sealed class FollowUpJob(Databases db, ReminderSender sender, ILogger<Fol
     public async Task<string> RunAsync(long actionId, string kind, string scheduledFor, CancellationToken ct)
     {
         var day = DateOnly.ParseExact(scheduledFor, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        ActionToRemind? a;
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-            a = await conn.QuerySingleOrDefaultAsync<ActionToRemind>(new CommandDefinition(ActionToRemind.Select + " where a.id = @actionId",
-                new { actionId }, cancellationToken: ct));
+        var a = await ActionReminders.ByIdAsync(db.Reporting, actionId, ct);
         if (a is null) return $"action {actionId} no longer exists; nothing to do";
         if (a.Status != "open") return $"action {actionId} is {a.Status}; nothing to do";
         var current = kind switch

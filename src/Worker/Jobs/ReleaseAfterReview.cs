@@ -4,17 +4,16 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using SalesReporting.Data;
+using SalesReporting.Data.Teams;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Worker.Api;
 
 namespace SalesReporting.Worker.Jobs;
 
-public sealed record TeamReviewSetting(bool ReleaseAfterReview, int ReleaseAfterDays);
-
 public sealed record ReviewState(DateTime ReadyAt, DateTime ReleaseDueAt, DateTime? ReleasedAt, string? ReleasedBy);
 
 /// <summary>
-/// Release after review, a per-team setting (off by default). When on, month-end holds the team's forms: the manager is
+/// Release after review, a per-team setting (off by default; <see cref="TeamSettings"/>). When on, month-end holds the team's forms: the manager is
 /// told once (ledger kind review_ready) that they are ready for review, and they go out when the manager presses Release
 /// or, by themselves, release_after_days later (the release-after-review job) — through the same team job and ledger as
 /// month-end, so still exactly once each.
@@ -22,24 +21,6 @@ public sealed record ReviewState(DateTime ReadyAt, DateTime ReleaseDueAt, DateTi
 public sealed class ReleaseAfterReview(Databases db, DeliveryLedger ledger, IOptions<MailOptions> mail, IOptions<AcknowledgementOptions> ack,
     TimeProvider clock, IBackgroundJobClient? jobs = null)
 {
-    public async Task<TeamReviewSetting> SettingAsync(string teamId, CancellationToken ct)
-    {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<TeamReviewSetting>(new CommandDefinition(
-            "select release_after_review, release_after_days from reporting.team_setting where team_id = @teamId", new { teamId }, cancellationToken: ct))
-            ?? new TeamReviewSetting(false, 3);
-    }
-
-    public async Task SetAsync(string teamId, TeamReviewSetting setting, string actor, CancellationToken ct)
-    {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.team_setting(team_id, release_after_review, release_after_days, updated_by) values (@teamId, @on, @days, @actor)
-            on conflict (team_id) do update set release_after_review = excluded.release_after_review, release_after_days = excluded.release_after_days,
-                updated_by = excluded.updated_by, updated_at = now()
-            """, new { teamId, on = setting.ReleaseAfterReview, days = setting.ReleaseAfterDays, actor }, cancellationToken: ct));
-    }
-
     public async Task<ReviewState?> StateAsync(Period period, string teamId, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -54,11 +35,12 @@ public sealed class ReleaseAfterReview(Databases db, DeliveryLedger ledger, IOpt
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         var state = await conn.QuerySingleOrDefaultAsync<(bool On, int Days, DateTime? ReleasedAt, bool Recorded)>(new CommandDefinition("""
-            select coalesce(s.release_after_review, false), coalesce(s.release_after_days, 3), r.released_at, r.team_id is not null
+            select coalesce(s.release_after_review, @defaultReleaseAfterReview), coalesce(s.release_after_days, @defaultReleaseAfterDays),
+                   r.released_at, r.team_id is not null
             from (select @teamId::text as team_id) t
             left join reporting.team_setting s on s.team_id = t.team_id
             left join reporting.review_release r on r.team_id = t.team_id and r.period = @period
-            """, new { teamId, period = period.Start }, cancellationToken: ct));
+            """, TeamSettings.DefaultParameters(new { teamId, period = period.Start }), cancellationToken: ct));
         if (state.Recorded) return state.ReleasedAt is null;
         if (!state.On) return false;
         var now = clock.GetUtcNow().ToUniversalTime();

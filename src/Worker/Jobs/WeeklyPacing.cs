@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using SalesReporting.Data;
@@ -26,9 +25,10 @@ public sealed record PacingRun(DateOnly AsOf, Period Month, DateOnly Through, Da
 /// weekly-pacing (docs/jobs.md): every Monday at the reminder time, each team's manager gets the month to date against
 /// the target pro-rated by working days, the projection to the month's end and the reps projected under the line
 /// (<see cref="PacingQuery"/>). Through the delivery ledger, kind 'pacing', keyed by the team and the week's Monday, so a
-/// rerun in the same week — by the scheduler, the dashboard or `pacing --date` — sends nothing twice.
+/// rerun in the same week — by the scheduler, the dashboard or `pacing --date` — sends nothing twice. A team opts out in
+/// <see cref="Data.Teams.TeamSettings"/>.
 /// </summary>
-public sealed class WeeklyPacing(Databases db, PacingQuery query, DeliveryLedger ledger, AcknowledgementLinks links, IOptions<MailOptions> mail,
+public sealed class WeeklyPacing(PacingQuery query, DeliveryLedger ledger, AcknowledgementLinks links, IOptions<MailOptions> mail,
     IOptions<CompanyOptions> company, TimeProvider clock, ILogger<WeeklyPacing> logger)
 {
     public const string Kind = "pacing";
@@ -38,23 +38,6 @@ public sealed class WeeklyPacing(Databases db, PacingQuery query, DeliveryLedger
     [AutomaticRetry(Attempts = 3)]
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task<string> RunTodayAsync(CancellationToken ct) => (await RunAsync(company.Value.Today(clock), null, ct)).ToString();
-
-    /// <summary>Whether the team gets the email: on unless it opted out.</summary>
-    public async Task<bool> EnabledAsync(string teamId, CancellationToken ct)
-    {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<bool?>(new CommandDefinition(
-            "select weekly_pacing from reporting.team_setting where team_id = @teamId", new { teamId }, cancellationToken: ct)) ?? true;
-    }
-
-    public async Task SetEnabledAsync(string teamId, bool on, string actor, CancellationToken ct)
-    {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.team_setting(team_id, weekly_pacing, updated_by) values (@teamId, @on, @actor)
-            on conflict (team_id) do update set weekly_pacing = excluded.weekly_pacing, updated_by = excluded.updated_by, updated_at = now()
-            """, new { teamId, on, actor }, cancellationToken: ct));
-    }
 
     /// <summary>The Monday of the week a day falls in: the key of that week's email.</summary>
     public static DateOnly WeekOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));

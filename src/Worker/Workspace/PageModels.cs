@@ -21,7 +21,7 @@ public sealed record HomeModel(Person Person, IReadOnlyList<TeamRef> Teams, IRea
 
 public sealed record TeamModel(Person Person, TeamRef Team, Period Period, TeamSummary Summary, IReadOnlyList<RepResponse> Responses,
     IReadOnlyList<SpotCheckSample> SpotChecks, IReadOnlyList<Period> Periods, string TimeZone, Af Af, Outcome Outcome,
-    Jobs.TeamReviewSetting Setting, Jobs.ReviewState? Review, bool WeeklyPacing);
+    Data.Teams.TeamSetting Setting, Jobs.ReviewState? Review);
 
 public sealed record RepModel(Person Person, RepRef Rep, Period Period, FeedbackForm Form, IReadOnlyList<FlaggedIndicator> Flagged,
     IReadOnlyList<ActionRecord> Actions, Review? Review, IReadOnlyList<RepResponse> Responses, IReadOnlyList<Change> History,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
+using SalesReporting.Data.Teams;
 using SalesReporting.Data.Targets;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Reports.Forms;
@@ -161,31 +162,32 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/settings", (HttpContext http, string teamId, string period, IFormCollection form,
-            ReleaseAfterReview review, WorkspaceStore store, CancellationToken ct) =>
+            TeamSettings settings, WorkspaceStore store, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
                 var on = form["release_after_review"].ToString() == "true";
                 if (!int.TryParse(form["release_after_days"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 30)
                     return await TeamPageAsync(http, person, team, p, new Outcome(Form: "release", Errors: new Dictionary<string, string> { ["release_after_days"] = "1 … 30" }), 422, ct);
-                var before = await review.SettingAsync(team.TeamId, ct);
-                var after = new TeamReviewSetting(on, days);
+                var current = await settings.GetAsync(team.TeamId, ct);
+                var before = new { current.ReleaseAfterReview, current.ReleaseAfterDays };
+                var after = new { ReleaseAfterReview = on, ReleaseAfterDays = days };
                 if (before != after)
                 {
-                    await review.SetAsync(team.TeamId, after, person.Email, ct);
+                    await settings.SetReleaseAfterReviewAsync(team.TeamId, on, days, person.Email, ct);
                     await store.LogAsync(person.Email, p, null, team.TeamId, "release_setting", null, before, after, ct);
                 }
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/pacing", (HttpContext http, string teamId, string period, IFormCollection form,
-            WeeklyPacing pacing, WorkspaceStore store, CancellationToken ct) =>
+            TeamSettings settings, WorkspaceStore store, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
                 var on = form["weekly_pacing"].ToString() == "true";
-                var before = await pacing.EnabledAsync(team.TeamId, ct);
+                var before = (await settings.GetAsync(team.TeamId, ct)).WeeklyPacing;
                 if (before != on)
                 {
-                    await pacing.SetEnabledAsync(team.TeamId, on, person.Email, ct);
+                    await settings.SetWeeklyPacingAsync(team.TeamId, on, person.Email, ct);
                     await store.LogAsync(person.Email, p, null, team.TeamId, "pacing_setting", null, new { weekly_pacing = before }, new { weekly_pacing = on }, ct);
                 }
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "pacing", "release");
@@ -447,9 +449,8 @@ public static class WorkspacePages
         var model = new TeamModel(person, team, period, summary, await store.ResponsesAsync(period, summary.Reps.Select(r => r.RepId).ToList(), ct),
             await store.SpotChecksAsync(period, team.TeamId, ct), await store.PeriodsAsync(ct),
             sp.GetRequiredService<IOptions<CompanyOptions>>().Value.TimeZone, Af(http), outcome,
-            await sp.GetRequiredService<ReleaseAfterReview>().SettingAsync(team.TeamId, ct),
-            await sp.GetRequiredService<ReleaseAfterReview>().StateAsync(period, team.TeamId, ct),
-            await sp.GetRequiredService<WeeklyPacing>().EnabledAsync(team.TeamId, ct));
+            await sp.GetRequiredService<TeamSettings>().GetAsync(team.TeamId, ct),
+            await sp.GetRequiredService<ReleaseAfterReview>().StateAsync(period, team.TeamId, ct));
         return Page<TeamPage>(new { Model = model }, status);
     }
 

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SalesReporting.Data.Pacing;
+using SalesReporting.Data.Teams;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Tests.Infrastructure;
 using SalesReporting.Tests.Loop;
@@ -137,7 +138,7 @@ public sealed class PacingTests : IAsyncLifetime
         Assert.All(rerun.Teams, t => Assert.Equal(DeliveryOutcome.AlreadySent, t.Outcome));
         Assert.Equal(2, smtp.Messages.Count);
 
-        await host.Services.GetRequiredService<WeeklyPacing>().SetEnabledAsync("T2", false, "mgr2@x.example", default);
+        await host.Services.GetRequiredService<TeamSettings>().SetWeeklyPacingAsync("T2", false, "mgr2@x.example", default);
         var next = await Run(new DateOnly(2026, 11, 30));
         Assert.Equal([("T1", DeliveryOutcome.Sent)], next.Teams.Select(t => (t.TeamId, t.Outcome)));
         Assert.Equal(3, smtp.Messages.Count);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using SalesReporting.Data;
 using SalesReporting.Data.Sources;
+using SalesReporting.Data.Teams;
 using SalesReporting.Reports.Delivery;
 using SalesReporting.Tests.Infrastructure;
 using SalesReporting.Worker.Api;
@@ -54,6 +55,8 @@ public sealed class ReleaseAfterReviewTests : IAsyncLifetime
         host.Services.GetRequiredService<IOptions<MailOptions>>(), host.Services.GetRequiredService<IOptions<AcknowledgementOptions>>(),
         host.Services.GetRequiredService<TimeProvider>(), jobs);
 
+    private TeamSettings Settings() => new(db.Databases);
+
     private async Task<List<(string Kind, string Subject, string Status)>> LedgerAsync()
     {
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
@@ -63,7 +66,7 @@ public sealed class ReleaseAfterReviewTests : IAsyncLifetime
     [Fact]
     public async Task A_reviewing_teams_forms_wait_for_the_release_and_then_go_out_once_each()
     {
-        await Review().SetAsync("T1", new TeamReviewSetting(true, 3), "mgr1@x.example", default);
+        await Settings().SetReleaseAfterReviewAsync("T1", true, 3, "mgr1@x.example", default);
         var monthEnd = host.Services.GetRequiredService<MonthEndJob>();
 
         var first = await monthEnd.RunInProcessAsync(October, false, null, default);
@@ -106,7 +109,7 @@ public sealed class ReleaseAfterReviewTests : IAsyncLifetime
     [Fact]
     public async Task Forms_nobody_released_go_out_by_themselves_when_their_days_are_up()
     {
-        await Review().SetAsync("T2", new TeamReviewSetting(true, 1), "mgr2@x.example", default);
+        await Settings().SetReleaseAfterReviewAsync("T2", true, 1, "mgr2@x.example", default);
         await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(October, false, null, default);
         var jobs = new BackgroundJobClient(HangfireStorage.Create(db.Reporting));
         Assert.Equal("nothing due", await Review(jobs).ReleaseDueAsync(default)); // the fixed clock: still the day of the month-end
