@@ -5,15 +5,6 @@ using SalesReporting.Data.Findings;
 
 namespace SalesReporting.Data.Indicators;
 
-/// <param name="WeightSet">the team's own id when it has its own weights, "*" for the company default</param>
-/// <param name="Kind">"weight_sum" (does not sum to 100) or "process_weight" (process indicators below 40)</param>
-public sealed record ConfigWarning(string TeamId, string WeightSet, string Kind, decimal Total)
-{
-    public override string ToString() => Kind == "weight_sum"
-        ? $"team {TeamId}: {(WeightSet == "*" ? "company default" : "team")} weights sum to {DraftText.Weight(Total)}, not 100"
-        : $"team {TeamId}: process indicators weigh {DraftText.Weight(Total)} in total ({(WeightSet == "*" ? "company default" : "team")} weights), below {DerivedFigures.MinProcessWeight}";
-}
-
 /// <summary>An enabled indicator of the catalog (reporting.indicator) as compute reads it.</summary>
 internal sealed record CatalogIndicator(string Code, string NameZhCn, string NameZhTw, string NameEn, string Category, int SortOrder)
 {
@@ -30,15 +21,12 @@ public sealed record DerivedResult(int RepScores, int Anomalies, int TeamIssues,
 
 /// <summary>
 /// What compute concludes from a month's indicator values (docs/indicators.md): rep scores and tiers, weight-set
-/// warnings, anomalies with their reason drafts, and team-wide issues (written by Findings/TeamIssues). Every step is one statement (or one
+/// warnings (Findings/WeightWarnings), anomalies with their reason drafts, and team-wide issues (Findings/TeamIssues). Every step is one statement (or one
 /// per indicator family) for all reps, and the month's previous rows are replaced in one transaction, so a
 /// recompute never leaves a mix of old and new conclusions.
 /// </summary>
 public static class DerivedFigures
 {
-    public const decimal WeightTotal = 100;
-    public const decimal MinProcessWeight = 40;
-
     /// <summary>One (active rep, enabled indicator) of the month; a rep without any value comes once, with no indicator.</summary>
     private sealed class MonthRow
     {
@@ -118,10 +106,10 @@ public static class DerivedFigures
         await conn.ExecuteAsync(new CommandDefinition("""
             delete from reporting.rep_score where period = @period;
             delete from reporting.anomaly where period = @period;
-            delete from reporting.finding where period = @period and kind = 'config_warning';
             """, args, tx, cancellationToken: ct));
         var scores = await WriteRepScoresAsync(conn, tx, period, month, weights, cap, ct);
-        var warnings = await WriteWeightWarningsAsync(conn, tx, period, month, weights, catalog, ct);
+        var warnings = await WeightWarnings.WriteAsync(conn, tx, period,
+            month.Where(r => r.HasTeam).DistinctBy(r => r.TeamId).Select(r => new WeightWarnings.Team(r.TeamId, TeamLocale.Of(r.Locale))), weights, catalog, ct);
         var anomalies = await WriteAnomaliesAsync(conn, period, flagged, drafts, ct);
         var issues = await TeamIssues.WriteAsync(conn, tx, period,
             month.Where(r => r.Completion is not null && r.HasTeam)
@@ -211,44 +199,6 @@ public static class DerivedFigures
             period = period.Start, reps = reps.Select(r => r.RepId).ToArray(), teams = reps.Select(r => r.TeamId).ToArray(),
             scores = reps.Select(r => r.Score).ToArray(), tiers = reps.Select(r => r.Tier).ToArray(),
         }, tx, cancellationToken: ct));
-    }
-
-    /// <summary>
-    /// Each team with active reps is checked against the weight set it is scored with; a team on the company
-    /// default gets the default's warnings, since its managers are the ones who can give it its own set.
-    /// Weights of disabled indicators are left out: they weigh nothing in any score.
-    /// </summary>
-    private static async Task<IReadOnlyList<ConfigWarning>> WriteWeightWarningsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Period period,
-        List<MonthRow> month, WeightSets weights, Dictionary<string, CatalogIndicator> catalog, CancellationToken ct)
-    {
-        var sets = month.Where(r => r.HasTeam).DistinctBy(r => r.TeamId).OrderBy(r => r.TeamId, StringComparer.Ordinal).Select(r =>
-        {
-            var set = weights.SetOf(r.TeamId);
-            var inForce = weights.In(set).Where(w => catalog.ContainsKey(w.Indicator)).ToList();
-            return (r.TeamId, Locale: TeamLocale.Of(r.Locale), WeightSet: set, Total: inForce.Sum(w => w.Weight),
-                Process: inForce.Where(w => catalog[w.Indicator].Category == "process").Sum(w => w.Weight));
-        });
-        var warnings = new List<(ConfigWarning Warning, string Detail)>();
-        foreach (var s in sets)
-        {
-            var t = FindingText.For(s.Locale);
-            var which = s.WeightSet == "*" ? t.DefaultWeights : t.TeamWeights;
-            if (s.Total != WeightTotal)
-                warnings.Add((new ConfigWarning(s.TeamId, s.WeightSet, "weight_sum", s.Total), t.F(t.WeightSum, DraftText.Weight(s.Total), which)));
-            if (s.Process < MinProcessWeight)
-                warnings.Add((new ConfigWarning(s.TeamId, s.WeightSet, "process_weight", s.Process),
-                    t.F(t.ProcessWeight, DraftText.Weight(s.Process), DraftText.Weight(MinProcessWeight), which)));
-        }
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.finding(period, team_id, kind, subject, detail)
-            select @period, w.team_id, 'config_warning', w.subject, w.detail
-            from unnest(@teams::text[], @subjects::text[], @details::text[]) w(team_id, subject, detail)
-            """, new
-        {
-            period = period.Start, teams = warnings.Select(w => w.Warning.TeamId).ToArray(),
-            subjects = warnings.Select(w => w.Warning.Kind).ToArray(), details = warnings.Select(w => w.Detail).ToArray(),
-        }, tx, cancellationToken: ct));
-        return warnings.Select(w => w.Warning).ToList();
     }
 
     /// <summary>The flagged (rep, indicator) pairs of the month with their reason drafts, written in one COPY.</summary>

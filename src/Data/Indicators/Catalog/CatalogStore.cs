@@ -206,10 +206,10 @@ public sealed class CatalogStore(Databases db, IOptions<CompanyOptions> company,
             var inForce = values.Where(v => enabled.ContainsKey(v.Key)).ToList();
             var total = inForce.Sum(v => v.Value);
             var process = inForce.Where(v => enabled[v.Key].Category == "process").Sum(v => v.Value);
-            if (total != DerivedFigures.WeightTotal)
-                warnings.Add($"weights of {which} sum to {total.ToString("G29", CultureInfo.InvariantCulture)} over the enabled indicators, not {DerivedFigures.WeightTotal}");
-            if (process < DerivedFigures.MinProcessWeight)
-                warnings.Add($"process indicators weigh {process.ToString("G29", CultureInfo.InvariantCulture)} in {which}, below {DerivedFigures.MinProcessWeight}");
+            foreach (var kind in Findings.WeightWarnings.Check(total, process))
+                warnings.Add(kind == Findings.WeightWarnings.WeightSum
+                    ? $"weights of {which} sum to {total.ToString("G29", CultureInfo.InvariantCulture)} over the enabled indicators, not {Findings.WeightWarnings.WeightTotal}"
+                    : $"process indicators weigh {process.ToString("G29", CultureInfo.InvariantCulture)} in {which}, below {Findings.WeightWarnings.MinProcessWeight}");
         }
         return warnings;
     }
