@@ -96,4 +96,20 @@ public sealed class DefinitionsTests : IAsyncLifetime
         await using var check = await db.Databases.Reporting.OpenConnectionAsync();
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("select count(*) from reporting.indicator_result"));
     }
+
+    [Fact]
+    public async Task A_database_that_journaled_the_workspace_lookups_under_their_first_number_upgrades_without_running_them_again()
+    {
+        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                update public.schema_versions set scriptname = 'migrations.0019_workspace_lookups.sql'
+                where scriptname = 'migrations.0018_workspace_lookups.sql'
+                """);
+
+        Assert.Empty(Migrator.Migrate(db.Reporting));
+
+        await using var check = await db.Databases.Reporting.OpenConnectionAsync();
+        Assert.Equal(["migrations.0018_workspace_lookups.sql"], (await check.QueryAsync<string>(
+            "select scriptname from public.schema_versions where scriptname like 'migrations.00%_workspace_lookups.sql'")).ToList());
+    }
 }
