@@ -85,76 +85,107 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
     /// <summary>As <see cref="DeliverAsync(DeliveryKey, Func{string, MimeMessage}, bool, CancellationToken)"/>, and the
     /// <paramref name="document"/> that was attached (the PDF) is kept, content-addressed, with its SHA-256 on the ledger
     /// row and on the row of this send, in the same transaction that marks the delivery sent.</summary>
+    /// <remarks>
+    /// Three round trips to the database per message sent: the row inserted or locked (one statement), the row marked
+    /// sent, the commit. The document is written while the message is on its way to the SMTP server, behind a savepoint
+    /// that a failed send rolls back, so no document is kept for a message that was not sent.
+    /// </remarks>
     public async Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force,
         byte[]? document, CancellationToken ct)
     {
         var domain = MailboxAddress.Parse(options.Value.From).Domain;
-        var messageId = key.MessageId(domain);
+        var row = new Row(key.Kind, key.Period.Start, key.SubjectId, key.Recipient, key.MessageId(domain));
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var args = new { key.Kind, period = key.Period.Start, key.SubjectId, key.Recipient, messageId };
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into reporting.delivery(kind, period, subject_id, recipient, message_id, status)
-            values (@Kind, @period, @SubjectId, @Recipient, @messageId, 'pending')
-            on conflict (kind, period, subject_id, recipient) do nothing
-            """, args, cancellationToken: ct));
-
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (status, lastError) = await conn.QuerySingleAsync<(string, string?)>(new CommandDefinition("""
-            select status, last_error from reporting.delivery
-            where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
-            for update
-            """, args, tx, cancellationToken: ct));
-        if (status == "sent" && !force) return (DeliveryOutcome.AlreadySent, null);
-        // A permanent failure (a bad address) stays failed until someone fixes it and forces a resend.
-        if (status == "failed" && !force) return (DeliveryOutcome.Failed, lastError);
-
-        var message = compose(messageId);
-        message.MessageId = messageId;
-        Exception? last = null;
-        for (var attempt = 1; attempt <= options.Value.Attempts; attempt++)
+        // Inserted as pending or, when it exists, locked until this transaction ends (ON CONFLICT locks the row even when
+        // its WHERE leaves it as it is); returned only when its message is to be sent: new, pending, or forced. A second
+        // worker's insert of the same key waits here for the first one's commit.
+        var claimed = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
+            insert into reporting.delivery as d(kind, period, subject_id, recipient, message_id, status)
+            values (@Kind, @Period, @SubjectId, @Recipient, @MessageId, 'pending')
+            on conflict (kind, period, subject_id, recipient) do update set status = d.status
+            where @force or d.status = 'pending'
+            returning d.status
+            """, new DynamicParameters(row).With("force", force), tx, cancellationToken: ct));
+        if (claimed is null)
         {
-            try
-            {
-                var response = await transport.SendAsync(message, key.FileName, ct);
-                var sha256 = document is null ? null : Convert.ToHexStringLower(SHA256.HashData(document));
-                if (document is not null)
-                    await conn.ExecuteAsync(new CommandDefinition("""
-                        insert into reporting.sent_document(sha256, content, size_bytes) values (@sha256, @document, @size)
-                        on conflict (sha256) do nothing
-                        """, new { sha256, document, size = document.Length }, tx, cancellationToken: ct));
-                await conn.ExecuteAsync(new CommandDefinition("""
-                    with sent as (
-                      update reporting.delivery set status = 'sent', sent_at = now(), attempts = attempts + @attempt, last_error = null,
-                             document_sha256 = @sha256, last_response = @response, last_attempt_at = now()
-                      where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
-                      returning id, message_id)
-                    insert into reporting.delivery_send(delivery_id, message_id, document_sha256, response)
-                    select id, message_id, @sha256, @response from sent
-                    """, new { args.Kind, args.period, args.SubjectId, args.Recipient, attempt, sha256, response = Clip(response) }, tx, cancellationToken: ct));
-                await tx.CommitAsync(ct);
-                return (DeliveryOutcome.Sent, null);
-            }
-            catch (PermanentMailException ex)
-            {
-                logger.LogError("Delivery {Kind} {Period} {Subject} to {Recipient} failed permanently: {Error}", key.Kind, key.Period, key.SubjectId, key.Recipient, ex.Message);
-                await RecordAsync(conn, tx, args, "failed", ex.Message, attempt, ct);
-                await tx.CommitAsync(ct);
-                return (DeliveryOutcome.Failed, ex.Message);
-            }
-            catch (TransientMailException ex)
-            {
-                last = ex;
-                logger.LogWarning("Delivery {Kind} {Period} {Subject} attempt {Attempt} failed: {Error}", key.Kind, key.Period, key.SubjectId, attempt, ex.Message);
-                if (attempt < options.Value.Attempts)
-                    await Task.Delay(options.Value.RetryDelayMilliseconds * (1 << (attempt - 1)), ct);
-            }
+            var (status, lastError) = await conn.QuerySingleAsync<(string, string?)>(new CommandDefinition("""
+                select status, last_error from reporting.delivery
+                where kind = @Kind and period = @Period and subject_id = @SubjectId and recipient = @Recipient
+                """, row, tx, cancellationToken: ct));
+            // A permanent failure (a bad address) stays failed until someone fixes it and forces a resend.
+            return status == "sent" ? (DeliveryOutcome.AlreadySent, null) : (DeliveryOutcome.Failed, lastError);
         }
-        await RecordAsync(conn, tx, args, "pending", last!.Message, options.Value.Attempts, ct);
-        await tx.CommitAsync(ct);
-        throw new TransientMailException($"Delivery of {key.Kind} {key.Period} {key.SubjectId} to {key.Recipient} still failing after {options.Value.Attempts} attempts: {last.Message}", last);
+
+        var message = compose(row.MessageId);
+        message.MessageId = row.MessageId;
+        var sha256 = document is null ? null : Convert.ToHexStringLower(SHA256.HashData(document));
+        // Written beside the send; the connection is used again only once it is done.
+        var keep = document is null ? Task.CompletedTask : conn.ExecuteAsync(new CommandDefinition("""
+            savepoint document;
+            insert into reporting.sent_document(sha256, content, size_bytes) values (@sha256, @document, @size)
+            on conflict (sha256) do nothing
+            """, new { sha256, document, size = document.Length }, tx, cancellationToken: ct));
+        try
+        {
+            Exception? last = null;
+            for (var attempt = 1; attempt <= options.Value.Attempts; attempt++)
+            {
+                try
+                {
+                    var response = await transport.SendAsync(message, key.FileName, ct);
+                    await keep;
+                    await conn.ExecuteAsync(new CommandDefinition("""
+                        with sent as (
+                          update reporting.delivery set status = 'sent', sent_at = now(), attempts = attempts + @attempt, last_error = null,
+                                 document_sha256 = @sha256, last_response = @response, last_attempt_at = now()
+                          where kind = @Kind and period = @Period and subject_id = @SubjectId and recipient = @Recipient
+                          returning id, message_id)
+                        insert into reporting.delivery_send(delivery_id, message_id, document_sha256, response)
+                        select id, message_id, @sha256, @response from sent
+                        """, new DynamicParameters(row).With("attempt", attempt).With("sha256", sha256).With("response", Clip(response)), tx, cancellationToken: ct));
+                    await tx.CommitAsync(ct);
+                    return (DeliveryOutcome.Sent, null);
+                }
+                catch (PermanentMailException ex)
+                {
+                    logger.LogError("Delivery {Kind} {Period} {Subject} to {Recipient} failed permanently: {Error}", key.Kind, key.Period, key.SubjectId, key.Recipient, ex.Message);
+                    await ForgetDocumentAsync(conn, tx, keep, document is not null, ct);
+                    await RecordAsync(conn, tx, row, "failed", ex.Message, attempt, ct);
+                    await tx.CommitAsync(ct);
+                    return (DeliveryOutcome.Failed, ex.Message);
+                }
+                catch (TransientMailException ex)
+                {
+                    last = ex;
+                    logger.LogWarning("Delivery {Kind} {Period} {Subject} attempt {Attempt} failed: {Error}", key.Kind, key.Period, key.SubjectId, attempt, ex.Message);
+                    if (attempt < options.Value.Attempts)
+                        await Task.Delay(options.Value.RetryDelayMilliseconds * (1 << (attempt - 1)), ct);
+                }
+            }
+            await ForgetDocumentAsync(conn, tx, keep, document is not null, ct);
+            await RecordAsync(conn, tx, row, "pending", last!.Message, options.Value.Attempts, ct);
+            await tx.CommitAsync(ct);
+            throw new TransientMailException($"Delivery of {key.Kind} {key.Period} {key.SubjectId} to {key.Recipient} still failing after {options.Value.Attempts} attempts: {last.Message}", last);
+        }
+        finally
+        {
+            // Cancelled, or failed in another way: the transaction is not disposed of while the document's command runs.
+            if (!keep.IsCompleted) await keep.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
-    private static Task RecordAsync(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx, object args, string status, string error, int attempts, CancellationToken ct)
+    /// <summary>The ledger row's key and Message-Id, as the statements' parameters.</summary>
+    private sealed record Row(string Kind, DateOnly Period, string SubjectId, string Recipient, string MessageId);
+
+    /// <summary>A message that was not sent keeps no document: back to the savepoint taken before it was written.</summary>
+    private static async Task ForgetDocumentAsync(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx, Task keep, bool kept, CancellationToken ct)
+    {
+        await keep;
+        if (kept) await conn.ExecuteAsync(new CommandDefinition("rollback to savepoint document", transaction: tx, cancellationToken: ct));
+    }
+
+    private static Task RecordAsync(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx, Row args, string status, string error, int attempts, CancellationToken ct)
     {
         var p = new DynamicParameters(args);
         p.Add("status", status);
@@ -162,9 +193,18 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
         p.Add("attempts", attempts);
         return conn.ExecuteAsync(new CommandDefinition("""
             update reporting.delivery set status = @status, last_error = @error, attempts = attempts + @attempts, last_attempt_at = now()
-            where kind = @Kind and period = @period and subject_id = @SubjectId and recipient = @Recipient
+            where kind = @Kind and period = @Period and subject_id = @SubjectId and recipient = @Recipient
             """, p, tx, cancellationToken: ct));
     }
 
     private static string? Clip(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+}
+
+internal static class DynamicParametersExtensions
+{
+    public static DynamicParameters With(this DynamicParameters p, string name, object? value)
+    {
+        p.Add(name, value);
+        return p;
+    }
 }
