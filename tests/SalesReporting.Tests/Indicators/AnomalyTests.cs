@@ -68,7 +68,7 @@ public static class AnomalySeed
         // need), one of 5 minutes, one without the decision maker, one without duration or need.
         // 3 proposals in September, 1 in October; 1 demo in October.
         At september10 = "2026-09-10 10:00+08";
-        for (var n = 1; n <= 6; n++) seed.Activity($"V9{n}", "D4", "CA", "visit", september10.AddDays(n));
+        for (var n = 1; n <= 6; n++) seed.Activity($"V9{n}", "D4", "CA", "visit", september10.AddDays(n), subject: "visit");
         seed.Activity("V1", "D4", "CA", "visit", "2026-10-05 10:00+08", 30, true, true, "ok")
             .Activity("V2", "D4", "CA", "visit", "2026-10-06 10:00+08", 5, true, true, "short")
             .Activity("V3", "D4", "CB", "visit", "2026-10-07 10:00+08", 30, false, true, "no decision maker")
@@ -77,7 +77,7 @@ public static class AnomalySeed
             .Activity("P9b", "D4", "CA", "proposal", "2026-09-06 10:00+08", 60, subject: "p")
             .Activity("P9c", "D4", "CA", "proposal", "2026-09-07 10:00+08", 60, subject: "p")
             .Activity("P10", "D4", "CA", "proposal", "2026-10-09 10:00+08", 60, subject: "p")
-            .Activity("DM1", "D4", "CA", "demo", "2026-10-10 10:00+08", 60);
+            .Activity("DM1", "D4", "CA", "demo", "2026-10-10 10:00+08", 60, subject: "demo");
         // Revenue rules. R1: 80 then 80 against 100 (completion exactly 80). R2: 79.9 against 100.
         // R3: 100 then 90 (MoM −10%). R4: 100 then 90.1 (−9.9%).
         seed.Invoice("I1a", "K", "R1", "2026-09-05", "2026-12-31", 800000).Invoice("I1b", "K", "R1", "2026-10-05", "2026-12-31", 800000)

@@ -32,7 +32,7 @@ public sealed class DerivedFiguresTests() : HostedDatabaseTest("sr_derived", new
         // Each rep in the team its id starts with; T5 inactive.
         foreach (var r in revenue.Keys) seed.Rep(r, r[..1], r, active: r != "T5");
         At october1 = "2026-10-01 10:00+08";
-        for (var n = 1; n <= 6; n++) seed.Activity($"A{n}", "T1", "K", "visit", october1.AddDays(n));
+        for (var n = 1; n <= 6; n++) seed.Activity($"A{n}", "T1", "K", "visit", october1.AddDays(n), subject: "visit");
         foreach (var (rep, wan) in revenue) seed.Invoice($"I{rep}", "K", rep, "2026-10-05", "2026-12-31", wan * 10000);
         await seed.WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);

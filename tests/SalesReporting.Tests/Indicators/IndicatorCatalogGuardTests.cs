@@ -19,8 +19,8 @@ public sealed class IndicatorCatalogGuardTests() : HostedDatabaseTest("sr_catalo
         await new Seed(db.Databases)
             .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
             .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example")
-            .Activity("A1", "R1", "C1", "visit", "2026-10-03 10:00+08")
-            .Activity("A2", "R1", "C1", "visit", "2026-10-04 10:00+08")
+            .Activity("A1", "R1", "C1", "visit", "2026-10-03 10:00+08", subject: "visit")
+            .Activity("A2", "R1", "C1", "visit", "2026-10-04 10:00+08", subject: "visit")
             .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
         await new Seed(db.Databases)

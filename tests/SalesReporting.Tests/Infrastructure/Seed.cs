@@ -70,12 +70,12 @@ public sealed class Seed
         Add(Crm("leads"), id, id, rep, customer, created?.Value, qualified?.Value, converted?.Value);
 
     /// <summary>
-    /// crm.activities. Defaults: 30 minutes, with the decision maker, need identified, the subject the kind, no
-    /// progress or support needed.
+    /// crm.activities. Defaults: 30 minutes, with the decision maker, need identified; no subject, progress or
+    /// support needed.
     /// </summary>
     public Seed Activity(string id, string rep, string? customer, string kind, At at, int? minutes = 30, bool? decisionMaker = true,
         bool? need = true, string? subject = null, string? progress = null, string? support = null) =>
-        Add(Crm("activities"), id, id, rep, customer, kind, at.Value, minutes, decisionMaker, need, subject ?? kind, progress, support);
+        Add(Crm("activities"), id, id, rep, customer, kind, at.Value, minutes, decisionMaker, need, subject, progress, support);
 
     /// <summary>crm.opportunities. Defaults: stage won, not a renewal.</summary>
     public Seed Opportunity(string id, string rep, string? customer, decimal? amount, At? proposal, At? won, string stage = "won", bool? renewal = false) =>
