@@ -109,9 +109,9 @@ public sealed class Seed
     public Seed Weight(string team, string indicator, decimal weight) =>
         Add(Reporting("indicator_weight"), $"{team}/{indicator}", team, indicator, weight);
 
-    /// <summary>reporting.target: a rep's monthly target (period the first of the month).</summary>
-    public Seed Target(string rep, On period, string indicator, decimal target) =>
-        Add(Reporting("target"), $"{rep}/{period}/{indicator}", rep, period.Value, indicator, target);
+    /// <summary>reporting.target: a rep's monthly target (period the first of the month). Default: from no file.</summary>
+    public Seed Target(string rep, On period, string indicator, decimal target, string? sourceFile = null) =>
+        Add(Reporting("target"), $"{rep}/{period}/{indicator}", rep, period.Value, indicator, target, sourceFile);
 
     /// <summary>Targets of several reps for one month and indicator.</summary>
     public Seed Targets(On period, string indicator, decimal target, params string[] reps)
@@ -225,7 +225,7 @@ public sealed class Seed
             ("missing_as", "text"), ("sort_order", "int"), ("query", "text"),
         ]),
         ["indicator_weight"] = new(11, false, [("team_id", "text"), ("indicator", "text"), ("weight", "numeric")]),
-        ["target"] = new(12, false, [("rep_id", "text"), ("period", "date"), ("indicator", "text"), ("target", "numeric")]),
+        ["target"] = new(12, false, [("rep_id", "text"), ("period", "date"), ("indicator", "text"), ("target", "numeric"), ("source_file", "text")]),
         ["indicator_value"] = new(13, false, [("period", "date"), ("rep_id", "text"), ("indicator", "text"), ("actual", "numeric")]),
     };
 }
