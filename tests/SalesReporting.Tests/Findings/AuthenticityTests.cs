@@ -14,61 +14,53 @@ public sealed class AuthenticityTests() : HostedDatabaseTest("sr_find_auth", new
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true),
-              ('R3', 'T1', '丙', 'r3@x.example', '2020-01-01', true);
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
-              ('C1', '甲公司', '制造业', 'standard', 'R1'), ('C2', '乙公司', '零售业', 'standard', 'R1'), ('C3', '丙公司', '科技业', 'standard', 'R2');
-            -- Won 2026-08-20 (local): day 60 is 2026-10-19, so October judges them.
-            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-              ('ONO', 'R1', 'C1', 80000, 'won', null, '2026-08-20 10:00+08', false),
-              ('ODAY60', 'R1', 'C1', 10000, 'won', null, '2026-08-20 10:00+08', false),
-              ('ODAY61', 'R1', 'C2', 20000, 'won', null, '2026-08-20 10:00+08', false),
-              ('OUNLINKED', 'R2', 'C3', 30000, 'won', null, '2026-08-25 10:00+08', false),
-              ('ORECENT', 'R2', 'C3', 40000, 'won', null, '2026-10-05 10:00+08', false),
-              ('OOPEN', 'R2', 'C3', 50000, 'open', null, null, false);
-            """);
+        var seed = new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example").Rep("R3", "T1", "丙", "r3@x.example")
+            .Customer("C1", "甲公司", "制造业", "standard", "R1").Customer("C2", "乙公司", "零售业", "standard", "R1").Customer("C3", "丙公司", "科技业", "standard", "R2")
+            // Won 2026-08-20 (local): day 60 is 2026-10-19, so October judges them.
+            .Opportunity("ONO", "R1", "C1", 80000, null, "2026-08-20 10:00+08")
+            .Opportunity("ODAY60", "R1", "C1", 10000, null, "2026-08-20 10:00+08")
+            .Opportunity("ODAY61", "R1", "C2", 20000, null, "2026-08-20 10:00+08")
+            .Opportunity("OUNLINKED", "R2", "C3", 30000, null, "2026-08-25 10:00+08")
+            .Opportunity("ORECENT", "R2", "C3", 40000, null, "2026-10-05 10:00+08")
+            .Opportunity("OOPEN", "R2", "C3", 50000, null, null, "open");
         // R1: visits without duration (null twice, 0 once); a call without one is no visit.
         // R2: 13 visits on 2026-10-15 and 12 on 2026-10-16, one of them at 00:10 local (16:10 UTC on the 15th).
         // R3: V2 starts inside V1; V3 starts as V1 and V2 end (no overlap); V5 and V6 both start inside the long V4.
-        var activities = new List<string>
+        var activities = new List<(string Id, string Rep, string Customer, string Kind, string At, int? Minutes)>
         {
-            "('VN1', 'R1', 'C1', 'visit', '2026-10-03 10:00+08', null)",
-            "('VN2', 'R1', 'C1', 'visit', '2026-10-04 10:00+08', null)",
-            "('VN0', 'R1', 'C2', 'visit', '2026-10-05 10:00+08', 0)",
-            "('CALL', 'R1', 'C2', 'call', '2026-10-06 10:00+08', null)",
-            "('VSEP', 'R1', 'C2', 'visit', '2026-09-30 10:00+08', null)",
-            "('B16_01', 'R2', 'C3', 'visit', '2026-10-16 00:10+08', 20)",
-            "('V1', 'R3', 'C1', 'visit', '2026-10-20 10:00+08', 60)",
-            "('V2', 'R3', 'C2', 'visit', '2026-10-20 10:30+08', 30)",
-            "('V3', 'R3', 'C1', 'visit', '2026-10-20 11:00+08', 30)",
-            "('V4', 'R3', 'C1', 'visit', '2026-10-20 14:00+08', 180)",
-            "('V5', 'R3', 'C2', 'visit', '2026-10-20 15:00+08', 20)",
-            "('V6', 'R3', 'C3', 'visit', '2026-10-20 16:00+08', 20)",
+            ("VN1", "R1", "C1", "visit", "2026-10-03 10:00+08", null),
+            ("VN2", "R1", "C1", "visit", "2026-10-04 10:00+08", null),
+            ("VN0", "R1", "C2", "visit", "2026-10-05 10:00+08", 0),
+            ("CALL", "R1", "C2", "call", "2026-10-06 10:00+08", null),
+            ("VSEP", "R1", "C2", "visit", "2026-09-30 10:00+08", null),
+            ("B16_01", "R2", "C3", "visit", "2026-10-16 00:10+08", 20),
+            ("V1", "R3", "C1", "visit", "2026-10-20 10:00+08", 60),
+            ("V2", "R3", "C2", "visit", "2026-10-20 10:30+08", 30),
+            ("V3", "R3", "C1", "visit", "2026-10-20 11:00+08", 30),
+            ("V4", "R3", "C1", "visit", "2026-10-20 14:00+08", 180),
+            ("V5", "R3", "C2", "visit", "2026-10-20 15:00+08", 20),
+            ("V6", "R3", "C3", "visit", "2026-10-20 16:00+08", 20),
         };
         for (var i = 0; i < 13; i++)
-            activities.Add($"('B15_{i + 1:D2}', 'R2', 'C3', 'visit', '2026-10-15 {8 + i / 2:D2}:{i % 2 * 30:D2}+08', 20)");
+            activities.Add(($"B15_{i + 1:D2}", "R2", "C3", "visit", $"2026-10-15 {8 + i / 2:D2}:{i % 2 * 30:D2}+08", 20));
         for (var i = 0; i < 11; i++)
-            activities.Add($"('B16_{i + 2:D2}', 'R2', 'C3', 'visit', '2026-10-16 {8 + i / 2:D2}:{i % 2 * 30:D2}+08', 20)");
-        await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes) values "
-                               + string.Join(",\n", activities));
+            activities.Add(($"B16_{i + 2:D2}", "R2", "C3", "visit", $"2026-10-16 {8 + i / 2:D2}:{i % 2 * 30:D2}+08", 20));
+        // Only a duration: no decision maker, need or subject recorded.
+        foreach (var a in activities) seed.Activity(a.Id, a.Rep, a.Customer, a.Kind, a.At, a.Minutes, decisionMaker: null, need: null);
+        await seed
+            .Invoice("IDAY60", "C1", "R1", "2026-10-19", "2026-11-19", 10000, opportunity: "ODAY60")
+            .Invoice("IDAY61", "C2", "R1", "2026-10-20", "2026-11-20", 20000, opportunity: "ODAY61")
+            .Invoice("IVOID", "C1", "R1", "2026-09-01", "2026-10-01", 80000, 0, "void", "ONO")
+            .Invoice("IUNLINKED", "C3", "R2", "2026-09-01", "2026-10-01", 30000)
+            .Invoice("ICX", "CX", "R1", "2026-10-10", "2026-11-10", 12000)
+            .Invoice("ICXSEP", "CX", "R1", "2026-09-10", "2026-10-10", 12000)
+            .Invoice("INOCUST", null, "R2", "2026-10-13", "2026-11-13", 1000)
+            .Invoice("IR9", "C1", "R9", "2026-10-11", "2026-11-11", 15000)
+            .Invoice("IBOTH", "CZ", "R9", "2026-10-12", "2026-11-12", 5000)
+            .WriteAsync();
         await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            insert into finance.invoices(invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status) values
-              ('IDAY60', 'C1', 'R1', 'ODAY60', '2026-10-19', '2026-11-19', 10000, 0, 'issued'),
-              ('IDAY61', 'C2', 'R1', 'ODAY61', '2026-10-20', '2026-11-20', 20000, 0, 'issued'),
-              ('IVOID', 'C1', 'R1', 'ONO', '2026-09-01', '2026-10-01', 80000, 0, 'void'),
-              ('IUNLINKED', 'C3', 'R2', null, '2026-09-01', '2026-10-01', 30000, 0, 'issued'),
-              ('ICX', 'CX', 'R1', null, '2026-10-10', '2026-11-10', 12000, 0, 'issued'),
-              ('ICXSEP', 'CX', 'R1', null, '2026-09-10', '2026-10-10', 12000, 0, 'issued'),
-              ('INOCUST', null, 'R2', null, '2026-10-13', '2026-11-13', 1000, 0, 'issued'),
-              ('IR9', 'C1', 'R9', null, '2026-10-11', '2026-11-11', 15000, 0, 'issued'),
-              ('IBOTH', 'CZ', 'R9', null, '2026-10-12', '2026-11-12', 5000, 0, 'issued');
-            """);
         var sync = host.Services.GetRequiredService<SourceSync>();
         await sync.RunAsync(default);
         // A second sync quarantines the unknown-rep invoices again; each is still reported once.

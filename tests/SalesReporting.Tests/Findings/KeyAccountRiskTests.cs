@@ -22,53 +22,42 @@ public sealed class KeyAccountRiskTests() : HostedDatabaseTest("sr_find_risk", n
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-              ('T2', 'Team Two', 'North', 'Ms Lee', 'lee@x.example', 'en');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R2', 'T2', 'Bob', 'r2@x.example', '2020-01-01', true);
-            -- 2026-10-31 + 89 days = 2027-01-28; + 91 days = 2027-01-30.
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id, contract_end_date) values
-              ('K89', 'K89客户', '制造业', 'key', 'R1', '2027-01-28'),
-              ('K91', 'K91客户', '制造业', 'key', 'R1', '2027-01-30'),
-              ('KRN', 'KRN客户', '制造业', 'key', 'R1', '2027-01-28'),
-              ('S89', 'S89客户', '制造业', 'standard', 'R1', '2027-01-28'),
-              ('K69', 'K69客户', '零售业', 'key', 'R1', null),
-              ('K71', 'K71客户', '零售业', 'key', 'R1', null),
-              ('U31', 'U31客户', '科技业', 'key', 'R1', null),
-              ('U30', 'U30客户', '科技业', 'key', 'R1', null),
-              ('UPD', 'UPD客户', '科技业', 'key', 'R1', null),
-              ('ACME', 'Acme', 'Retail', 'key', 'R2', '2026-10-21');
-            -- KRN's renewal is being worked on; a lost renewal does not count for K89.
-            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-              ('ORN', 'R1', 'KRN', 100000, 'open', null, null, true),
-              ('OLOST', 'R1', 'K89', 100000, 'lost', null, null, true),
-              ('ONEW', 'R1', 'K89', 100000, 'open', null, null, false);
-            """);
-        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            -- Trailing mean July–September 100,000; October 69,000 (69%) and 71,000 (71%). Due far ahead.
-            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-              ('K69-7', 'K69', 'R1', '2026-07-10', '2026-12-31', 100000, 0, 'issued'),
-              ('K69-8', 'K69', 'R1', '2026-08-10', '2026-12-31', 120000, 0, 'issued'),
-              ('K69-9', 'K69', 'R1', '2026-09-10', '2026-12-31', 80000, 0, 'issued'),
-              ('K69-X', 'K69', 'R1', '2026-10-10', '2026-12-31', 500000, 0, 'void'),
-              ('K69-10', 'K69', 'R1', '2026-10-10', '2026-12-31', 69000, 0, 'issued'),
-              ('K71-7', 'K71', 'R1', '2026-07-10', '2026-12-31', 100000, 0, 'issued'),
-              ('K71-8', 'K71', 'R1', '2026-08-10', '2026-12-31', 100000, 0, 'issued'),
-              ('K71-9', 'K71', 'R1', '2026-09-10', '2026-12-31', 100000, 0, 'issued'),
-              ('K71-10', 'K71', 'R1', '2026-10-10', '2026-12-31', 71000, 0, 'issued'),
-              -- As of 2026-10-31: due 2026-09-30 is 31 days late, due 2026-10-01 is 30.
-              ('IU31', 'U31', 'R1', '2026-06-01', '2026-09-30', 50000, 0, 'issued'),
-              ('IU30', 'U30', 'R1', '2026-06-01', '2026-10-01', 50000, 0, 'issued'),
-              ('IUPD', 'UPD', 'R1', '2026-06-01', '2026-09-30', 50000, 0, 'issued');
-            -- U31: 20,000 by the period end, the rest only in November; UPD paid in full in October.
-            insert into finance.payments(payment_id, invoice_id, received_on, amount) values
-              ('P1', 'IU31', '2026-10-15', 20000), ('P2', 'IU31', '2026-11-05', 30000), ('P3', 'IUPD', '2026-10-20', 50000);
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("T2", "Team Two", "North", "Ms Lee", "lee@x.example", "en")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T2", "Bob", "r2@x.example")
+            // 2026-10-31 + 89 days = 2027-01-28; + 91 days = 2027-01-30.
+            .Customer("K89", "K89客户", "制造业", "key", "R1", "2027-01-28")
+            .Customer("K91", "K91客户", "制造业", "key", "R1", "2027-01-30")
+            .Customer("KRN", "KRN客户", "制造业", "key", "R1", "2027-01-28")
+            .Customer("S89", "S89客户", "制造业", "standard", "R1", "2027-01-28")
+            .Customer("K69", "K69客户", "零售业", "key", "R1")
+            .Customer("K71", "K71客户", "零售业", "key", "R1")
+            .Customer("U31", "U31客户", "科技业", "key", "R1")
+            .Customer("U30", "U30客户", "科技业", "key", "R1")
+            .Customer("UPD", "UPD客户", "科技业", "key", "R1")
+            .Customer("ACME", "Acme", "Retail", "key", "R2", "2026-10-21")
+            // KRN's renewal is being worked on; a lost renewal does not count for K89.
+            .Opportunity("ORN", "R1", "KRN", 100000, null, null, "open", true)
+            .Opportunity("OLOST", "R1", "K89", 100000, null, null, "lost", true)
+            .Opportunity("ONEW", "R1", "K89", 100000, null, null, "open", false)
+            // Trailing mean July–September 100,000; October 69,000 (69%) and 71,000 (71%). Due far ahead.
+            .Invoice("K69-7", "K69", "R1", "2026-07-10", "2026-12-31", 100000)
+            .Invoice("K69-8", "K69", "R1", "2026-08-10", "2026-12-31", 120000)
+            .Invoice("K69-9", "K69", "R1", "2026-09-10", "2026-12-31", 80000)
+            .Invoice("K69-X", "K69", "R1", "2026-10-10", "2026-12-31", 500000, 0, "void")
+            .Invoice("K69-10", "K69", "R1", "2026-10-10", "2026-12-31", 69000)
+            .Invoice("K71-7", "K71", "R1", "2026-07-10", "2026-12-31", 100000)
+            .Invoice("K71-8", "K71", "R1", "2026-08-10", "2026-12-31", 100000)
+            .Invoice("K71-9", "K71", "R1", "2026-09-10", "2026-12-31", 100000)
+            .Invoice("K71-10", "K71", "R1", "2026-10-10", "2026-12-31", 71000)
+            // As of 2026-10-31: due 2026-09-30 is 31 days late, due 2026-10-01 is 30.
+            .Invoice("IU31", "U31", "R1", "2026-06-01", "2026-09-30", 50000)
+            .Invoice("IU30", "U30", "R1", "2026-06-01", "2026-10-01", 50000)
+            .Invoice("IUPD", "UPD", "R1", "2026-06-01", "2026-09-30", 50000)
+            // U31: 20,000 by the period end, the rest only in November; UPD paid in full in October.
+            .Payment("P1", "IU31", "2026-10-15", 20000).Payment("P2", "IU31", "2026-11-05", 30000).Payment("P3", "IUPD", "2026-10-20", 50000)
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
     }
 

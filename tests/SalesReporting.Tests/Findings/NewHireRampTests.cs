@@ -19,42 +19,34 @@ public sealed class NewHireRampTests() : HostedDatabaseTest("sr_find_ramp", new 
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
         // 2026-10-31 − 180 days = 2026-05-04: hired that day is no longer new, the day after is.
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-              ('T2', 'Team Two', 'North', 'Ms Lee', 'lee@x.example', 'en'),
-              ('T3', '三组', '华南', '赵经理', 'zhao@x.example', 'zh-TW');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('N1', 'T1', '新人甲', 'n1@x.example', '2026-08-10', true),
-              ('P1', 'T1', '老甲', 'p1@x.example', '2025-01-05', true),
-              ('P2', 'T1', '老乙', 'p2@x.example', '2025-06-20', true),
-              ('P3', 'T1', '老丙', 'p3@x.example', '2024-02-01', false),
-              ('P4', 'T1', '老丁', 'p4@x.example', '2023-01-01', true),
-              ('X1', 'T2', 'Other team', 'x1@x.example', '2025-01-05', true),
-              ('N2', 'T2', 'New Bob', 'n2@x.example', '2026-05-05', true),
-              ('OLD', 'T3', '舊人', 'old@x.example', '2026-05-04', true);
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values ('C1', '甲公司', '制造业', 'standard', 'N1');
-            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes) values
-              ('A1', 'N1', 'C1', 'visit', '2026-10-05 10:00+08', 30), ('A2', 'N1', 'C1', 'visit', '2026-10-06 10:00+08', 30);
-            """);
-        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-              ('I1', 'C1', 'N1', '2026-10-10', '2026-11-10', 50000, 0, 'issued');
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("T2", "Team Two", "North", "Ms Lee", "lee@x.example", "en")
+            .Team("T3", "三组", "华南", "赵经理", "zhao@x.example", "zh-TW")
+            .Rep("N1", "T1", "新人甲", "n1@x.example", "2026-08-10")
+            .Rep("P1", "T1", "老甲", "p1@x.example", "2025-01-05")
+            .Rep("P2", "T1", "老乙", "p2@x.example", "2025-06-20")
+            .Rep("P3", "T1", "老丙", "p3@x.example", "2024-02-01", false)
+            .Rep("P4", "T1", "老丁", "p4@x.example", "2023-01-01")
+            .Rep("X1", "T2", "Other team", "x1@x.example", "2025-01-05")
+            .Rep("N2", "T2", "New Bob", "n2@x.example", "2026-05-05")
+            .Rep("OLD", "T3", "舊人", "old@x.example", "2026-05-04")
+            .Customer("C1", "甲公司", "制造业", "standard", "N1")
+            // Only a duration: no decision maker, need or subject recorded.
+            .Activity("A1", "N1", "C1", "visit", "2026-10-05 10:00+08", 30, decisionMaker: null, need: null)
+            .Activity("A2", "N1", "C1", "visit", "2026-10-06 10:00+08", 30, decisionMaker: null, need: null)
+            .Invoice("I1", "C1", "N1", "2026-10-10", "2026-11-10", 50000)
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using var rep = await db.Databases.Reporting.OpenConnectionAsync();
         // The stored history: each teammate's own month 3, plus months that must not be taken instead.
-        await rep.ExecuteAsync("""
-            insert into reporting.indicator_value(period, rep_id, indicator, actual) values
-              ('2025-03-01', 'P1', 'revenue', 4), ('2025-03-01', 'P1', 'visits', 20),
-              ('2025-08-01', 'P2', 'revenue', 10), ('2025-08-01', 'P2', 'visits', 30),
-              ('2025-09-01', 'P2', 'revenue', 100),
-              ('2024-04-01', 'P3', 'revenue', 7),
-              ('2025-03-01', 'X1', 'revenue', 1000);
-            """);
+        await new Seed(db.Databases)
+            .Value("2025-03-01", "P1", "revenue", 4).Value("2025-03-01", "P1", "visits", 20)
+            .Value("2025-08-01", "P2", "revenue", 10).Value("2025-08-01", "P2", "visits", 30)
+            .Value("2025-09-01", "P2", "revenue", 100)
+            .Value("2024-04-01", "P3", "revenue", 7)
+            .Value("2025-03-01", "X1", "revenue", 1000)
+            .WriteAsync();
     }
 
     [Fact]

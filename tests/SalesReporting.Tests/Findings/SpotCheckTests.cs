@@ -17,29 +17,23 @@ public sealed class SpotCheckTests() : HostedDatabaseTest("sr_find_sample", new 
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'), ('T2', 'Team Two', 'North', 'Ms Lee', 'lee@x.example', 'en');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R2', 'T2', 'Bob', 'r2@x.example', '2020-01-01', true),
-              ('R3', 'T1', '丙', 'r3@x.example', '2020-01-01', true);
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
-              ('C1', '甲公司', '制造业', 'standard', 'R1'), ('C2', 'Acme', 'Retail', 'standard', 'R2');
-            """);
-        var rows = new List<string>();
+        var seed = new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN").Team("T2", "Team Two", "North", "Ms Lee", "lee@x.example", "en")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T2", "Bob", "r2@x.example").Rep("R3", "T1", "丙", "r3@x.example")
+            .Customer("C1", "甲公司", "制造业", "standard", "R1").Customer("C2", "Acme", "Retail", "standard", "R2");
+        // A duration and a subject: no decision maker or need recorded.
+        Seed Activity(string id, string rep, string customer, string kind, At at, string? subject) =>
+            seed.Activity(id, rep, customer, kind, at, 30, decisionMaker: null, need: null, subject: subject);
         for (var d = 1; d <= 10; d++)
         {
-            rows.Add($"('O{d:D2}', 'R1', 'C1', 'visit', '2026-10-{d:D2} 09:{d:D2}+08', 30, '十月拜访{d}')");
-            rows.Add($"('S{d:D2}', 'R1', 'C1', 'visit', '2026-09-{d:D2} 09:{d:D2}+08', 30, '九月拜访{d}')");
+            Activity($"O{d:D2}", "R1", "C1", "visit", $"2026-10-{d:D2} 09:{d:D2}+08", $"十月拜访{d}");
+            Activity($"S{d:D2}", "R1", "C1", "visit", $"2026-09-{d:D2} 09:{d:D2}+08", $"九月拜访{d}");
         }
-        rows.Add("('OCALL', 'R1', 'C1', 'call', '2026-10-11 09:00+08', 30, '电话')");
+        Activity("OCALL", "R1", "C1", "call", "2026-10-11 09:00+08", "电话");
         // 23:30 local on Oct 31 is October; R2's second visit has no subject.
-        rows.Add("('B1', 'R2', 'C2', 'visit', '2026-10-31 23:30+08', 30, 'Kick-off')");
-        rows.Add("('B2', 'R2', 'C2', 'visit', '2026-10-12 14:00+08', 30, null)");
-        await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, subject) values "
-                               + string.Join(",\n", rows));
+        Activity("B1", "R2", "C2", "visit", "2026-10-31 23:30+08", "Kick-off");
+        Activity("B2", "R2", "C2", "visit", "2026-10-12 14:00+08", null);
+        await seed.WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
     }
 

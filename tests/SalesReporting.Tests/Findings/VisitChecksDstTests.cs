@@ -21,33 +21,28 @@ public sealed class VisitChecksDstTests() : HostedDatabaseTest("sr_find_dst", ne
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values ('C1', '甲公司', '制造业', 'standard', 'R1');
-            """);
+        var seed = new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example")
+            .Customer("C1", "甲公司", "制造业", "standard", "R1");
+        // Only a duration: no decision maker, need or subject recorded.
+        Seed Visit(string id, string rep, At at, int minutes) => seed.Activity(id, rep, "C1", "visit", at, minutes, decisionMaker: null, need: null);
         // R1, 20 minutes each: on November 1 two visits in the first 01:xx hour (EDT), two in the second (EST),
         // seven more on the hour from 03:00, and one at 23:50 EST, which is already 04:50 UTC on November 2:
         // 13 in one local day. October 31 at 23:30 belongs to October; November 2 has 12, not too many.
-        var rows = new List<string>
-        {
-            "('N01', 'R1', 'C1', 'visit', '2026-11-01 00:10-04', 20)",
-            "('N02', 'R1', 'C1', 'visit', '2026-11-01 01:10-04', 20)",
-            "('N03', 'R1', 'C1', 'visit', '2026-11-01 01:40-04', 20)",
-            "('N04', 'R1', 'C1', 'visit', '2026-11-01 01:10-05', 20)",
-            "('N05', 'R1', 'C1', 'visit', '2026-11-01 01:40-05', 20)",
-            "('NLATE', 'R1', 'C1', 'visit', '2026-11-01 23:50-05', 5)",
-            "('OCT', 'R1', 'C1', 'visit', '2026-10-31 23:30-04', 20)",
-            // R2: V1 starts at 01:30 EDT and runs 60 minutes, to 01:30 EST; V2 starts at 01:15 EST, inside it.
-            "('V1', 'R2', 'C1', 'visit', '2026-11-01 01:30-04', 60)",
-            "('V2', 'R2', 'C1', 'visit', '2026-11-01 01:15-05', 20)",
-        };
-        for (var h = 3; h <= 9; h++) rows.Add($"('N{h + 3:D2}', 'R1', 'C1', 'visit', '2026-11-01 {h:D2}:00-05', 20)");
-        for (var h = 8; h < 20; h++) rows.Add($"('D{h:D2}', 'R1', 'C1', 'visit', '2026-11-02 {h:D2}:00-05', 20)");
-        await crm.ExecuteAsync("insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes) values "
-                               + string.Join(",\n", rows));
+        Visit("N01", "R1", "2026-11-01 00:10-04", 20);
+        Visit("N02", "R1", "2026-11-01 01:10-04", 20);
+        Visit("N03", "R1", "2026-11-01 01:40-04", 20);
+        Visit("N04", "R1", "2026-11-01 01:10-05", 20);
+        Visit("N05", "R1", "2026-11-01 01:40-05", 20);
+        Visit("NLATE", "R1", "2026-11-01 23:50-05", 5);
+        Visit("OCT", "R1", "2026-10-31 23:30-04", 20);
+        // R2: V1 starts at 01:30 EDT and runs 60 minutes, to 01:30 EST; V2 starts at 01:15 EST, inside it.
+        Visit("V1", "R2", "2026-11-01 01:30-04", 60);
+        Visit("V2", "R2", "2026-11-01 01:15-05", 20);
+        for (var h = 3; h <= 9; h++) Visit($"N{h + 3:D2}", "R1", $"2026-11-01 {h:D2}:00-05", 20);
+        for (var h = 8; h < 20; h++) Visit($"D{h:D2}", "R1", $"2026-11-02 {h:D2}:00-05", 20);
+        await seed.WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
     }
 

@@ -24,14 +24,12 @@ public sealed class ImportBeforeFirstSyncTests : IAsyncLifetime
         db = await TestDatabase.CreateAsync("sr_first_import");
         host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.Combine(dir, "mail") },
             new FixedClock(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.FromHours(8))));
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R001', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R002', 'T1', '乙', 'r2@x.example', '2020-01-01', true),
-              ('R003', 'T1', '丙', 'no address', '2020-01-01', true);
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R001", "T1", "甲", "r1@x.example")
+            .Rep("R002", "T1", "乙", "r2@x.example")
+            .Rep("R003", "T1", "丙", "no address")
+            .WriteAsync();
     }
 
     public async Task DisposeAsync()
@@ -98,8 +96,7 @@ public sealed class ImportBeforeFirstSyncTests : IAsyncLifetime
     public async Task A_rep_staged_by_an_earlier_sync_is_still_accepted_and_a_new_one_in_the_CRM_too()
     {
         await host.Services.GetRequiredService<SalesReporting.Data.Sources.SourceSync>().RunAsync(default);
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values ('R004', 'T1', '丁', 'r4@x.example', '2026-11-01', true)");
+        await new Seed(db.Databases).Rep("R004", "T1", "丁", "r4@x.example", "2026-11-01").WriteAsync();
 
         var ex = await Assert.ThrowsAsync<ImportRejectedException>(() => host.Services.GetRequiredService<TargetImport>().ImportAsync(
             Write("targets.csv", "rep_id,period,indicator,target\nR001,2026-11,revenue,100\nR004,2026-11,revenue,90\nR003,2026-11,revenue,80\n"), default));

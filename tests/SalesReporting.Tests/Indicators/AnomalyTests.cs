@@ -23,137 +23,104 @@ public static class AnomalySeed
         var host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() },
             new FixedClock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero)));
         var reps = new[] { "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "D1", "D2", "D3", "D4", "D5", "D6" };
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
+        var seed = new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("T2", "North", "North", "Smith", "smith@x.example", "en")
+            .Team("T3", "三組", "台北", "林經理", "lin@x.example", "zh-TW")
+            .Rep("D7", "T2", "Ann", "d7@x.example")
+            .Rep("D8", "T3", "陳", "d8@x.example")
+            .Reps("T1", reps)
+            .Customer("K", "客户K")
+            .Customer("CA", "客户A").Customer("CB", "客户B").Customer("CC", "客户C").Customer("CD", "客户D")
+            .Customer("CW", "客户W").Customer("CX", "客户X").Customer("CY", "客户Y").Customer("CZ", "客户Z")
+            .Customer("CP", "客户P").Customer("CQ", "客户Q").Customer("CR", "客户R")
+            .Customer("EA", "Customer A", "Retail").Customer("EB", "Customer B", "Retail").Customer("EC", "Customer C", "Retail")
+            .Customer("TA", "客戶A", "製造業").Customer("TB", "客戶B", "製造業").Customer("TC", "客戶C", "製造業")
+            // R7 and R8: negotiation cycle (lower is better) 10 days in September, then 11 (+10%, worse) and 9 (−10%, better).
+            .Opportunity("O7a", "R7", "K", 10000, "2026-09-01 10:00+08", "2026-09-11 10:00+08")
+            .Opportunity("O7b", "R7", "K", 10000, "2026-10-01 10:00+08", "2026-10-12 10:00+08")
+            .Opportunity("O8a", "R8", "K", 10000, "2026-09-01 10:00+08", "2026-09-11 10:00+08")
+            .Opportunity("O8b", "R8", "K", 10000, "2026-10-01 10:00+08", "2026-10-10 10:00+08")
+            // D3: one new customer in October. D5: three wins, 40, 20 and 6 days after the proposal, 10 + 6 + 2 万元.
+            .Opportunity("O3", "D3", "CW", 50000, null, "2026-10-18 10:00+08")
+            .Opportunity("O5x", "D5", "CX", 100000, "2026-09-01 10:00+08", "2026-10-11 10:00+08")
+            .Opportunity("O5y", "D5", "CY", 60000, "2026-09-26 10:00+08", "2026-10-16 10:00+08")
+            .Opportunity("O5z", "D5", "CZ", 20000, "2026-10-10 10:00+08", "2026-10-16 10:00+08");
+        // z-score on satisfaction. R9: 4, 3, 4, 3 then 5 (z = 1.5 / 0.577 = 2.6). R10: the same with only 3 months
+        // behind it. R11: 4, 3, 4, 3 then 4.6 (z = 1.9). R12: 1, 1, 1, 3 (mean 1.5, sd 1) then 3.5 (z = 2 exactly).
+        foreach (var (id, rep, score, at) in new (string, string, int, string)[]
         {
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-                  ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-                  ('T2', 'North', 'North', 'Smith', 'smith@x.example', 'en'),
-                  ('T3', '三組', '台北', '林經理', 'lin@x.example', 'zh-TW');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('D7', 'T2', 'Ann', 'd7@x.example', '2020-01-01', true),
-                  ('D8', 'T3', '陳', 'd8@x.example', '2020-01-01', true);
-                insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
-                  ('K', '客户K', '制造业', 'standard', null),
-                  ('CA', '客户A', '制造业', 'standard', null), ('CB', '客户B', '制造业', 'standard', null),
-                  ('CC', '客户C', '制造业', 'standard', null), ('CD', '客户D', '制造业', 'standard', null),
-                  ('CW', '客户W', '制造业', 'standard', null), ('CX', '客户X', '制造业', 'standard', null),
-                  ('CY', '客户Y', '制造业', 'standard', null), ('CZ', '客户Z', '制造业', 'standard', null),
-                  ('CP', '客户P', '制造业', 'standard', null), ('CQ', '客户Q', '制造业', 'standard', null),
-                  ('CR', '客户R', '制造业', 'standard', null),
-                  ('EA', 'Customer A', 'Retail', 'standard', null), ('EB', 'Customer B', 'Retail', 'standard', null),
-                  ('EC', 'Customer C', 'Retail', 'standard', null),
-                  ('TA', '客戶A', '製造業', 'standard', null), ('TB', '客戶B', '製造業', 'standard', null), ('TC', '客戶C', '製造業', 'standard', null);
-                """);
-            await crm.ExecuteAsync("insert into crm.reps(rep_id, team_id, name, email, hire_date, active) select r, 'T1', r, lower(r) || '@x.example', '2020-01-01', true from unnest(@reps) r",
-                new { reps });
-            await crm.ExecuteAsync("""
-                -- R7 and R8: negotiation cycle (lower is better) 10 days in September, then 11 (+10%, worse) and 9 (−10%, better).
-                insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-                  ('O7a', 'R7', 'K', 10000, 'won', '2026-09-01 10:00+08', '2026-09-11 10:00+08', false),
-                  ('O7b', 'R7', 'K', 10000, 'won', '2026-10-01 10:00+08', '2026-10-12 10:00+08', false),
-                  ('O8a', 'R8', 'K', 10000, 'won', '2026-09-01 10:00+08', '2026-09-11 10:00+08', false),
-                  ('O8b', 'R8', 'K', 10000, 'won', '2026-10-01 10:00+08', '2026-10-10 10:00+08', false),
-                -- D3: one new customer in October. D5: three wins, 40, 20 and 6 days after the proposal, 10 + 6 + 2 万元.
-                  ('O3', 'D3', 'CW', 50000, 'won', null, '2026-10-18 10:00+08', false),
-                  ('O5x', 'D5', 'CX', 100000, 'won', '2026-09-01 10:00+08', '2026-10-11 10:00+08', false),
-                  ('O5y', 'D5', 'CY', 60000, 'won', '2026-09-26 10:00+08', '2026-10-16 10:00+08', false),
-                  ('O5z', 'D5', 'CZ', 20000, 'won', '2026-10-10 10:00+08', '2026-10-16 10:00+08', false);
-                -- z-score on satisfaction. R9: 4, 3, 4, 3 then 5 (z = 1.5 / 0.577 = 2.6). R10: the same with only 3 months
-                -- behind it. R11: 4, 3, 4, 3 then 4.6 (z = 1.9). R12: 1, 1, 1, 3 (mean 1.5, sd 1) then 3.5 (z = 2 exactly).
-                insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at) values
-                  ('S9a', 'K', 'R9', 4, '2026-06-10 10:00+08'), ('S9b', 'K', 'R9', 3, '2026-07-10 10:00+08'), ('S9c', 'K', 'R9', 4, '2026-08-10 10:00+08'),
-                  ('S9d', 'K', 'R9', 3, '2026-09-10 10:00+08'), ('S9e', 'K', 'R9', 5, '2026-10-10 10:00+08'),
-                  ('S10b', 'K', 'R10', 4, '2026-07-10 10:00+08'), ('S10c', 'K', 'R10', 3, '2026-08-10 10:00+08'),
-                  ('S10d', 'K', 'R10', 4, '2026-09-10 10:00+08'), ('S10e', 'K', 'R10', 5, '2026-10-10 10:00+08'),
-                  ('S11a', 'K', 'R11', 4, '2026-06-10 10:00+08'), ('S11b', 'K', 'R11', 3, '2026-07-10 10:00+08'), ('S11c', 'K', 'R11', 4, '2026-08-10 10:00+08'),
-                  ('S11d', 'K', 'R11', 3, '2026-09-10 10:00+08'),
-                  ('S11e', 'K', 'R11', 5, '2026-10-10 10:00+08'), ('S11f', 'K', 'R11', 5, '2026-10-11 10:00+08'), ('S11g', 'K', 'R11', 5, '2026-10-12 10:00+08'),
-                  ('S11h', 'K', 'R11', 4, '2026-10-13 10:00+08'), ('S11i', 'K', 'R11', 4, '2026-10-14 10:00+08'),
-                  ('S12a', 'K', 'R12', 1, '2026-06-10 10:00+08'), ('S12b', 'K', 'R12', 1, '2026-07-10 10:00+08'), ('S12c', 'K', 'R12', 1, '2026-08-10 10:00+08'),
-                  ('S12d', 'K', 'R12', 3, '2026-09-10 10:00+08'), ('S12e', 'K', 'R12', 3, '2026-10-10 10:00+08'), ('S12f', 'K', 'R12', 4, '2026-10-11 10:00+08'),
-                -- D6: 2, 3, 5, 5 → 3.75 against 4.8.
-                  ('S6a', 'CP', 'D6', 2, '2026-10-10 10:00+08'), ('S6b', 'CQ', 'D6', 3, '2026-10-11 10:00+08'),
-                  ('S6c', 'CR', 'D6', 5, '2026-10-12 10:00+08'), ('S6d', 'CR', 'D6', 5, '2026-10-13 10:00+08');
-                -- D3: 20 leads qualified in October, 3 of them converted in October.
-                insert into crm.leads(lead_id, rep_id, created_at, qualified_at, converted_at)
-                select 'L' || n, 'D3', '2026-09-20 10:00+08', '2026-10-05 10:00+08', case when n <= 3 then '2026-10-20 10:00+08'::timestamptz end
-                from generate_series(1, 20) n;
-                -- D4: 6 visits in September; in October 4 visits to 3 customers, one effective (30 min, decision maker,
-                -- need), one of 5 minutes, one without the decision maker, one without duration or need.
-                -- 3 proposals in September, 1 in October; 1 demo in October.
-                insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject)
-                select 'V9' || n, 'D4', 'CA', 'visit', '2026-09-10 10:00+08'::timestamptz + n * interval '1 day', 30, true, true, 'visit' from generate_series(1, 6) n;
-                insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
-                  ('V1', 'D4', 'CA', 'visit', '2026-10-05 10:00+08', 30, true, true, 'ok'),
-                  ('V2', 'D4', 'CA', 'visit', '2026-10-06 10:00+08', 5, true, true, 'short'),
-                  ('V3', 'D4', 'CB', 'visit', '2026-10-07 10:00+08', 30, false, true, 'no decision maker'),
-                  ('V4', 'D4', 'CC', 'visit', '2026-10-08 10:00+08', null, true, false, 'no duration, no need'),
-                  ('P9a', 'D4', 'CA', 'proposal', '2026-09-05 10:00+08', 60, true, true, 'p'),
-                  ('P9b', 'D4', 'CA', 'proposal', '2026-09-06 10:00+08', 60, true, true, 'p'),
-                  ('P9c', 'D4', 'CA', 'proposal', '2026-09-07 10:00+08', 60, true, true, 'p'),
-                  ('P10', 'D4', 'CA', 'proposal', '2026-10-09 10:00+08', 60, true, true, 'p'),
-                  ('DM1', 'D4', 'CA', 'demo', '2026-10-10 10:00+08', 60, true, true, 'demo');
-                """);
-        }
-        await using (var fin = await db.Databases.Finance.OpenConnectionAsync())
-        {
-            await fin.ExecuteAsync("""
-                insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-                -- Revenue rules. R1: 80 then 80 against 100 (completion exactly 80). R2: 79.9 against 100.
-                -- R3: 100 then 90 (MoM −10%). R4: 100 then 90.1 (−9.9%).
-                  ('I1a', 'K', 'R1', '2026-09-05', '2026-12-31', 800000, 0, 'issued'), ('I1b', 'K', 'R1', '2026-10-05', '2026-12-31', 800000, 0, 'issued'),
-                  ('I2a', 'K', 'R2', '2026-09-05', '2026-12-31', 799000, 0, 'issued'), ('I2b', 'K', 'R2', '2026-10-05', '2026-12-31', 799000, 0, 'issued'),
-                  ('I3a', 'K', 'R3', '2026-09-05', '2026-12-31', 1000000, 0, 'issued'), ('I3b', 'K', 'R3', '2026-10-05', '2026-12-31', 900000, 0, 'issued'),
-                  ('I4a', 'K', 'R4', '2026-09-05', '2026-12-31', 1000000, 0, 'issued'), ('I4b', 'K', 'R4', '2026-10-05', '2026-12-31', 901000, 0, 'issued'),
-                -- Collection (percent unit): R5 80% then 75% (−5 pp, −6.25%); R6 30% then 26% (−4 pp, −13.3%). Issued in May,
-                -- before the computed months, so revenue stays flat at 0.
-                  ('I5a', 'K', 'R5', '2026-05-15', '2026-09-15', 100000, 0, 'issued'), ('I5b', 'K', 'R5', '2026-05-15', '2026-10-15', 100000, 0, 'issued'),
-                  ('I6a', 'K', 'R6', '2026-05-15', '2026-09-15', 100000, 0, 'issued'), ('I6b', 'K', 'R6', '2026-05-15', '2026-10-15', 100000, 0, 'issued'),
-                -- D2: September A 10, B 5, D 3; October A 2, B 4.5, C 3 (and a void 50 for A): 9.5 against 20.
-                  ('I2s1', 'CA', 'D2', '2026-09-03', '2026-12-31', 100000, 0, 'issued'), ('I2s2', 'CB', 'D2', '2026-09-03', '2026-12-31', 50000, 0, 'issued'),
-                  ('I2s3', 'CD', 'D2', '2026-09-03', '2026-12-31', 30000, 0, 'issued'),
-                  ('I2o1', 'CA', 'D2', '2026-10-03', '2026-12-31', 20000, 0, 'issued'), ('I2o2', 'CB', 'D2', '2026-10-03', '2026-12-31', 45000, 0, 'issued'),
-                  ('I2o3', 'CC', 'D2', '2026-10-03', '2026-12-31', 30000, 0, 'issued'), ('I2o4', 'CA', 'D2', '2026-10-04', '2026-12-31', 500000, 0, 'void'),
-                -- D6: October margins P 5%, Q 20%, R 80%: 27.5% against 40.
-                  ('I6p', 'CP', 'D6', '2026-10-03', '2026-12-31', 100000, 95000, 'issued'), ('I6q', 'CQ', 'D6', '2026-10-03', '2026-12-31', 50000, 40000, 'issued'),
-                  ('I6r', 'CR', 'D6', '2026-10-03', '2026-12-31', 50000, 10000, 'issued');
-                insert into finance.payments(payment_id, invoice_id, received_on, amount) values
-                  ('P5a', 'I5a', '2026-09-20', 80000), ('P5b', 'I5b', '2026-10-20', 75000),
-                  ('P6a', 'I6a', '2026-09-20', 30000), ('P6b', 'I6b', '2026-10-20', 26000);
-                """);
-            // Collection drafts, one rep per locale: due in October B 15 万元 unpaid, C 5 with 4 paid by Oct 31 (1 more
-            // only in November), A 2 paid. Receivable 22: B 68.2%, C 4.5%; collection 6/22 = 27.3% against 90.
-            foreach (var (rep, a, b, c) in new[] { ("D1", "CA", "CB", "CC"), ("D7", "EA", "EB", "EC"), ("D8", "TA", "TB", "TC") })
-                await fin.ExecuteAsync("""
-                    insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-                      (@rep || 'a', @a, @rep, '2026-05-15', '2026-10-10', 20000, 0, 'issued'),
-                      (@rep || 'b', @b, @rep, '2026-05-15', '2026-10-12', 150000, 0, 'issued'),
-                      (@rep || 'c', @c, @rep, '2026-05-15', '2026-10-14', 50000, 0, 'issued');
-                    insert into finance.payments(payment_id, invoice_id, received_on, amount) values
-                      (@rep || 'pa', @rep || 'a', '2026-10-20', 20000),
-                      (@rep || 'pc', @rep || 'c', '2026-10-15', 40000),
-                      (@rep || 'pc2', @rep || 'c', '2026-11-02', 10000);
-                    """, new { rep, a, b, c });
-        }
+            ("S9a", "R9", 4, "2026-06-10"), ("S9b", "R9", 3, "2026-07-10"), ("S9c", "R9", 4, "2026-08-10"), ("S9d", "R9", 3, "2026-09-10"), ("S9e", "R9", 5, "2026-10-10"),
+            ("S10b", "R10", 4, "2026-07-10"), ("S10c", "R10", 3, "2026-08-10"), ("S10d", "R10", 4, "2026-09-10"), ("S10e", "R10", 5, "2026-10-10"),
+            ("S11a", "R11", 4, "2026-06-10"), ("S11b", "R11", 3, "2026-07-10"), ("S11c", "R11", 4, "2026-08-10"), ("S11d", "R11", 3, "2026-09-10"),
+            ("S11e", "R11", 5, "2026-10-10"), ("S11f", "R11", 5, "2026-10-11"), ("S11g", "R11", 5, "2026-10-12"), ("S11h", "R11", 4, "2026-10-13"), ("S11i", "R11", 4, "2026-10-14"),
+            ("S12a", "R12", 1, "2026-06-10"), ("S12b", "R12", 1, "2026-07-10"), ("S12c", "R12", 1, "2026-08-10"),
+            ("S12d", "R12", 3, "2026-09-10"), ("S12e", "R12", 3, "2026-10-10"), ("S12f", "R12", 4, "2026-10-11"),
+        })
+            seed.Survey(id, "K", rep, score, $"{at} 10:00+08");
+        // D6: 2, 3, 5, 5 → 3.75 against 4.8.
+        seed.Survey("S6a", "CP", "D6", 2, "2026-10-10 10:00+08").Survey("S6b", "CQ", "D6", 3, "2026-10-11 10:00+08")
+            .Survey("S6c", "CR", "D6", 5, "2026-10-12 10:00+08").Survey("S6d", "CR", "D6", 5, "2026-10-13 10:00+08");
+        // D3: 20 leads qualified in October, 3 of them converted in October.
+        for (var n = 1; n <= 20; n++)
+            seed.Lead($"L{n}", "D3", "2026-09-20 10:00+08", "2026-10-05 10:00+08", n <= 3 ? "2026-10-20 10:00+08" : default(At?));
+        // D4: 6 visits in September; in October 4 visits to 3 customers, one effective (30 min, decision maker,
+        // need), one of 5 minutes, one without the decision maker, one without duration or need.
+        // 3 proposals in September, 1 in October; 1 demo in October.
+        At september10 = "2026-09-10 10:00+08";
+        for (var n = 1; n <= 6; n++) seed.Activity($"V9{n}", "D4", "CA", "visit", september10.AddDays(n), subject: "visit");
+        seed.Activity("V1", "D4", "CA", "visit", "2026-10-05 10:00+08", 30, true, true, "ok")
+            .Activity("V2", "D4", "CA", "visit", "2026-10-06 10:00+08", 5, true, true, "short")
+            .Activity("V3", "D4", "CB", "visit", "2026-10-07 10:00+08", 30, false, true, "no decision maker")
+            .Activity("V4", "D4", "CC", "visit", "2026-10-08 10:00+08", null, true, false, "no duration, no need")
+            .Activity("P9a", "D4", "CA", "proposal", "2026-09-05 10:00+08", 60, subject: "p")
+            .Activity("P9b", "D4", "CA", "proposal", "2026-09-06 10:00+08", 60, subject: "p")
+            .Activity("P9c", "D4", "CA", "proposal", "2026-09-07 10:00+08", 60, subject: "p")
+            .Activity("P10", "D4", "CA", "proposal", "2026-10-09 10:00+08", 60, subject: "p")
+            .Activity("DM1", "D4", "CA", "demo", "2026-10-10 10:00+08", 60, subject: "demo");
+        // Revenue rules. R1: 80 then 80 against 100 (completion exactly 80). R2: 79.9 against 100.
+        // R3: 100 then 90 (MoM −10%). R4: 100 then 90.1 (−9.9%).
+        seed.Invoice("I1a", "K", "R1", "2026-09-05", "2026-12-31", 800000).Invoice("I1b", "K", "R1", "2026-10-05", "2026-12-31", 800000)
+            .Invoice("I2a", "K", "R2", "2026-09-05", "2026-12-31", 799000).Invoice("I2b", "K", "R2", "2026-10-05", "2026-12-31", 799000)
+            .Invoice("I3a", "K", "R3", "2026-09-05", "2026-12-31", 1000000).Invoice("I3b", "K", "R3", "2026-10-05", "2026-12-31", 900000)
+            .Invoice("I4a", "K", "R4", "2026-09-05", "2026-12-31", 1000000).Invoice("I4b", "K", "R4", "2026-10-05", "2026-12-31", 901000)
+            // Collection (percent unit): R5 80% then 75% (−5 pp, −6.25%); R6 30% then 26% (−4 pp, −13.3%). Issued in May,
+            // before the computed months, so revenue stays flat at 0.
+            .Invoice("I5a", "K", "R5", "2026-05-15", "2026-09-15", 100000).Invoice("I5b", "K", "R5", "2026-05-15", "2026-10-15", 100000)
+            .Invoice("I6a", "K", "R6", "2026-05-15", "2026-09-15", 100000).Invoice("I6b", "K", "R6", "2026-05-15", "2026-10-15", 100000)
+            // D2: September A 10, B 5, D 3; October A 2, B 4.5, C 3 (and a void 50 for A): 9.5 against 20.
+            .Invoice("I2s1", "CA", "D2", "2026-09-03", "2026-12-31", 100000).Invoice("I2s2", "CB", "D2", "2026-09-03", "2026-12-31", 50000)
+            .Invoice("I2s3", "CD", "D2", "2026-09-03", "2026-12-31", 30000)
+            .Invoice("I2o1", "CA", "D2", "2026-10-03", "2026-12-31", 20000).Invoice("I2o2", "CB", "D2", "2026-10-03", "2026-12-31", 45000)
+            .Invoice("I2o3", "CC", "D2", "2026-10-03", "2026-12-31", 30000).Invoice("I2o4", "CA", "D2", "2026-10-04", "2026-12-31", 500000, 0, "void")
+            // D6: October margins P 5%, Q 20%, R 80%: 27.5% against 40.
+            .Invoice("I6p", "CP", "D6", "2026-10-03", "2026-12-31", 100000, 95000).Invoice("I6q", "CQ", "D6", "2026-10-03", "2026-12-31", 50000, 40000)
+            .Invoice("I6r", "CR", "D6", "2026-10-03", "2026-12-31", 50000, 10000)
+            .Payment("P5a", "I5a", "2026-09-20", 80000).Payment("P5b", "I5b", "2026-10-20", 75000)
+            .Payment("P6a", "I6a", "2026-09-20", 30000).Payment("P6b", "I6b", "2026-10-20", 26000);
+        // Collection drafts, one rep per locale: due in October B 15 万元 unpaid, C 5 with 4 paid by Oct 31 (1 more
+        // only in November), A 2 paid. Receivable 22: B 68.2%, C 4.5%; collection 6/22 = 27.3% against 90.
+        foreach (var (rep, a, b, c) in new[] { ("D1", "CA", "CB", "CC"), ("D7", "EA", "EB", "EC"), ("D8", "TA", "TB", "TC") })
+            seed.Invoice(rep + "a", a, rep, "2026-05-15", "2026-10-10", 20000)
+                .Invoice(rep + "b", b, rep, "2026-05-15", "2026-10-12", 150000)
+                .Invoice(rep + "c", c, rep, "2026-05-15", "2026-10-14", 50000)
+                .Payment(rep + "pa", rep + "a", "2026-10-20", 20000)
+                .Payment(rep + "pc", rep + "c", "2026-10-15", 40000)
+                .Payment(rep + "pc2", rep + "c", "2026-11-02", 10000);
+        await seed.WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-        {
-            await conn.ExecuteAsync("""
-                insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
-                ('demo_count', '演示次数', '演示次數', 'Demos', 'process', 'count', 'higher', 'zero', 200,
-                 'select rep_id, count(*) as value from staging.activities where kind = ''demo'' and occurred_at >= @period_start::timestamp at time zone @tz and occurred_at < (@period_end + 1)::timestamp at time zone @tz group by rep_id');
-                insert into reporting.target(rep_id, period, indicator, target) values
-                  ('R1', '2026-10-01', 'revenue', 100), ('R2', '2026-10-01', 'revenue', 100),
-                  ('D1', '2026-10-01', 'collection_rate', 90), ('D7', '2026-10-01', 'collection_rate', 90), ('D8', '2026-10-01', 'collection_rate', 90),
-                  ('D2', '2026-10-01', 'revenue', 20),
-                  ('D3', '2026-10-01', 'new_customers', 5), ('D3', '2026-10-01', 'lead_conversion', 25),
-                  ('D4', '2026-10-01', 'visits', 10), ('D4', '2026-10-01', 'effective_visits', 4), ('D4', '2026-10-01', 'proposals', 5),
-                  ('D4', '2026-10-01', 'demo_count', 4),
-                  ('D5', '2026-10-01', 'negotiation_cycle', 15), ('D5', '2026-10-01', 'avg_order_value', 10),
-                  ('D6', '2026-10-01', 'gross_margin', 40), ('D6', '2026-10-01', 'customer_satisfaction', 4.8);
-                """);
-        }
+        await new Seed(db.Databases)
+            .Indicator("demo_count", "演示次数", "演示次數", "Demos", 200,
+                "select rep_id, count(*) as value from staging.activities where kind = 'demo' and occurred_at >= @period_start::timestamp at time zone @tz and occurred_at < (@period_end + 1)::timestamp at time zone @tz group by rep_id")
+            .Target("R1", "2026-10-01", "revenue", 100).Target("R2", "2026-10-01", "revenue", 100)
+            .Targets("2026-10-01", "collection_rate", 90, "D1", "D7", "D8")
+            .Target("D2", "2026-10-01", "revenue", 20)
+            .Target("D3", "2026-10-01", "new_customers", 5).Target("D3", "2026-10-01", "lead_conversion", 25)
+            .Target("D4", "2026-10-01", "visits", 10).Target("D4", "2026-10-01", "effective_visits", 4).Target("D4", "2026-10-01", "proposals", 5)
+            .Target("D4", "2026-10-01", "demo_count", 4)
+            .Target("D5", "2026-10-01", "negotiation_cycle", 15).Target("D5", "2026-10-01", "avg_order_value", 10)
+            .Target("D6", "2026-10-01", "gross_margin", 40).Target("D6", "2026-10-01", "customer_satisfaction", 4.8m)
+            .WriteAsync();
         var compute = host.Services.GetRequiredService<IndicatorCompute>();
         for (var m = -4; m <= 0; m++)
             Assert.Empty((await compute.ComputeAsync(October.Add(m), default)).Errors);

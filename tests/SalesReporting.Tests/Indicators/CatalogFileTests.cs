@@ -37,19 +37,15 @@ public sealed class CatalogFileTests() : HostedDatabaseTest("sr_catalog_file", n
 
     protected override async Task SeedAsync()
     {
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true),
-                  ('R3', 'T1', '丙', 'r3@x.example', '2020-01-01', true);
-                insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values ('C1', '客户一', 'retail', 'smb', 'R1');
-                insert into crm.opportunities(opportunity_id, rep_id, customer_id, stage, amount, proposal_at, won_at, is_renewal) values
-                  ('O1', 'R1', 'C1', 'won', 100000, '2026-09-10 10:00+08', '2026-10-02 10:00+08', false),
-                  ('O2', 'R1', 'C1', 'won', 200000, '2026-09-10 10:00+08', '2026-10-31 23:30+08', false),
-                  ('O3', 'R2', 'C1', 'won', 300000, '2026-09-10 10:00+08', '2026-10-15 10:00+08', false),
-                  ('O4', 'R2', 'C1', 'won', 300000, '2026-09-10 10:00+08', '2026-11-01 00:30+08', false);
-                """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example").Rep("R3", "T1", "丙", "r3@x.example")
+            .Customer("C1", "客户一", "retail", "smb", "R1")
+            .Opportunity("O1", "R1", "C1", 100000, "2026-09-10 10:00+08", "2026-10-02 10:00+08")
+            .Opportunity("O2", "R1", "C1", 200000, "2026-09-10 10:00+08", "2026-10-31 23:30+08")
+            .Opportunity("O3", "R2", "C1", 300000, "2026-09-10 10:00+08", "2026-10-15 10:00+08")
+            .Opportunity("O4", "R2", "C1", 300000, "2026-09-10 10:00+08", "2026-11-01 00:30+08")
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
     }
 

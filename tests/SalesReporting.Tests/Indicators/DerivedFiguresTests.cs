@@ -25,37 +25,23 @@ public sealed class DerivedFiguresTests() : HostedDatabaseTest("sr_derived", new
         {
             ["T1"] = 150, ["T2"] = 75, ["T3"] = 100, ["T4"] = 70, ["T5"] = 10, ["U1"] = 50, ["U2"] = 150, ["U3"] = 40, ["V1"] = 80, ["V2"] = 85, ["V3"] = 50,
         };
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-        {
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-                  ('T', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-                  ('U', 'North', 'North', 'Smith', 'smith@x.example', 'en'),
-                  ('V', '三组', '华南', '李经理', 'li@x.example', null);
-                insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values ('K', '客户K', '制造业', 'standard', null);
-                """);
-            await crm.ExecuteAsync("""
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active)
-                select r, left(r, 1), r, lower(r) || '@x.example', '2020-01-01', r <> 'T5' from unnest(@reps) r
-                """, new { reps = revenue.Keys.ToArray() });
-            await crm.ExecuteAsync("""
-                insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject)
-                select 'A' || n, 'T1', 'K', 'visit', '2026-10-01 10:00+08'::timestamptz + n * interval '1 day', 30, true, true, 'visit' from generate_series(1, 6) n
-                """);
-        }
-        await using (var fin = await db.Databases.Finance.OpenConnectionAsync())
-            await fin.ExecuteAsync("""
-                insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status)
-                select 'I' || r.rep, 'K', r.rep, '2026-10-05', '2026-12-31', r.wan * 10000, 0, 'issued' from unnest(@reps, @wan) r(rep, wan)
-                """, new { reps = revenue.Keys.ToArray(), wan = revenue.Values.ToArray() });
+        var seed = new Seed(db.Databases)
+            .Team("T", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("U", "North", "North", "Smith", "smith@x.example", "en")
+            .Team("V", "三组", "华南", "李经理", "li@x.example", null)
+            .Customer("K", "客户K");
+        // Each rep in the team its id starts with; T5 inactive.
+        foreach (var r in revenue.Keys) seed.Rep(r, r[..1], r, active: r != "T5");
+        At october1 = "2026-10-01 10:00+08";
+        for (var n = 1; n <= 6; n++) seed.Activity($"A{n}", "T1", "K", "visit", october1.AddDays(n), subject: "visit");
+        foreach (var (rep, wan) in revenue) seed.Invoice($"I{rep}", "K", rep, "2026-10-05", "2026-12-31", wan * 10000);
+        await seed.WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
-            insert into reporting.target(rep_id, period, indicator, target)
-            select r, '2026-10-01', 'revenue', 100 from unnest(array['T1','T2','T3','T4','T5','U1','U2','V1','V2','V3']) r;
-            insert into reporting.target(rep_id, period, indicator, target) values ('T1', '2026-10-01', 'visits', 10);
-            insert into reporting.indicator_weight(team_id, indicator, weight) values ('U', 'revenue', 30), ('U', 'new_customers', 25), ('U', 'collection_rate', 20);
-            """);
+        await new Seed(db.Databases)
+            .Targets("2026-10-01", "revenue", 100, "T1", "T2", "T3", "T4", "T5", "U1", "U2", "V1", "V2", "V3")
+            .Target("T1", "2026-10-01", "visits", 10)
+            .Weight("U", "revenue", 30).Weight("U", "new_customers", 25).Weight("U", "collection_rate", 20)
+            .WriteAsync();
     }
 
     private Task<ComputeResult> ComputeAsync() => host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
@@ -125,10 +111,8 @@ public sealed class DerivedFiguresTests() : HostedDatabaseTest("sr_derived", new
     public async Task Teams_on_the_company_default_get_its_warnings_in_their_own_locale()
     {
         await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-            await conn.ExecuteAsync("""
-                delete from reporting.indicator_weight where team_id in ('*', 'U');
-                insert into reporting.indicator_weight(team_id, indicator, weight) values ('*', 'revenue', 30), ('*', 'new_customers', 25), ('*', 'collection_rate', 20);
-                """);
+            await conn.ExecuteAsync("delete from reporting.indicator_weight where team_id in ('*', 'U')");
+        await new Seed(db.Databases).Weight("*", "revenue", 30).Weight("*", "new_customers", 25).Weight("*", "collection_rate", 20).WriteAsync();
         var result = await ComputeAsync();
 
         Assert.Equal(["T", "U", "V"], result.Derived!.Warnings.Select(w => w.TeamId).Distinct());

@@ -16,24 +16,17 @@ public sealed class IndicatorCatalogGuardTests() : HostedDatabaseTest("sr_catalo
 
     protected override async Task SeedAsync()
     {
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
-                insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
-                  ('A1', 'R1', 'C1', 'visit', '2026-10-03 10:00+08', 30, true, true, 'visit'),
-                  ('A2', 'R1', 'C1', 'visit', '2026-10-04 10:00+08', 30, true, true, 'visit');
-                """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example")
+            .Activity("A1", "R1", "C1", "visit", "2026-10-03 10:00+08", subject: "visit")
+            .Activity("A2", "R1", "C1", "visit", "2026-10-04 10:00+08", subject: "visit")
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
-            insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
-            ('twice', '重复', '重複', 'Twice', 'process', 'count', 'higher', 'zero', 300,
-             'select rep_id, 1 as value from staging.activities'),
-            ('no_value', '无值', '無值', 'No value', 'process', 'count', 'higher', 'zero', 310,
-             'select rep_id, 1 as amount from staging.reps');
-            """);
+        await new Seed(db.Databases)
+            .Indicator("twice", "重复", "重複", "Twice", 300, "select rep_id, 1 as value from staging.activities")
+            .Indicator("no_value", "无值", "無值", "No value", 310, "select rep_id, 1 as amount from staging.reps")
+            .WriteAsync();
     }
 
     [Fact]

@@ -15,53 +15,40 @@ public sealed class IndicatorComputeTests() : HostedDatabaseTest("sr_compute", n
 
     protected override async Task SeedAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
-            insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
-              ('C1', '老客户', '制造业', 'key', 'R1'), ('C2', '新客户', '零售业', 'standard', 'R1'), ('C3', '又一新客户', '科技业', 'standard', 'R2');
-            -- 23:30 local on the last day is October; 00:30 local on Nov 1 (16:30 UTC Oct 31) is November.
-            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
-              ('A1', 'R1', 'C1', 'visit', '2026-10-31 23:30+08', 30, true, true, 'late visit'),
-              ('A2', 'R1', 'C1', 'visit', '2026-11-01 00:30+08', 30, true, true, 'next month'),
-              ('A3', 'R1', 'C1', 'visit', '2026-10-01 00:10+08', 5, true, true, 'too short to be effective'),
-              ('A4', 'R1', 'C2', 'proposal', '2026-10-12 10:00+08', 60, true, true, 'proposal');
-            -- C1 first won in 2025 (not new in October); C2 first won in October, twice; C3 first won in October by R2.
-            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-              ('O1', 'R1', 'C1', 10000, 'won', '2025-03-01 10:00+08', '2025-03-11 10:00+08', false),
-              ('O2', 'R1', 'C1', 40000, 'won', '2026-10-01 10:00+08', '2026-10-21 10:00+08', false),
-              ('O3', 'R1', 'C2', 20000, 'won', '2026-10-02 10:00+08', '2026-10-12 10:00+08', false),
-              ('O4', 'R1', 'C2', 30000, 'won', null, '2026-10-20 10:00+08', false),
-              ('O5', 'R2', 'C3', 50000, 'won', '2026-09-30 10:00+08', '2026-10-30 10:00+08', false);
-            insert into crm.leads(lead_id, rep_id, created_at, qualified_at, converted_at) values
-              ('L1', 'R1', '2026-09-01', '2026-10-02 10:00+08', '2026-10-05 10:00+08'),
-              ('L2', 'R1', '2026-09-01', '2026-10-03 10:00+08', null),
-              ('L3', 'R1', '2026-09-01', '2026-10-04 10:00+08', null),
-              ('L4', 'R1', '2026-09-01', '2026-10-05 10:00+08', null);
-            insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at) values
-              ('S1', 'C1', 'R1', 5, '2026-10-10 10:00+08'), ('S2', 'C2', 'R1', 4, '2026-10-11 10:00+08');
-            """);
-        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-              ('I1', 'C1', 'R1', '2026-09-05', '2026-10-05', 100000, 60000, 'issued'),
-              ('I2', 'C2', 'R1', '2026-09-10', '2026-10-10', 50000, 30000, 'issued'),
-              ('I3', 'C1', 'R1', '2026-10-03', '2026-11-03', 300000, 200000, 'issued'),
-              ('I4', 'C1', 'R1', '2026-10-04', '2026-10-30', 999999, 0, 'void'),
-              ('I5', 'C3', 'R2', '2026-10-08', '2026-11-08', 100000, 80000, 'issued');
-            -- I1: 60,000 by the end of October, 40,000 only in November. I2: overpaid, counts at most its amount.
-            insert into finance.payments(payment_id, invoice_id, received_on, amount) values
-              ('P1', 'I1', '2026-10-20', 60000), ('P2', 'I1', '2026-11-02', 40000), ('P3', 'I2', '2026-10-09', 55000);
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example")
+            .Rep("R2", "T1", "乙", "r2@x.example")
+            .Customer("C1", "老客户", "制造业", "key", "R1").Customer("C2", "新客户", "零售业", "standard", "R1").Customer("C3", "又一新客户", "科技业", "standard", "R2")
+            // 23:30 local on the last day is October; 00:30 local on Nov 1 (16:30 UTC Oct 31) is November.
+            .Activity("A1", "R1", "C1", "visit", "2026-10-31 23:30+08", 30, true, true, "late visit")
+            .Activity("A2", "R1", "C1", "visit", "2026-11-01 00:30+08", 30, true, true, "next month")
+            .Activity("A3", "R1", "C1", "visit", "2026-10-01 00:10+08", 5, true, true, "too short to be effective")
+            .Activity("A4", "R1", "C2", "proposal", "2026-10-12 10:00+08", 60, true, true, "proposal")
+            // C1 first won in 2025 (not new in October); C2 first won in October, twice; C3 first won in October by R2.
+            .Opportunity("O1", "R1", "C1", 10000, "2025-03-01 10:00+08", "2025-03-11 10:00+08")
+            .Opportunity("O2", "R1", "C1", 40000, "2026-10-01 10:00+08", "2026-10-21 10:00+08")
+            .Opportunity("O3", "R1", "C2", 20000, "2026-10-02 10:00+08", "2026-10-12 10:00+08")
+            .Opportunity("O4", "R1", "C2", 30000, null, "2026-10-20 10:00+08")
+            .Opportunity("O5", "R2", "C3", 50000, "2026-09-30 10:00+08", "2026-10-30 10:00+08")
+            // Created on 2026-09-01 (midnight in the test server's time zone, UTC).
+            .Lead("L1", "R1", "2026-09-01 00:00+00", "2026-10-02 10:00+08", "2026-10-05 10:00+08")
+            .Lead("L2", "R1", "2026-09-01 00:00+00", "2026-10-03 10:00+08")
+            .Lead("L3", "R1", "2026-09-01 00:00+00", "2026-10-04 10:00+08")
+            .Lead("L4", "R1", "2026-09-01 00:00+00", "2026-10-05 10:00+08")
+            .Survey("S1", "C1", "R1", 5, "2026-10-10 10:00+08").Survey("S2", "C2", "R1", 4, "2026-10-11 10:00+08")
+            .Invoice("I1", "C1", "R1", "2026-09-05", "2026-10-05", 100000, 60000)
+            .Invoice("I2", "C2", "R1", "2026-09-10", "2026-10-10", 50000, 30000)
+            .Invoice("I3", "C1", "R1", "2026-10-03", "2026-11-03", 300000, 200000)
+            .Invoice("I4", "C1", "R1", "2026-10-04", "2026-10-30", 999999, 0, "void")
+            .Invoice("I5", "C3", "R2", "2026-10-08", "2026-11-08", 100000, 80000)
+            // I1: 60,000 by the end of October, 40,000 only in November. I2: overpaid, counts at most its amount.
+            .Payment("P1", "I1", "2026-10-20", 60000).Payment("P2", "I1", "2026-11-02", 40000).Payment("P3", "I2", "2026-10-09", 55000)
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using var rep = await db.Databases.Reporting.OpenConnectionAsync();
-        await rep.ExecuteAsync("""
-            insert into reporting.target(rep_id, period, indicator, target) values
-              ('R1', '2026-10-01', 'revenue', 40), ('R1', '2026-10-01', 'negotiation_cycle', 10), ('R1', '2026-10-01', 'visits', 0);
-            """);
+        await new Seed(db.Databases)
+            .Target("R1", "2026-10-01", "revenue", 40).Target("R1", "2026-10-01", "negotiation_cycle", 10).Target("R1", "2026-10-01", "visits", 0)
+            .WriteAsync();
     }
 
     private async Task<Dictionary<(string Rep, string Indicator), (decimal? Actual, decimal? Completion)>> ComputeAsync()
@@ -112,20 +99,17 @@ public sealed class IndicatorComputeTests() : HostedDatabaseTest("sr_compute", n
     [Fact]
     public async Task A_custom_SQL_indicator_is_computed_and_a_broken_one_is_reported_by_name_without_stopping_the_others()
     {
+        await new Seed(db.Databases)
+            .Indicator("demo_count", "演示次数", "演示次數", "Demos", 200,
+                "select rep_id, count(*) as value from staging.activities where kind = 'proposal' and occurred_at >= @period_start::timestamp at time zone @tz and occurred_at < (@period_end + 1)::timestamp at time zone @tz group by rep_id")
+            .Indicator("broken", "坏的", "壞的", "Broken", 210, "select rep_id, count(*) as value from staging.no_such_table group by rep_id")
+            .Indicator("sneaky", "写入", "寫入", "Writes", 220,
+                "select rep_id, 1 as value from staging.reps where (select count(*) from (delete from staging.reps returning 1) d) > 0")
+            .Target("R1", "2026-10-01", "demo_count", 4)
+            .WriteAsync();
         await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-        {
-            await conn.ExecuteAsync("""
-                insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
-                ('demo_count', '演示次数', '演示次數', 'Demos', 'process', 'count', 'higher', 'zero', 200,
-                 'select rep_id, count(*) as value from staging.activities where kind = ''proposal'' and occurred_at >= @period_start::timestamp at time zone @tz and occurred_at < (@period_end + 1)::timestamp at time zone @tz group by rep_id'),
-                ('broken', '坏的', '壞的', 'Broken', 'process', 'count', 'higher', 'zero', 210, 'select rep_id, count(*) as value from staging.no_such_table group by rep_id'),
-                ('sneaky', '写入', '寫入', 'Writes', 'process', 'count', 'higher', 'zero', 220,
-                 'select rep_id, 1 as value from staging.reps where (select count(*) from (delete from staging.reps returning 1) d) > 0');
-                -- Shown on the summary too, as its last column, and given a target: still no code.
-                update reporting.indicator set summary_order = 70 where code = 'demo_count';
-                insert into reporting.target(rep_id, period, indicator, target) values ('R1', '2026-10-01', 'demo_count', 4);
-                """);
-        }
+            // Shown on the summary too, as its last column, and given a target: still no code.
+            await conn.ExecuteAsync("update reporting.indicator set summary_order = 70 where code = 'demo_count'");
         var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
         Assert.Equal(["broken", "sneaky"], result.Errors.Select(e => e.Indicator).Order());
         Assert.Contains("no_such_table", result.Errors.Single(e => e.Indicator == "broken").Error, StringComparison.Ordinal);
@@ -151,13 +135,10 @@ public sealed class IndicatorComputeTests() : HostedDatabaseTest("sr_compute", n
     {
         // 32 significant digits: more than a .NET decimal holds, as an average or a ratio easily has.
         const string precise = "809969453.57659523808266670000123";
-        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-            await conn.ExecuteAsync($"""
-                insert into reporting.indicator(code, name_zh_cn, name_zh_tw, name_en, category, unit, direction, missing_as, sort_order, query) values
-                ('precise', '精确', '精確', 'Precise', 'process', 'count', 'higher', 'none', 230,
-                 'select rep_id, {precise} as value from staging.reps where rep_id = ''R1''');
-                insert into reporting.target(rep_id, period, indicator, target) values ('R1', '2026-10-01', 'precise', 3);
-                """);
+        await new Seed(db.Databases)
+            .Indicator("precise", "精确", "精確", "Precise", 230, $"select rep_id, {precise} as value from staging.reps where rep_id = 'R1'", missingAs: "none")
+            .Target("R1", "2026-10-01", "precise", 3)
+            .WriteAsync();
         // The whole month: its scores and anomaly rules read the value, and a completion of as many digits, too.
         var result = await host.Services.GetRequiredService<IndicatorCompute>().ComputeAsync(October, default);
         Assert.Empty(result.Errors);

@@ -14,22 +14,19 @@ public sealed class IndicatorResultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync("sr_result_of");
-        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         // R1: revenue 80 a year ago, 100 last month, 120 now against 100; collection 85 %, 95 %, 90 % against 90.
         // R2: revenue only this month, no target. R3: negotiation cycle (lower is better) 20 → 25 days against 30;
         // last month's visits were 0 (no MoM from zero). Another month's rows must not leak in.
-        await conn.ExecuteAsync("""
-            insert into reporting.indicator_value(period, rep_id, indicator, actual) values
-              ('2025-10-01', 'R1', 'revenue', 80), ('2026-09-01', 'R1', 'revenue', 100), ('2026-10-01', 'R1', 'revenue', 120),
-              ('2025-10-01', 'R1', 'collection_rate', 85), ('2026-09-01', 'R1', 'collection_rate', 95), ('2026-10-01', 'R1', 'collection_rate', 90),
-              ('2026-10-01', 'R2', 'revenue', 30),
-              ('2026-09-01', 'R3', 'negotiation_cycle', 20), ('2026-10-01', 'R3', 'negotiation_cycle', 25),
-              ('2026-09-01', 'R3', 'visits', 0), ('2026-10-01', 'R3', 'visits', 7),
-              ('2026-11-01', 'R1', 'revenue', 999);
-            insert into reporting.target(rep_id, period, indicator, target) values
-              ('R1', '2026-10-01', 'revenue', 100), ('R1', '2026-10-01', 'collection_rate', 90), ('R3', '2026-10-01', 'negotiation_cycle', 30),
-              ('R1', '2026-09-01', 'revenue', 1);
-            """);
+        await new Seed(db.Databases)
+            .Value("2025-10-01", "R1", "revenue", 80).Value("2026-09-01", "R1", "revenue", 100).Value("2026-10-01", "R1", "revenue", 120)
+            .Value("2025-10-01", "R1", "collection_rate", 85).Value("2026-09-01", "R1", "collection_rate", 95).Value("2026-10-01", "R1", "collection_rate", 90)
+            .Value("2026-10-01", "R2", "revenue", 30)
+            .Value("2026-09-01", "R3", "negotiation_cycle", 20).Value("2026-10-01", "R3", "negotiation_cycle", 25)
+            .Value("2026-09-01", "R3", "visits", 0).Value("2026-10-01", "R3", "visits", 7)
+            .Value("2026-11-01", "R1", "revenue", 999)
+            .Target("R1", "2026-10-01", "revenue", 100).Target("R1", "2026-10-01", "collection_rate", 90).Target("R3", "2026-10-01", "negotiation_cycle", 30)
+            .Target("R1", "2026-09-01", "revenue", 1)
+            .WriteAsync();
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();

@@ -18,37 +18,26 @@ public sealed class IndicatorRollupTests() : HostedDatabaseTest("sr_rollup", new
 
     protected override async Task SeedAsync()
     {
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('R1', 'T', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T', '乙', 'r2@x.example', '2020-01-01', true);
-                insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values
-                  ('A', '客户A', '制造业', 'standard', null), ('B', '客户B', '制造业', 'standard', null), ('C', '客户C', '制造业', 'standard', null);
-                insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-                  ('O1', 'R2', 'A', 10000, 'won', '2026-07-01 10:00+08', '2026-07-11 10:00+08', false),
-                  ('O2', 'R2', 'B', 10000, 'won', '2026-07-21 10:00+08', '2026-08-10 10:00+08', false),
-                  ('O3', 'R2', 'C', 10000, 'won', '2026-07-10 10:00+08', '2026-08-19 10:00+08', false);
-                """);
-        await using (var fin = await db.Databases.Finance.OpenConnectionAsync())
-            await fin.ExecuteAsync("""
-                insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-                  ('I1', 'A', 'R1', '2026-07-01', '2026-07-20', 100000, 0, 'issued'),
-                  ('I2', 'A', 'R1', '2026-08-01', '2026-08-20', 300000, 0, 'issued'),
-                  ('I3', 'A', 'R1', '2026-09-01', '2026-09-20', 100000, 0, 'issued'),
-                  ('I4', 'B', 'R2', '2026-07-01', '2026-12-31', 200000, 0, 'issued');
-                insert into finance.payments(payment_id, invoice_id, received_on, amount) values
-                  ('P1', 'I1', '2026-07-25', 90000), ('P2', 'I2', '2026-08-25', 150000), ('P3', 'I3', '2026-09-25', 100000);
-                """);
+        await new Seed(db.Databases)
+            .Team("T", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T", "甲", "r1@x.example").Rep("R2", "T", "乙", "r2@x.example")
+            .Customer("A", "客户A").Customer("B", "客户B").Customer("C", "客户C")
+            .Opportunity("O1", "R2", "A", 10000, "2026-07-01 10:00+08", "2026-07-11 10:00+08")
+            .Opportunity("O2", "R2", "B", 10000, "2026-07-21 10:00+08", "2026-08-10 10:00+08")
+            .Opportunity("O3", "R2", "C", 10000, "2026-07-10 10:00+08", "2026-08-19 10:00+08")
+            .Invoice("I1", "A", "R1", "2026-07-01", "2026-07-20", 100000)
+            .Invoice("I2", "A", "R1", "2026-08-01", "2026-08-20", 300000)
+            .Invoice("I3", "A", "R1", "2026-09-01", "2026-09-20", 100000)
+            .Invoice("I4", "B", "R2", "2026-07-01", "2026-12-31", 200000)
+            .Payment("P1", "I1", "2026-07-25", 90000).Payment("P2", "I2", "2026-08-25", 150000).Payment("P3", "I3", "2026-09-25", 100000)
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-            await conn.ExecuteAsync("""
-                insert into reporting.target(rep_id, period, indicator, target) values
-                  ('R1', '2026-07-01', 'collection_rate', 90), ('R1', '2026-08-01', 'collection_rate', 80), ('R1', '2026-09-01', 'collection_rate', 100),
-                  ('R1', '2026-07-01', 'revenue', 10), ('R1', '2026-08-01', 'revenue', 20), ('R1', '2026-09-01', 'revenue', 10),
-                  ('R2', '2026-07-01', 'revenue', 25),
-                  ('R2', '2026-07-01', 'negotiation_cycle', 12), ('R2', '2026-08-01', 'negotiation_cycle', 24);
-                """);
+        await new Seed(db.Databases)
+            .Target("R1", "2026-07-01", "collection_rate", 90).Target("R1", "2026-08-01", "collection_rate", 80).Target("R1", "2026-09-01", "collection_rate", 100)
+            .Target("R1", "2026-07-01", "revenue", 10).Target("R1", "2026-08-01", "revenue", 20).Target("R1", "2026-09-01", "revenue", 10)
+            .Target("R2", "2026-07-01", "revenue", 25)
+            .Target("R2", "2026-07-01", "negotiation_cycle", 12).Target("R2", "2026-08-01", "negotiation_cycle", 24)
+            .WriteAsync();
         var compute = host.Services.GetRequiredService<IndicatorCompute>();
         foreach (var month in new[] { 7, 8, 9 }) await compute.ComputeAsync(new Period(2026, month), default);
     }

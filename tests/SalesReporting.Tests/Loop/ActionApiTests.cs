@@ -233,10 +233,7 @@ public sealed class ActionApiTests : IAsyncLifetime
         Assert.Equal(["indicator", "period", "reason"], bad.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
-            insert into reporting.indicator_value(period, rep_id, indicator, actual) values ('2026-10-01', 'R1', 'collection_rate', 75);
-            insert into reporting.target(rep_id, period, indicator, target) values ('R1', '2026-10-01', 'collection_rate', 90);
-            """);
+        await new Seed(db.Databases).Value("2026-10-01", "R1", "collection_rate", 75).Target("R1", "2026-10-01", "collection_rate", 90).WriteAsync();
         var form = (await app.Services.GetRequiredService<SalesReporting.Reports.Forms.FormQuery>().LoadAsync(new(2026, 10), ["R1"], default)).Single();
         Assert.Equal("客户B 年底集中付款", form.Indicators.Single(i => i.Code == "collection_rate").AnomalyReason);
 

@@ -120,15 +120,13 @@ public sealed class FollowUpScanTests : IAsyncLifetime
         await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
         // Revenue 85/100 in October, 95/100 in December: improved. Cycle 30 → 34 days (lower is better, no target): not improved.
         // Visits 100/120 → 90/100: the actual fell but completion rose 83.3% → 90%: improved on completion.
-        await conn.ExecuteAsync("""
-            insert into reporting.indicator_value(period, rep_id, indicator, actual) values
-              ('2026-10-01', 'R1', 'revenue', 85), ('2026-12-01', 'R1', 'revenue', 95),
-              ('2026-10-01', 'R1', 'negotiation_cycle', 30), ('2026-12-01', 'R1', 'negotiation_cycle', 34),
-              ('2026-10-01', 'R1', 'visits', 100), ('2026-12-01', 'R1', 'visits', 90);
-            insert into reporting.target(rep_id, period, indicator, target) values
-              ('R1', '2026-10-01', 'revenue', 100), ('R1', '2026-12-01', 'revenue', 100),
-              ('R1', '2026-10-01', 'visits', 120), ('R1', '2026-12-01', 'visits', 100);
-            """);
+        await new Seed(db.Databases)
+            .Value("2026-10-01", "R1", "revenue", 85).Value("2026-12-01", "R1", "revenue", 95)
+            .Value("2026-10-01", "R1", "negotiation_cycle", 30).Value("2026-12-01", "R1", "negotiation_cycle", 34)
+            .Value("2026-10-01", "R1", "visits", 100).Value("2026-12-01", "R1", "visits", 90)
+            .Target("R1", "2026-10-01", "revenue", 100).Target("R1", "2026-12-01", "revenue", 100)
+            .Target("R1", "2026-10-01", "visits", 120).Target("R1", "2026-12-01", "visits", 100)
+            .WriteAsync();
         var revenue = await Create(LoopSetup.Action(problem: "销售额未达标", due: "2026-11-15", indicator: "revenue"));
         var cycle = await Create(LoopSetup.Action(problem: "谈判周期长", due: "2026-11-20", indicator: "negotiation_cycle"));
         var visits = await Create(LoopSetup.Action(problem: "拜访不足", due: "2026-11-25", indicator: "visits"));

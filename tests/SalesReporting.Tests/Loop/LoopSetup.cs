@@ -28,16 +28,13 @@ public static class LoopSetup
 
     public static async Task SeedAsync(TestDatabase db)
     {
-        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
-            insert into staging.teams(team_id, name, region, manager_name, manager_email, locale, updated_at) values
-              ('T1', '华东一组', '华东', '王经理', 'mgr1@x.example', 'zh-CN', now()),
-              ('T2', '台北組', '台灣', '陳經理', 'mgr2@x.example', 'zh-TW', now());
-            insert into staging.reps(rep_id, team_id, name, email, hire_date, active, updated_at) values
-              ('R1', 'T1', '李明', 'r1@x.example', '2024-01-01', true, now()),
-              ('R2', 'T1', '张伟', 'r2@x.example', '2024-01-01', true, now()),
-              ('R3', 'T2', '林志玲', 'r3@x.example', '2024-01-01', true, now());
-            """);
+        await Seed.Staging(db.Databases)
+            .Team("T1", "华东一组", "华东", "王经理", "mgr1@x.example", "zh-CN")
+            .Team("T2", "台北組", "台灣", "陳經理", "mgr2@x.example", "zh-TW")
+            .Rep("R1", "T1", "李明", "r1@x.example", "2024-01-01")
+            .Rep("R2", "T1", "张伟", "r2@x.example", "2024-01-01")
+            .Rep("R3", "T2", "林志玲", "r3@x.example", "2024-01-01")
+            .WriteAsync();
     }
 
     public static ActionFields Action(string rep = "R1", string problem = "回款慢", string due = "2026-11-10", string? checkpoint = "2026-11-05",

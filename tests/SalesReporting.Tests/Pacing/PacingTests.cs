@@ -29,18 +29,16 @@ public sealed class PacingTests : IAsyncLifetime
     {
         db = await TestDatabase.CreateAsync("sr_pacing");
         await LoopSetup.SeedAsync(db);
-        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-            await conn.ExecuteAsync("""
-                insert into reporting.target(rep_id, period, indicator, target) values
-                  ('R1', '2026-11-01', 'revenue', 100), ('R2', '2026-11-01', 'revenue', 50), ('R3', '2026-11-01', 'revenue', 80);
-                insert into staging.invoices(invoice_id, rep_id, issued_on, due_on, amount, status, updated_at) values
-                  ('I1', 'R1', '2026-11-02', '2026-12-02', 400000, 'issued', now()),
-                  ('I2', 'R1', '2026-11-22', '2026-12-22', 200000, 'issued', now()),
-                  ('I3', 'R1', '2026-11-05', '2026-12-05', 999999, 'void', now()),
-                  ('I4', 'R2', '2026-11-14', '2026-12-14', 100000, 'issued', now()),
-                  ('I5', 'R3', '2026-11-23', '2026-12-23', 900000, 'issued', now()),
-                  ('I6', 'R3', '2026-10-30', '2026-11-30', 900000, 'issued', now());
-                """);
+        await Seed.Staging(db.Databases)
+            .Target("R1", "2026-11-01", "revenue", 100).Target("R2", "2026-11-01", "revenue", 50).Target("R3", "2026-11-01", "revenue", 80)
+            // Staged without a customer or a cost.
+            .Invoice("I1", null, "R1", "2026-11-02", "2026-12-02", 400000, null)
+            .Invoice("I2", null, "R1", "2026-11-22", "2026-12-22", 200000, null)
+            .Invoice("I3", null, "R1", "2026-11-05", "2026-12-05", 999999, null, "void")
+            .Invoice("I4", null, "R2", "2026-11-14", "2026-12-14", 100000, null)
+            .Invoice("I5", null, "R3", "2026-11-23", "2026-12-23", 900000, null)
+            .Invoice("I6", null, "R3", "2026-10-30", "2026-11-30", 900000, null)
+            .WriteAsync();
         host = db.BuildHost(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1",

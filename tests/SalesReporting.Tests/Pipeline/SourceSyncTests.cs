@@ -16,25 +16,19 @@ public sealed class SourceSyncTests : IAsyncLifetime
     {
         db = await TestDatabase.CreateAsync("sr_sync");
         host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "0" });
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              ('R2', 'NOPE', '乙', 'r2@x.example', '2020-01-01', true);
-            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
-              ('A1', 'R1', 'C1', 'visit', '2026-10-31 23:30+08', 30, true, true, 'ok'),
-              ('A2', 'R9', 'C1', 'visit', '2026-10-05 10:00+08', 30, true, true, 'unknown rep'),
-              ('A3', 'R1', 'C1', 'teleport', '2026-10-05 10:00+08', 30, true, true, 'bad kind');
-            insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at) values ('S1', 'C1', 'R1', 7, now());
-            """);
-        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-              ('I1', 'C1', 'R1', '2026-10-02', '2026-11-01', 1000, 600, 'issued'),
-              ('I2', 'C1', 'R1', '2026-10-02', '2026-11-01', -5, 0, 'issued');
-            insert into finance.payments(payment_id, invoice_id, received_on, amount) values ('P1', 'I1', '2026-10-20', 500), ('P2', 'I404', '2026-10-20', 10);
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example")
+            .Rep("R2", "NOPE", "乙", "r2@x.example")
+            .Activity("A1", "R1", "C1", "visit", "2026-10-31 23:30+08", subject: "ok")
+            .Activity("A2", "R9", "C1", "visit", "2026-10-05 10:00+08", subject: "unknown rep")
+            .Activity("A3", "R1", "C1", "teleport", "2026-10-05 10:00+08", subject: "bad kind")
+            // Answered now (the SQL said now(); the builder takes the instant from here).
+            .Survey("S1", "C1", "R1", 7, DateTimeOffset.UtcNow)
+            .Invoice("I1", "C1", "R1", "2026-10-02", "2026-11-01", 1000, 600)
+            .Invoice("I2", "C1", "R1", "2026-10-02", "2026-11-01", -5, 0)
+            .Payment("P1", "I1", "2026-10-20", 500).Payment("P2", "I404", "2026-10-20", 10)
+            .WriteAsync();
     }
 
     public async Task DisposeAsync()

@@ -20,31 +20,24 @@ public sealed class SyncPlausibilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync("sr_plausible");
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-              ('T2', '二组', '华东', '李经理', 'not-an-email', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true);
-            insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject) values
-              ('A1', 'R1', 'C1', 'visit', '2026-10-05 10:00+08', 1440, true, true, 'a whole day: plausible'),
-              ('A2', 'R1', 'C1', 'visit', '2026-10-05 10:00+08', 2147483647, true, true, 'int max minutes'),
-              ('A3', 'R1', 'C1', 'call', '1900-01-01 10:00+08', 10, true, true, 'Excel''s day zero'),
-              ('A4', 'R1', 'C1', 'call', '2999-12-31 10:00+08', 10, true, true, 'a placeholder date'),
-              ('A5', 'R1', 'C1', 'call', '2027-11-29 23:59+08', 10, true, true, 'the last plausible minute'),
-              ('A6', 'R1', 'C1', 'call', '2027-11-30 00:00+08', 10, true, true, 'a minute too far');
-            insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
-              ('O1', 'R1', 'C1', 1000, 'won', '2026-10-01 10:00+08', '2026-10-20 10:00+08', false),
-              ('O2', 'R1', 'C1', 1000, 'won', '2026-10-20 10:00+08', '2026-10-01 10:00+08', false);
-            """);
-        await using var fin = await db.Databases.Finance.OpenConnectionAsync();
-        await fin.ExecuteAsync("""
-            insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-              ('I1', 'C1', 'R1', '2026-10-02', '2026-11-01', 1000, 600, 'issued'),
-              ('I2', 'C1', 'R1', '1900-01-01', '2026-11-01', 1000, 600, 'issued'),
-              ('I3', 'C1', 'R1', '2026-10-02', '2999-12-31', 1000, 600, 'issued');
-            insert into finance.payments(payment_id, invoice_id, received_on, amount) values ('P1', 'I1', '2026-10-20', 500), ('P2', 'I1', '1999-12-31', 10);
-            """);
+        // The builder checks only that each instant and date is well formed; these are, and implausible.
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("T2", "二组", "华东", "李经理", "not-an-email", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example")
+            .Activity("A1", "R1", "C1", "visit", "2026-10-05 10:00+08", 1440, subject: "a whole day: plausible")
+            .Activity("A2", "R1", "C1", "visit", "2026-10-05 10:00+08", 2147483647, subject: "int max minutes")
+            .Activity("A3", "R1", "C1", "call", "1900-01-01 10:00+08", 10, subject: "Excel's day zero")
+            .Activity("A4", "R1", "C1", "call", "2999-12-31 10:00+08", 10, subject: "a placeholder date")
+            .Activity("A5", "R1", "C1", "call", "2027-11-29 23:59+08", 10, subject: "the last plausible minute")
+            .Activity("A6", "R1", "C1", "call", "2027-11-30 00:00+08", 10, subject: "a minute too far")
+            .Opportunity("O1", "R1", "C1", 1000, "2026-10-01 10:00+08", "2026-10-20 10:00+08")
+            .Opportunity("O2", "R1", "C1", 1000, "2026-10-20 10:00+08", "2026-10-01 10:00+08")
+            .Invoice("I1", "C1", "R1", "2026-10-02", "2026-11-01", 1000, 600)
+            .Invoice("I2", "C1", "R1", "1900-01-01", "2026-11-01", 1000, 600)
+            .Invoice("I3", "C1", "R1", "2026-10-02", "2999-12-31", 1000, 600)
+            .Payment("P1", "I1", "2026-10-20", 500).Payment("P2", "I1", "1999-12-31", 10)
+            .WriteAsync();
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();

@@ -34,29 +34,25 @@ public sealed class PeriodEndTests : IAsyncLifetime
             ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Acknowledgement:PublicBaseUrl"] = "https://reports.example.com",
         }, new FixedClock(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero)));
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('R1', 'T', '甲', 'r1@x.example', '2020-01-01', true), ('R2', 'T', '乙', 'r2@x.example', '2020-01-01', true);
-                insert into crm.customers(customer_id, name, industry, segment, owner_rep_id) values ('A', '客户A', '制造业', 'standard', null);
-                """);
-        await using (var fin = await db.Databases.Finance.OpenConnectionAsync())
-            await fin.ExecuteAsync("""
-                insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
-                  ('I1', 'A', 'R1', '2026-07-03', '2026-08-03', 123400, 0, 'issued'),
-                  ('I2', 'A', 'R1', '2026-08-14', '2026-09-14', 300000, 0, 'issued'),
-                  ('I3', 'A', 'R1', '2026-09-30', '2026-10-30', 76600, 0, 'issued'),
-                  ('I4', 'A', 'R1', '2026-08-01', '2026-09-01', 500000, 0, 'void'),
-                  ('I5', 'A', 'R2', '2026-07-15', '2026-08-15', 200000, 0, 'issued'),
-                  ('I6', 'A', 'R2', '2026-10-01', '2026-11-01', 999900, 0, 'issued');
-                """);
+        await new Seed(db.Databases)
+            .Team("T", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R1", "T", "甲", "r1@x.example").Rep("R2", "T", "乙", "r2@x.example")
+            .Customer("A", "客户A")
+            .Invoice("I1", "A", "R1", "2026-07-03", "2026-08-03", 123400)
+            .Invoice("I2", "A", "R1", "2026-08-14", "2026-09-14", 300000)
+            .Invoice("I3", "A", "R1", "2026-09-30", "2026-10-30", 76600)
+            .Invoice("I4", "A", "R1", "2026-08-01", "2026-09-01", 500000, 0, "void")
+            .Invoice("I5", "A", "R2", "2026-07-15", "2026-08-15", 200000)
+            .Invoice("I6", "A", "R2", "2026-10-01", "2026-11-01", 999900)
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
+        await new Seed(db.Databases)
+            .Target("R1", "2026-07-01", "revenue", 20).Target("R1", "2026-08-01", "revenue", 20).Target("R1", "2026-09-01", "revenue", 20)
+            .Target("R2", "2026-07-01", "revenue", 10).Target("R2", "2026-08-01", "revenue", 10).Target("R2", "2026-09-01", "revenue", 10)
+            .WriteAsync();
+        // An improvement action is no seed row of a source: written as the API would have stored it.
         await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
             await conn.ExecuteAsync("""
-                insert into reporting.target(rep_id, period, indicator, target) values
-                  ('R1', '2026-07-01', 'revenue', 20), ('R1', '2026-08-01', 'revenue', 20), ('R1', '2026-09-01', 'revenue', 20),
-                  ('R2', '2026-07-01', 'revenue', 10), ('R2', '2026-08-01', 'revenue', 10), ('R2', '2026-09-01', 'revenue', 10);
                 insert into reporting.improvement_action(rep_id, period, problem, root_cause, cause_category, action, owner_name, due_on, status, effectiveness)
                 values ('R2', '2026-08-01', '新客户少', '拜访不足', 'people', '每周拜访 5 家新客户', '乙', '2026-08-31', 'done', 'improved');
                 """);

@@ -32,12 +32,10 @@ public sealed class DemoSafetyTests : IAsyncLifetime
 
     private async Task SeedRealCrmAsync()
     {
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('SH1', '上海一部', '华东', '赵总', 'zhao@corp.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('E1001', 'SH1', '钱一', 'qian@corp.example', '2018-01-01', true), ('E1002', 'SH1', '孙二', 'sun@corp.example', '2019-01-01', true);
-            """);
+        await new Seed(db.Databases)
+            .Team("SH1", "上海一部", "华东", "赵总", "zhao@corp.example", "zh-CN")
+            .Rep("E1001", "SH1", "钱一", "qian@corp.example", "2018-01-01").Rep("E1002", "SH1", "孙二", "sun@corp.example", "2019-01-01")
+            .WriteAsync();
     }
 
     private async Task<long> CountAsync(string sql, bool finance = false)
@@ -64,11 +62,7 @@ public sealed class DemoSafetyTests : IAsyncLifetime
     [Fact]
     public async Task A_finance_system_with_invoices_of_other_reps_is_refused_even_when_the_CRM_is_empty()
     {
-        await using (var fin = await db.Databases.Finance.OpenConnectionAsync())
-            await fin.ExecuteAsync("""
-                insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status)
-                values ('INV-1', 'CU-1', 'E1001', '2026-10-02', '2026-11-01', 1000, 600, 'issued')
-                """);
+        await new Seed(db.Databases).Invoice("INV-1", "CU-1", "E1001", "2026-10-02", "2026-11-01", 1000, 600).WriteAsync();
         var ex = await Assert.ThrowsAsync<DemoRefusedException>(() => DemoOrganisation.GenerateAsync(db.Databases, outDir, default));
         Assert.StartsWith($"ConnectionStrings:Finance ({Where(db.Finance)}) holds rows the demo did not write (finance.invoices: 1 row).", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("select count(*) from crm.reps"));
@@ -103,7 +97,8 @@ public sealed class DemoSafetyTests : IAsyncLifetime
 
         // One real person added to the demo's CRM after its marker is gone makes it someone's data.
         await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("drop table crm.demo_marker; insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values ('E1', 'T01', '新人', 'new@corp.example', '2026-11-01', true)");
+            await crm.ExecuteAsync("drop table crm.demo_marker");
+        await new Seed(db.Databases).Rep("E1", "T01", "新人", "new@corp.example", "2026-11-01").WriteAsync();
         await Assert.ThrowsAsync<DemoRefusedException>(() => DemoOrganisation.GenerateAsync(db.Databases, outDir, default));
         Assert.Equal(22, await CountAsync("select count(*) from crm.reps"));
     }

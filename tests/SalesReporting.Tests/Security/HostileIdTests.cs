@@ -20,17 +20,15 @@ public sealed class HostileIdTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync("sr_hostile");
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-              ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN'),
-              ('../../team', '二组', '华东', '李经理', 'li@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-              (@escaping, 'T1', '乙', 'r2@x.example', '2020-01-01', true),
-              ('.hidden', 'T1', '丙', 'r3@x.example', '2020-01-01', true),
-              ('R 4', 'T1', '丁', 'r4@x.example', '2020-01-01', true);
-            """, new { escaping = Escaping });
+        // The builder checks only that an id is not empty: hostile ids are written as given, as parameters.
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Team("../../team", "二组", "华东", "李经理", "li@x.example", "zh-CN")
+            .Rep("R1", "T1", "甲", "r1@x.example")
+            .Rep(Escaping, "T1", "乙", "r2@x.example")
+            .Rep(".hidden", "T1", "丙", "r3@x.example")
+            .Rep("R 4", "T1", "丁", "r4@x.example")
+            .WriteAsync();
     }
 
     public async Task DisposeAsync()
@@ -63,11 +61,7 @@ public sealed class HostileIdTests : IAsyncLifetime
             new FixedClock(new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.FromHours(8))));
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
         // As a database synced by an earlier version holds it: the rep staged as the CRM sent it.
-        await using (var conn = await db.Databases.Reporting.OpenConnectionAsync())
-            await conn.ExecuteAsync("""
-                insert into staging.reps(rep_id, team_id, name, email, hire_date, active, updated_at)
-                values (@escaping, 'T1', '乙', 'r2@x.example', '2020-01-01', true, now())
-                """, new { escaping = Escaping });
+        await Seed.Staging(db.Databases).Rep(Escaping, "T1", "乙", "r2@x.example").WriteAsync();
 
         var result = await host.Services.GetRequiredService<MonthEndJob>().RunInProcessAsync(new Period(2026, 10), false, null, default);
 

@@ -20,18 +20,14 @@ public sealed class TargetImportTests : IAsyncLifetime
     {
         db = await TestDatabase.CreateAsync("sr_find_targets");
         host = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath() });
-        await using var crm = await db.Databases.Crm.OpenConnectionAsync();
-        await crm.ExecuteAsync("""
-            insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values ('T1', '一组', '华东', '王经理', 'wang@x.example', 'zh-CN');
-            insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-              ('R001', 'T1', '甲', 'r1@x.example', '2020-01-01', true), ('R002', 'T1', '乙', 'r2@x.example', '2020-01-01', true);
-            """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "wang@x.example", "zh-CN")
+            .Rep("R001", "T1", "甲", "r1@x.example").Rep("R002", "T1", "乙", "r2@x.example")
+            .WriteAsync();
         await host.Services.GetRequiredService<SourceSync>().RunAsync(default);
-        await using var rep = await db.Databases.Reporting.OpenConnectionAsync();
-        await rep.ExecuteAsync("""
-            insert into reporting.target(rep_id, period, indicator, target, source_file) values
-              ('R001', '2026-10-01', 'revenue', 80, 'earlier.csv'), ('R002', '2026-10-01', 'revenue', 60, 'earlier.csv');
-            """);
+        await new Seed(db.Databases)
+            .Target("R001", "2026-10-01", "revenue", 80, "earlier.csv").Target("R002", "2026-10-01", "revenue", 60, "earlier.csv")
+            .WriteAsync();
     }
 
     public async Task DisposeAsync()

@@ -26,16 +26,11 @@ public sealed class ReleaseAfterReviewTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync("sr_release");
-        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
-            await crm.ExecuteAsync("""
-                insert into crm.teams(team_id, name, region, manager_name, manager_email, locale) values
-                  ('T1', '一组', '华东', '王经理', 'mgr1@x.example', 'zh-CN'),
-                  ('T2', 'Team two', 'East', 'Mary', 'mgr2@x.example', 'en');
-                insert into crm.reps(rep_id, team_id, name, email, hire_date, active) values
-                  ('R1', 'T1', '甲', 'r1@x.example', '2020-01-01', true),
-                  ('R2', 'T1', '乙', 'r2@x.example', '2020-01-01', true),
-                  ('R3', 'T2', 'Ann', 'r3@x.example', '2020-01-01', true);
-                """);
+        await new Seed(db.Databases)
+            .Team("T1", "一组", "华东", "王经理", "mgr1@x.example", "zh-CN")
+            .Team("T2", "Team two", "East", "Mary", "mgr2@x.example", "en")
+            .Rep("R1", "T1", "甲", "r1@x.example").Rep("R2", "T1", "乙", "r2@x.example").Rep("R3", "T2", "Ann", "r3@x.example")
+            .WriteAsync();
         host = db.BuildHost(new Dictionary<string, string?>
         {
             ["Mail:PickupDirectory"] = mail,
