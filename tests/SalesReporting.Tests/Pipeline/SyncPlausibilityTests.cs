@@ -6,7 +6,8 @@ using SalesReporting.Tests.Infrastructure;
 namespace SalesReporting.Tests.Pipeline;
 
 /// <summary>
-/// Source rows that cannot be true (won before the proposal, a visit of 2,147,483,647 minutes, a date in 1900 or 2999, a
+/// Source rows that cannot be true (won before the proposal, a lead qualified or converted before it was created, an invoice
+/// due before it was issued, a payment before its invoice, a visit of 2,147,483,647 minutes, a date in 1900 or 2999, a
 /// manager address that is none) are quarantined at sync with their reason, like every other bad row, and never reach the
 /// figures. The bounds are 2000-01-01 to a year from today in company time, and 24 hours for an activity (docs/input.md).
 /// </summary>
@@ -36,14 +37,23 @@ public sealed class SyncPlausibilityTests : IAsyncLifetime
             insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal) values
               ('O1', 'R1', 'C1', 1000, 'won', '2026-10-01 10:00+08', '2026-10-20 10:00+08', false),
               ('O2', 'R1', 'C1', 1000, 'won', '2026-10-20 10:00+08', '2026-10-01 10:00+08', false);
+            insert into crm.leads(lead_id, rep_id, customer_id, created_at, qualified_at, converted_at) values
+              ('L1', 'R1', 'C1', '2026-10-01 10:00+08', '2026-10-05 10:00+08', '2026-10-10 10:00+08'),
+              ('L2', 'R1', 'C1', '2026-10-05 10:00+08', '2026-10-05 09:59+08', null),
+              ('L3', 'R1', 'C1', '2026-10-05 10:00+08', null, '2026-10-01 10:00+08'),
+              ('L4', 'R1', 'C1', '2026-10-05 10:00+08', '2026-10-05 10:00+08', '2026-10-05 10:00+08');
             """);
         await using var fin = await db.Databases.Finance.OpenConnectionAsync();
         await fin.ExecuteAsync("""
             insert into finance.invoices(invoice_id, customer_id, rep_id, issued_on, due_on, amount, cost_amount, status) values
               ('I1', 'C1', 'R1', '2026-10-02', '2026-11-01', 1000, 600, 'issued'),
               ('I2', 'C1', 'R1', '1900-01-01', '2026-11-01', 1000, 600, 'issued'),
-              ('I3', 'C1', 'R1', '2026-10-02', '2999-12-31', 1000, 600, 'issued');
-            insert into finance.payments(payment_id, invoice_id, received_on, amount) values ('P1', 'I1', '2026-10-20', 500), ('P2', 'I1', '1999-12-31', 10);
+              ('I3', 'C1', 'R1', '2026-10-02', '2999-12-31', 1000, 600, 'issued'),
+              ('I4', 'C1', 'R1', '2026-10-10', '2026-10-09', 1000, 600, 'issued'),
+              ('I5', 'C1', 'R1', '2026-10-10', '2026-10-10', 1000, 600, 'issued');
+            insert into finance.payments(payment_id, invoice_id, received_on, amount) values
+              ('P1', 'I1', '2026-10-20', 500), ('P2', 'I1', '1999-12-31', 10), ('P3', 'I1', '2026-10-01', 10), ('P4', 'I1', '2026-10-02', 10),
+              ('P5', 'I4', '2026-10-01', 10);
             """);
     }
 
@@ -62,19 +72,25 @@ public sealed class SyncPlausibilityTests : IAsyncLifetime
             ("crm.activities", "A3", "occurred_at" + Range),
             ("crm.activities", "A4", "occurred_at" + Range),
             ("crm.activities", "A6", "occurred_at" + Range),
+            ("crm.leads", "L2", "qualified before it was created (qualified_at before created_at)"),
+            ("crm.leads", "L3", "converted before it was created (converted_at before created_at)"),
             ("crm.opportunities", "O2", "won before its proposal (won_at before proposal_at)"),
             ("crm.teams", "T2", "manager_email is not an email address"),
             ("finance.invoices", "I2", "issued_on" + Range),
             ("finance.invoices", "I3", "due_on" + Range),
+            ("finance.invoices", "I4", "due before it was issued (due_on before issued_on)"),
             ("finance.payments", "P2", "received_on" + Range),
+            ("finance.payments", "P3", "received before its invoice was issued (received_on before the invoice's issued_on)"),
+            ("finance.payments", "P5", "payment for unknown invoice"), // its invoice was quarantined
         ], await conn.QueryAsync<(string, string, string)>("select source, source_key, reason from staging.quarantine order by source, source_key collate \"C\""));
-        Assert.Equal(9, result.Quarantined);
+        Assert.Equal(14, result.Quarantined);
         Assert.Equal(["A1", "A5"], await conn.QueryAsync<string>("select activity_id from staging.activities order by 1"));
         Assert.Equal(1440, await conn.ExecuteScalarAsync<int>("select duration_minutes from staging.activities where activity_id = 'A1'"));
         Assert.Equal(["O1"], await conn.QueryAsync<string>("select opportunity_id from staging.opportunities"));
         Assert.Equal(["T1"], await conn.QueryAsync<string>("select team_id from staging.teams"));
-        Assert.Equal(["I1"], await conn.QueryAsync<string>("select invoice_id from staging.invoices"));
-        Assert.Equal(["P1"], await conn.QueryAsync<string>("select payment_id from staging.payments"));
+        Assert.Equal(["I1", "I5"], await conn.QueryAsync<string>("select invoice_id from staging.invoices order by 1"));
+        Assert.Equal(["P1", "P4"], await conn.QueryAsync<string>("select payment_id from staging.payments order by 1"));
+        Assert.Equal(["L1", "L4"], await conn.QueryAsync<string>("select lead_id from staging.leads order by 1"));
         // The raw row is kept as the source sent it, for whoever fixes it there.
         Assert.Equal("2147483647", await conn.ExecuteScalarAsync<string>("select raw->>'duration_minutes' from staging.quarantine where source_key = 'A2'"));
     }
