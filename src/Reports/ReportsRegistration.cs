@@ -20,7 +20,7 @@ public static class ReportsRegistration
         var services = builder.Services;
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations()
-            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Mail:From is not an email address (e.g. \"Sales Reports <reports@example.com>\").")
+            .Validate(o => MailOptions.IsSenderAddress(o.From), "Mail:From is not an email address (e.g. \"Sales Reports <reports@example.com>\").")
             .ValidateOnStart();
         services.AddOptions<ChromiumOptions>().BindConfiguration(ChromiumOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChromiumOptions>, ChromiumOptionsValidation>();

@@ -20,7 +20,8 @@ public static class Cli
         var root = new RootCommand("SalesReporting: month-end sales performance forms, delivered. Start the server with `serve`.");
 
         var serve = new Command("serve", "Run the Hangfire server, the dashboard at /hangfire, /health and the recurring jobs.");
-        serve.TreatUnmatchedTokensAsErrors = false; // ASP.NET Core's own switches (--urls ...) pass through
+        serve.TreatUnmatchedTokensAsErrors = false; // ASP.NET Core's own switches (--urls ...) pass through, and nothing else:
+        serve.Validators.Add(r => { foreach (var problem in ServeArguments.Problems(args.Skip(1).ToArray())) r.AddError(problem); });
         serve.SetAction((_, ct) => Serve.RunAsync(args.Skip(1).ToArray(), ct));
         root.Subcommands.Add(serve);
 

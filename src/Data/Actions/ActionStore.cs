@@ -85,25 +85,37 @@ public sealed class ActionStore(Databases db, CrmReps crmReps, Microsoft.Extensi
     }
 
     /// <summary>Null when an action with the same (rep, period, problem) exists already.</summary>
-    public async Task<ActionRecord?> CreateAsync(ActionFields f, CancellationToken ct)
+    /// <param name="alsoInTransaction">more work of the same unit (the follow-up jobs), done in the transaction that writes the
+    /// action; when it throws, nothing is kept</param>
+    public async Task<ActionRecord?> CreateAsync(ActionFields f, CancellationToken ct,
+        Func<ActionRecord, NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<ActionRecord>(new CommandDefinition($"""
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var created = await conn.QuerySingleOrDefaultAsync<ActionRecord>(new CommandDefinition($"""
             insert into reporting.improvement_action as a(rep_id, period, problem, root_cause, cause_category, action, owner_name,
                    owner_email, due_on, checkpoint_on, support_needed, indicator, status)
             values (@RepId, @Period, @Problem, @RootCause, @CauseCategory, @Action, @OwnerName, @OwnerEmail, @DueOn, @CheckpointOn,
                     @SupportNeeded, @Indicator, coalesce(@Status, 'open'))
             on conflict (rep_id, period, problem) do nothing
             returning {Columns}
-            """, f, cancellationToken: ct));
+            """, f, tx, cancellationToken: ct));
+        if (created is null) return null;
+        if (alsoInTransaction is not null) await alsoInTransaction(created, conn, tx);
+        await tx.CommitAsync(ct);
+        return created;
     }
 
     public enum UpdateOutcome { Updated, NotFound, Conflict }
 
     /// <summary>Replaces every field of an action the scope can see; a null status keeps the current one.</summary>
-    public async Task<(UpdateOutcome Outcome, ActionRecord? Action)> UpdateAsync(AccessScope scope, long id, ActionFields f, CancellationToken ct)
+    /// <param name="alsoInTransaction">more work of the same unit (the follow-up jobs), done in the transaction that writes the
+    /// action; when it throws, the action is left as it was</param>
+    public async Task<(UpdateOutcome Outcome, ActionRecord? Action)> UpdateAsync(AccessScope scope, long id, ActionFields f, CancellationToken ct,
+        Func<ActionRecord, NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         var p = Args(scope, f);
         p.Add("id", id);
         try
@@ -118,8 +130,11 @@ public sealed class ActionStore(Databases db, CrmReps crmReps, Microsoft.Extensi
                        updated_at = now()
                 where a.id = @id and {InScope}
                 returning {Columns}
-                """, p, cancellationToken: ct));
-            return updated is null ? (UpdateOutcome.NotFound, null) : (UpdateOutcome.Updated, updated);
+                """, p, tx, cancellationToken: ct));
+            if (updated is null) return (UpdateOutcome.NotFound, null);
+            if (alsoInTransaction is not null) await alsoInTransaction(updated, conn, tx);
+            await tx.CommitAsync(ct);
+            return (UpdateOutcome.Updated, updated);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -48,8 +48,11 @@ public static class TextDecoding
                 : throw Refuse($"the file starts with a {label} byte order mark but is not valid {label}: line {Line(bytes, bad)} has the bytes {Hex(bytes, bad)}");
         }
 
+        // Before UTF-8 is believed: UTF-16 of ASCII text and a file of NULs are valid UTF-8 too, and then failed as a "wrong header".
+        if (Utf16WithoutBom(bytes) is { } utf16) throw Refuse(utf16);
+        if (Binary(bytes, ValidUtf8ControlShare) is { } nuls) throw Refuse(nuls);
         if (TryDecode(new UTF8Encoding(false, true), bytes, 0, out var utf8, out var utf8Bad)) return (utf8, "utf-8");
-        if (Binary(bytes) is { } binary) throw Refuse(binary);
+        if (Binary(bytes, ControlShare) is { } binary) throw Refuse(binary);
 
         var candidates = new List<(string Name, string Text, double Score)>();
         foreach (var name in Chinese)
@@ -103,8 +106,35 @@ public static class TextDecoding
         }
     }
 
+    /// <summary>The share of control bytes above which bytes that are not UTF-8 are no text at all.</summary>
+    private const double ControlShare = 0.01;
+
+    /// <summary>The share above which even bytes that are valid UTF-8 are no text (a file of NULs): a stray NUL or two in a
+    /// field is the row's problem, named with its row and column.</summary>
+    private const double ValidUtf8ControlShare = 0.1;
+
+    /// <summary>UTF-16 without a byte order mark (Excel's "Unicode Text", some exports), told by its 0x00 bytes: one beside
+    /// every ASCII character, all on the same side of the pair. Null when the bytes do not look so.</summary>
+    private static string? Utf16WithoutBom(byte[] bytes)
+    {
+        var pairs = Math.Min(bytes.Length, 4096) / 2;
+        if (pairs < 2) return null;
+        int zeroFirst = 0, zeroSecond = 0;
+        for (var i = 0; i < pairs; i++)
+        {
+            if (bytes[2 * i] == 0) zeroFirst++;
+            if (bytes[2 * i + 1] == 0) zeroSecond++;
+        }
+        string? order = zeroSecond * 4 >= pairs && zeroFirst * 10 <= zeroSecond ? "little-endian"
+            : zeroFirst * 4 >= pairs && zeroSecond * 10 <= zeroFirst ? "big-endian" : null;
+        return order is null ? null
+            : $"the file looks like UTF-16 ({order}) without a byte order mark: a 0x00 byte beside each ASCII character; "
+              + $"expected UTF-8, or UTF-16 with a byte order mark — save it as \"CSV UTF-8\", or say its encoding with --encoding {(order == "little-endian" ? "UTF-16" : "UTF-16BE")}";
+    }
+
     /// <summary>Why the bytes are not text at all (a zip, an OLE file, control bytes no text has), or null.</summary>
-    private static string? Binary(byte[] bytes)
+    /// <param name="share">the share of control bytes above which they are not text</param>
+    private static string? Binary(byte[] bytes, double share)
     {
         const string expected = "expected comma-separated text (UTF-8, UTF-16 with a byte order mark, GB18030 or Big5)";
         if (bytes.AsSpan().StartsWith("PK\u0003\u0004"u8))
@@ -114,7 +144,7 @@ public static class TextDecoding
         // A stray NUL in a field is the row's problem (named with its row and column); a file of them is not text.
         static bool Control(byte b) => b is < 0x09 or 0x0B or (> 0x0D and < 0x20) and not 0x1B;
         var count = bytes.Count(Control);
-        if (count == 0 || count * 100 <= bytes.Length) return null;
+        if (count == 0 || count <= bytes.Length * share) return null;
         var first = Array.FindIndex(bytes, Control);
         return $"not a text file: {count} of its {bytes.Length} bytes are control bytes no text has (the first, 0x{bytes[first]:X2}, at byte {first}); " + expected;
     }

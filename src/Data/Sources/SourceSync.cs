@@ -117,7 +117,8 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
         var columns = string.Join(", ", table.Columns.Select(c => c.Name));
         var bounds = Bounds();
-        var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason}'"));
+        // The reasons are the contract's own constants, written as SQL literals (a quote doubled).
+        var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason.Replace("'", "''", StringComparison.Ordinal)}'"));
         var quarantined = await conn.ExecuteAsync(new CommandDefinition($"""
             with checked as (
               select l.*, case

@@ -74,7 +74,10 @@ public static class SourceTables
         new("crm", "leads", "lead_id",
             [C("lead_id", Text), C("rep_id", Text), C("customer_id", Text), C("created_at", Ts), C("qualified_at", Ts), C("converted_at", Ts), C("updated_at", Ts)],
             [(UnknownRep, UnknownRepReason),
-             InstantInRange("created_at"), InstantInRange("qualified_at"), InstantInRange("converted_at")]),
+             InstantInRange("created_at"), InstantInRange("qualified_at"), InstantInRange("converted_at"),
+             // a lead's steps in their order (the conversion figures count from created_at)
+             ("l.qualified_at < l.created_at", "qualified before it was created (qualified_at before created_at)"),
+             ("l.converted_at < l.created_at", "converted before it was created (converted_at before created_at)")]),
         new("crm", "activities", "activity_id",
             [C("activity_id", Text), C("rep_id", Text), C("customer_id", Text), C("kind", Text), C("occurred_at", Ts), C("duration_minutes", Int),
              C("with_decision_maker", Bool), C("need_identified", Bool), C("subject", Text), C("progress", Text), C("support_needed", Text), C("updated_at", Ts)],
@@ -106,12 +109,14 @@ public static class SourceTables
              ("l.cost_amount < 0", "negative cost"),
              ("l.issued_on is null or l.due_on is null", "missing issued_on or due_on"),
              ("l.status is null or l.status not in ('issued', 'void')", "unknown status (expected issued or void)"),
-             DateInRange("issued_on"), DateInRange("due_on")]),
+             DateInRange("issued_on"), DateInRange("due_on"),
+             ("l.due_on < l.issued_on", "due before it was issued (due_on before issued_on)")]),
         new("finance", "payments", "payment_id",
             [C("payment_id", Text), C("invoice_id", Text), C("received_on", Date), C("amount", Num), C("updated_at", Ts)],
             [("not exists (select 1 from staging.invoices i where i.invoice_id = l.invoice_id)", "payment for unknown invoice"),
              ("l.amount is null or l.amount < 0", "missing or negative amount"),
              ("l.received_on is null", "missing received_on"),
+             // A payment received before its invoice was issued is a prepayment (先款后票), common practice: kept.
              DateInRange("received_on")]),
     ];
 }

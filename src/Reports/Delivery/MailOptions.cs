@@ -28,4 +28,14 @@ public sealed class MailOptions
     /// <summary>Attempts at one message within one job run before the job itself fails and is retried by Hangfire.</summary>
     [Range(1, 10)] public int Attempts { get; set; } = 3;
     [Range(0, 60_000)] public int RetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// One mailbox with a local part and a domain (<c>reports@example.com</c>, <c>Sales Reports &lt;reports@example.com&gt;</c>).
+    /// MimeKit alone takes a bare word (<c>reports</c>, <c>not-an-email</c>) as an address without a domain: no server
+    /// delivers from it, and the Message-Ids, made with the sender's domain, would end in a bare <c>@</c>.
+    /// </summary>
+    public static bool IsSenderAddress(string? from) =>
+        MimeKit.MailboxAddress.TryParse(from, out var mailbox)
+        && mailbox.LocalPart.Length > 0 && mailbox.Domain.Length > 0
+        && !mailbox.Domain.Any(char.IsWhiteSpace) && !mailbox.Domain.StartsWith('.') && !mailbox.Domain.EndsWith('.');
 }

@@ -53,28 +53,27 @@ public static class ActionApi
         api.MapGet("/actions/{id:long}", async (HttpContext http, ActionStore store, long id, CancellationToken ct) =>
             await store.GetAsync(Scope(http), id, ct) is { } a ? Results.Json(Dto(a), Json) : NotFound(id));
 
-        api.MapPost("/actions", async (HttpContext http, ActionStore store, FollowUpScheduler scheduler, CancellationToken ct) =>
+        // The action and its follow-up jobs are one unit (ActionWrites): when scheduling fails, nothing is kept.
+        api.MapPost("/actions", async (HttpContext http, ActionStore store, ActionWrites writes, CancellationToken ct) =>
         {
             var (fields, problem) = await ReadActionAsync(http, store, ct);
             if (problem is not null) return problem;
-            var created = await store.CreateAsync(fields!, ct);
+            var created = await writes.CreateAsync(fields!, ct);
             if (created is null)
                 return Results.Problem(statusCode: 409, title: "Conflict",
                     detail: $"An action for rep {fields!.RepId}, period {Period.FromDate(fields.Period)} and this problem exists already; change it with PUT.");
-            await scheduler.ScheduleAsync([created], ct);
             return Results.Json(Dto(created), Json, statusCode: 201);
         });
 
-        api.MapPut("/actions/{id:long}", async (HttpContext http, ActionStore store, FollowUpScheduler scheduler, long id, CancellationToken ct) =>
+        api.MapPut("/actions/{id:long}", async (HttpContext http, ActionStore store, ActionWrites writes, long id, CancellationToken ct) =>
         {
             if (await store.GetAsync(Scope(http), id, ct) is null) return NotFound(id);
             var (fields, problem) = await ReadActionAsync(http, store, ct);
             if (problem is not null) return problem;
-            var (outcome, updated) = await store.UpdateAsync(Scope(http), id, fields!, ct);
+            var (outcome, updated) = await writes.UpdateAsync(Scope(http), id, fields!, ct);
             if (outcome == ActionStore.UpdateOutcome.NotFound) return NotFound(id);
             if (outcome == ActionStore.UpdateOutcome.Conflict)
                 return Results.Problem(statusCode: 409, title: "Conflict", detail: "Another action has the same rep, period and problem.");
-            await scheduler.ScheduleAsync([updated!], ct);
             return Results.Json(Dto(updated!), Json);
         });
 

@@ -9,8 +9,8 @@ public static class HangfireStorage
     /// <summary>The Hangfire storage `serve` uses (schema hangfire in reporting), also for processes that schedule
     /// jobs without running a server; the same serializer settings, so either reads what the other wrote.</summary>
     /// <param name="invisibility">how long a job fetched by a server that stopped answering stays invisible to the others
-    /// (Hangfire:InvisibilityTimeoutSeconds). The invisibility slides: a live server's heartbeat keeps renewing it for
-    /// the jobs it runs, however long they take, so only a dead server's jobs are taken over, this long after its last heartbeat.</param>
+    /// (Hangfire:InvisibilityTimeoutSeconds). The invisibility slides: a live server keeps renewing it for the jobs it
+    /// runs, however long they take, so only a dead server's jobs are taken over, this long after their last renewal.</param>
     public static JobStorage Create(string reporting, TimeSpan? invisibility = null)
     {
         GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -43,6 +43,7 @@ public static class Registration
             // Under `serve` Hangfire's own client; a one-shot command (import actions) writes to the same storage directly.
             sp.GetService<IBackgroundJobClient>() ?? new BackgroundJobClient(HangfireStorage.Create(builder.Configuration.GetConnectionString("Reporting")!)),
             sp.GetRequiredService<IOptions<CompanyOptions>>(), sp.GetRequiredService<IOptions<FollowUpOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ActionWrites>();
         return builder;
     }
 }

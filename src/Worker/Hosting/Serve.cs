@@ -63,8 +63,8 @@ public sealed class HangfireServerOptions
 
     public const int DefaultInvisibilityTimeoutSeconds = 60;
 
-    /// <summary>How soon another server takes over the jobs of a server that died (killed, its machine gone): this long
-    /// after its last heartbeat, plus up to the queue poll interval (15 s).</summary>
+    /// <summary>How soon another server takes over the jobs of a server that died (killed, its machine gone): the storage's
+    /// sliding invisibility timeout, this long after the dead server last renewed the job, plus up to the queue poll interval (15 s).</summary>
     [System.ComponentModel.DataAnnotations.Range(5, 3600)]
     public int InvisibilityTimeoutSeconds { get; set; } = DefaultInvisibilityTimeoutSeconds;
 }

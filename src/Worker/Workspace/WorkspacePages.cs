@@ -227,35 +227,33 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/reps/{repId}/{period}/actions", (HttpContext http, string repId, string period, IFormCollection form,
-            ActionStore actions, FollowUpScheduler scheduler, WorkspaceStore store, CancellationToken ct) =>
+            ActionStore actions, ActionWrites writes, WorkspaceStore store, CancellationToken ct) =>
             WithRep(http, repId, period, async (person, rep, p) =>
             {
                 if (!person.CanManageRep(rep.TeamId)) return NotFound(http, person, rep.Locale);
                 var t = WorkspaceText.For(rep.Locale);
                 var (fields, errors) = await CheckActionAsync(form, rep.RepId, p, actions, null, t, ct);
-                var created = fields is null ? null : await actions.CreateAsync(fields, ct);
+                var created = fields is null ? null : await writes.CreateAsync(fields, ct);
                 if (fields is not null && created is null) errors["problem"] = t.DuplicateProblem;
                 if (created is null) return await RepPageAsync(http, person, rep, p, new Outcome(Form: "new-action", Errors: errors, Values: Values(form)), 422, ct);
-                await scheduler.ScheduleAsync([created], ct);
                 await store.LogAsync(person.Email, p, rep.RepId, rep.TeamId, "action_created", Id(created.Id), null, Snapshot(created), ct);
                 return Back(RepUrl(rep, p), "action", "actions");
             }, ct));
 
-        app.MapPost("/app/actions/{id:long}", (HttpContext http, long id, IFormCollection form, ActionStore actions, FollowUpScheduler scheduler,
+        app.MapPost("/app/actions/{id:long}", (HttpContext http, long id, IFormCollection form, ActionStore actions, ActionWrites writes,
             WorkspaceStore store, CancellationToken ct) =>
             WithAction(http, id, form, actions, store, async (person, rep, action, page) =>
             {
                 var t = WorkspaceText.For(rep.Locale);
                 var (fields, errors) = await CheckActionAsync(form, rep.RepId, Period.FromDate(action.Period), actions, action.Status, t, ct);
-                var (outcome, updated) = fields is null ? (ActionStore.UpdateOutcome.NotFound, null) : await actions.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
+                var (outcome, updated) = fields is null ? (ActionStore.UpdateOutcome.NotFound, null) : await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
                 if (outcome == ActionStore.UpdateOutcome.Conflict) errors["problem"] = t.DuplicateProblemOther;
                 if (updated is null) return await RepPageAsync(http, person, rep, page, new Outcome(Form: $"action-{id}", Errors: errors, Values: Values(form)), 422, ct);
-                await scheduler.ScheduleAsync([updated], ct);
                 await store.LogAsync(person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, "action_edited", Id(id), Snapshot(action), Snapshot(updated), ct);
                 return Back(RepUrl(rep, page), "action", "actions");
             }, ct));
 
-        app.MapPost("/app/actions/{id:long}/status", (HttpContext http, long id, IFormCollection form, ActionStore actions, FollowUpScheduler scheduler,
+        app.MapPost("/app/actions/{id:long}/status", (HttpContext http, long id, IFormCollection form, ActionStore actions, ActionWrites writes,
             WorkspaceStore store, CancellationToken ct) =>
             WithAction(http, id, form, actions, store, async (person, rep, action, page) =>
             {
@@ -263,9 +261,8 @@ public static class WorkspacePages
                 if (!ActionRules.Statuses.Contains(status)) return NotFound(http, person, rep.Locale);
                 var fields = new ActionFields(action.RepId, action.Period, action.Problem, action.RootCause, action.CauseCategory, action.Action,
                     action.OwnerName, action.OwnerEmail ?? "", action.DueOn, action.CheckpointOn, action.SupportNeeded, action.Indicator, status);
-                var (_, updated) = await actions.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
+                var (_, updated) = await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
                 if (updated is null) return NotFound(http, person, rep.Locale);
-                await scheduler.ScheduleAsync([updated], ct);
                 await store.LogAsync(person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, status == "done" ? "action_closed" : "action_reopened",
                     Id(id), new { action.Status }, new { updated.Status }, ct);
                 return Back(RepUrl(rep, page), "action", "actions");

@@ -73,11 +73,26 @@ public static class WorkspaceSetup
         return builder;
     }
 
+    /// <summary>
+    /// Answers no cache may keep: the workspace, the API, the dashboard (its pages behind the admin login, and what it
+    /// answers a wrong one), the acknowledgement page (a signed link naming a rep), and any answer to a request that
+    /// carried credentials or was signed in. Paths match as routing does: ignoring case.
+    /// </summary>
+    private static readonly string[] NoStorePaths = ["/app", "/api", "/hangfire", "/ack"];
+
+    private static bool NoStore(HttpContext http, PathString path) =>
+        NoStorePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
+        || http.Request.Headers.Authorization.Count > 0 || http.Request.Headers.ContainsKey("X-Api-Key")
+        || http.User.Identity?.IsAuthenticated == true;
+
     /// <summary>Security headers on every answer; the pages' middleware; the workspace's endpoints.</summary>
     public static WebApplication UseWorkspace(this WebApplication app)
     {
         app.Use(async (http, next) =>
         {
+            // The path as the request came, read now: by the time the answer starts, a branch (the dashboard's Map("/hangfire"))
+            // has moved "/hangfire" into PathBase, and the dashboard's answers were given the pages' policy and no no-store.
+            var path = http.Request.PathBase.Add(http.Request.Path);
             http.Response.OnStarting(() =>
             {
                 var h = http.Response.Headers;
@@ -85,11 +100,10 @@ public static class WorkspaceSetup
                 h["Referrer-Policy"] = "no-referrer"; // a sign-in link's token never leaves in a Referer
                 h.XFrameOptions = "DENY";
                 // The dashboard runs its own scripts; everything else runs none, inline or not. Paths match as routing does: ignoring case.
-                h.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+                h.ContentSecurityPolicy = path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
                     ? "frame-ancestors 'none'"
                     : "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                if (http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase) || http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || http.User.Identity?.IsAuthenticated == true)
-                    h.CacheControl = "no-store";
+                if (NoStore(http, path)) h.CacheControl = "no-store";
                 return Task.CompletedTask;
             });
             await next(http);

@@ -109,8 +109,10 @@ public sealed class BenchTests : IAsyncLifetime
         var takeover = report.Figures.Single(f => f.Stage == "takeover after a SIGKILL, 2 serve processes");
         Assert.Equal((1L, TimeSpan.FromSeconds(15)), (takeover.Items, takeover.FloorTime));
         Assert.True(takeover.Time > TimeSpan.Zero);
-        // Arrived twice: at most one message per SMTP connection the killed process had open (Smtp:Connections, 4), sent but not yet marked.
-        Assert.Matches(@"^a serve process killed while running a team job, [1-9][0-9]* forms out; the other took the job over after [0-9.]+ s; the month then finished in [0-9.,]+ s: 30 forms, one per rep, each with its own Message-Id; [0-4] message\(s\) arrived twice", takeover.Note);
+        // Arrived twice: at most one message per SMTP connection the killed process had open, sent but not yet marked. The
+        // bench's serve processes keep Smtp:Connections at its default, 1 (its workers' sends wait for that one connection),
+        // so at most one: the same bound as the message count below; no tolerance for more is needed.
+        Assert.Matches(@"^a serve process killed while running a team job, [1-9][0-9]* forms out; the other took the job over after [0-9.]+ s; the month then finished in [0-9.,]+ s: 30 forms, one per rep, each with its own Message-Id; [01] message\(s\) arrived twice", takeover.Note);
         Assert.InRange(smtp.Messages, 12 + 3 * 33, 12 + 3 * 33 + 1);
 
         // The workspace pages, each fetched 5 times after the warm-up, with the floor fetched as often; no team has 50 reps here.

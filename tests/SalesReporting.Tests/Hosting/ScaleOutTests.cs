@@ -94,6 +94,11 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             Assert.True(takenOver is not null, $"the survivor did not take the killed server's job {victim.JobId} over");
             output.WriteLine($"killed server {pid} after {sentAtKill} messages; job {victim.JobId} taken over by server {survivor.Id} " +
                 $"{(takenOver.Value - killedAt).TotalSeconds:F1} s later (invisibility {InvisibilitySeconds} s)");
+            // Within the storage's sliding invisibility timeout after the job's last renewal, plus the 15-second queue poll,
+            // plus a generous margin for a loaded machine: 2 minutes, as issue 11 asks (measured: about 31 s).
+            var takeover = takenOver.Value - killedAt;
+            Assert.True(takeover <= TimeSpan.FromSeconds(InvisibilitySeconds + 15 + 90),
+                $"the takeover took {takeover.TotalSeconds:F1} s; expected within {InvisibilitySeconds} s of invisibility + 15 s of polling + a 90 s margin");
 
             // Every rep one form (one Message-Id), every manager one summary; both servers ran team jobs.
             await MonthEndFaultTests.AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
@@ -110,6 +115,38 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 if (!s.HasExited) s.Kill(entireProcessTree: true);
                 s.Dispose();
             }
+            Directory.Delete(outDir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Enqueue_and_wait_exits_2_when_a_delivery_failed_permanently_as_the_in_process_run_does()
+    {
+        var (db, outDir) = await MonthEndFaultTests.DemoAsync("sr_scale_refused");
+        await using var cleanup = db;
+        await using var smtp = new SmtpSink();
+        // The receiving server refuses one rep's address for good (553): recorded failed, not retried.
+        smtp.Answer = m => m.To.Mailboxes.Any(a => a.Address == "r005@demo.example")
+            ? new SmtpServer.Protocol.SmtpResponse(SmtpServer.Protocol.SmtpReplyCode.MailboxNameNotAllowed, "no such user") : null;
+        var env = ServeEnvironment(db, smtp.Port, outDir);
+        env["Hangfire__WorkerCount"] = "3";
+        var log = new StringBuilder();
+        using var server = WorkerProcess.Start(["serve", "--urls", "http://127.0.0.1:0"], env, log);
+        try
+        {
+            var (code, stdout, stderr) = await WorkerProcess.RunAsync(["month-end", "--period", "2026-10", "--enqueue", "--wait"], env, TimeSpan.FromMinutes(20));
+            output.WriteLine(stdout);
+            Assert.True(code == 2, $"month-end --enqueue --wait: {code} {stderr} {stdout} {log}");
+            Assert.Contains("teams 3/3 done, forms 20/21 sent, 1 failed permanently", stdout, StringComparison.Ordinal);
+            Assert.EndsWith("done; 1 delivery(ies) failed permanently: see `deliveries --period 2026-10 --status failed`", stdout.TrimEnd(), StringComparison.Ordinal);
+            await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            Assert.Equal([("R005", "failed")], (await Dapper.SqlMapper.QueryAsync<(string, string)>(conn,
+                "select subject_id, status from reporting.delivery where kind = 'rep_form' and status <> 'sent'")).ToList());
+            Assert.Equal(20, smtp.Messages.Count(m => m.To.Mailboxes.Any(a => a.Address.StartsWith('r') && a.Address.EndsWith("@demo.example", StringComparison.Ordinal))));
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
             Directory.Delete(outDir, true);
         }
     }

@@ -123,6 +123,34 @@ public sealed class InputFileTests : IDisposable
     }
 
     [Fact]
+    public void Utf16_without_a_byte_order_mark_is_named_as_such_not_read_as_utf8_with_a_wrong_header()
+    {
+        const string text = "rep_id,period,indicator,reason\r\nR001,2026-10,revenue,客户回款慢\r\n";
+        var little = Bytes("reasons.csv", Encoding.Unicode.GetBytes(text)); // no preamble
+        Assert.Equal("reasons.csv: the file looks like UTF-16 (little-endian) without a byte order mark: a 0x00 byte beside each ASCII character; "
+                     + "expected UTF-8, or UTF-16 with a byte order mark — save it as \"CSV UTF-8\", or say its encoding with --encoding UTF-16",
+            Refused(little).ToString());
+        Assert.Equal(["R001", "2026-10", "revenue", "客户回款慢"], Only(little, "UTF-16"));
+
+        var big = Bytes("big.csv", Encoding.BigEndianUnicode.GetBytes(text));
+        Assert.Equal("big.csv: the file looks like UTF-16 (big-endian) without a byte order mark: a 0x00 byte beside each ASCII character; "
+                     + "expected UTF-8, or UTF-16 with a byte order mark — save it as \"CSV UTF-8\", or say its encoding with --encoding UTF-16BE",
+            Refused(big).ToString());
+        Assert.Equal(["R001", "2026-10", "revenue", "客户回款慢"], Only(big, "UTF-16BE"));
+    }
+
+    [Fact]
+    public void A_file_of_nul_bytes_is_not_a_text_file_although_it_is_valid_utf8()
+    {
+        Assert.Equal($"zeros.csv: not a text file: 600 of its 600 bytes are control bytes no text has (the first, 0x00, at byte 0); {Expected}",
+            Refused(Bytes("zeros.csv", new byte[600])).ToString());
+        // A header and rows with NULs between them: valid UTF-8, but more control bytes than any text has.
+        var padded = Bytes("padded.csv", [.. Encoding.ASCII.GetBytes("rep_id,period,indicator,reason\n"), .. new byte[40], .. Encoding.ASCII.GetBytes("R001,2026-10,revenue,x\n")]);
+        Assert.Equal($"padded.csv: not a text file: 40 of its 94 bytes are control bytes no text has (the first, 0x00, at byte 31); {Expected}",
+            Refused(padded).ToString());
+    }
+
+    [Fact]
     public void A_workbook_named_csv_is_not_a_text_file()
     {
         var path = TabularFileTests.WriteXlsx(Path.Combine(dir, "targets.csv"), "Sheet1", [[new("A1", "rep_id")]]);

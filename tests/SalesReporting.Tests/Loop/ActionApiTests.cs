@@ -225,6 +225,72 @@ public sealed class ActionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_scheduling_the_follow_ups_fails_the_action_is_not_kept_or_changed_without_them()
+    {
+        // The app's own job client, made to fail as a job storage that went away would, part-way through an action's two jobs.
+        var jobs = new FailingJobClient(app.Services.GetRequiredService<Hangfire.JobStorage>());
+        await using var failing = await LoopSetup.StartWebAsync(db, new FixedClock(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero)),
+            services: s => s.AddSingleton<Hangfire.IBackgroundJobClient>(jobs));
+        using var web = failing.GetTestClient();
+        async Task<HttpResponseMessage> Call(HttpMethod method, string url, object body)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            request.Headers.Add("X-Api-Key", admin);
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            return await web.SendAsync(request);
+        }
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        async Task<List<(long, string, DateOnly, string)>> Rows() => (await conn.QueryAsync<(long, string, DateOnly, string)>("""
+            select a.id, a.status, a.due_on, coalesce(string_agg(f.kind || ' ' || f.scheduled_for || ' ' || f.job_id, ', ' order by f.kind), '')
+            from reporting.improvement_action a left join reporting.follow_up_job f on f.action_id = a.id
+            group by a.id order by a.id
+            """)).ToList();
+
+        // POST: the checkpoint's job is made, the due date's fails: no action, no follow-up row.
+        jobs.FailAfter = 1;
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Call(HttpMethod.Post, "/api/actions", ActionBody()));
+        Assert.Equal("the job storage went away", refused.Message);
+        Assert.Single(jobs.Created);
+        Assert.Empty(await Rows());
+
+        // The same request once the storage is back: the action and both jobs.
+        jobs.FailAfter = null;
+        var created = await Call(HttpMethod.Post, "/api/actions", ActionBody());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await Json(created)).GetProperty("id").GetInt64();
+        var (checkpointJob, dueJob) = (jobs.Created[1], jobs.Created[2]);
+        var kept = new List<(long, string, DateOnly, string)> { (id, "open", new DateOnly(2026, 11, 10), $"checkpoint 2026-11-05 {checkpointJob}, due 2026-11-10 {dueJob}") };
+        Assert.Equal(kept, await Rows());
+
+        // PUT moving the due date, failing to schedule the new job: the action keeps its date and its jobs, the old job is not deleted.
+        jobs.FailAfter = 0;
+        var change = ActionBody(due: "2026-11-20");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Call(HttpMethod.Put, $"/api/actions/{id}", change));
+        Assert.Equal(kept, await Rows());
+        Assert.Equal("Scheduled", JobState(dueJob));
+
+        // The workspace's new actions, edits and status changes go through the same unit (ActionWrites): an edit that fails
+        // to schedule leaves the action as it was, with its jobs.
+        var writes = failing.Services.GetRequiredService<SalesReporting.Worker.Jobs.ActionWrites>();
+        var moved = LoopSetup.Action(due: "2026-11-20", indicator: "collection_rate", owner: "r1@x.example");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writes.UpdateAsync(AccessScope.Admin("test"), id, moved, default));
+        Assert.Equal(kept, await Rows());
+
+        jobs.FailAfter = null;
+        var (outcome, updated) = await writes.UpdateAsync(AccessScope.Admin("test"), id, moved, default);
+        Assert.Equal(ActionStore.UpdateOutcome.Updated, outcome);
+        Assert.Equal(new DateOnly(2026, 11, 20), updated!.DueOn);
+        Assert.Equal([(id, "open", new DateOnly(2026, 11, 20), $"checkpoint 2026-11-05 {checkpointJob}, due 2026-11-20 {jobs.Created[^1]}")], await Rows());
+        Assert.Equal("Deleted", JobState(dueJob));
+    }
+
+    private string? JobState(string jobId)
+    {
+        using var storage = app.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        return storage.GetStateData(jobId)?.Name;
+    }
+
+    [Fact]
     public async Task A_reason_set_through_the_API_is_what_the_form_shows_instead_of_the_draft()
     {
         var put = await Send(HttpMethod.Put, "/api/reasons/2026-10/R1/collection_rate", rep1, new { reason = "客户B 年底集中付款" });

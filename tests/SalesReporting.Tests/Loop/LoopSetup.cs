@@ -44,7 +44,9 @@ public static class LoopSetup
             checkpoint is null ? null : DateOnly.ParseExact(checkpoint, "yyyy-MM-dd", CultureInfo.InvariantCulture), null, indicator, null);
 
     /// <summary>The worker's web app as `serve` maps it (API, acknowledgement page), on an in-memory server.</summary>
-    public static async Task<WebApplication> StartWebAsync(TestDatabase db, TimeProvider clock, IDictionary<string, string?>? settings = null)
+    /// <param name="services">more registrations, after the app's own (a later one wins)</param>
+    public static async Task<WebApplication> StartWebAsync(TestDatabase db, TimeProvider clock, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Test" });
         builder.WebHost.UseTestServer();
@@ -65,9 +67,32 @@ public static class LoopSetup
         builder.Services.AddHangfire(c => c.UseLogProvider(new SilentLog()).SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(db.Reporting), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapClosedLoop();
         await app.StartAsync();
         return app;
     }
+}
+
+/// <summary>Hangfire's client on the app's storage that, while <see cref="FailAfter"/> is set, makes that many jobs and then
+/// fails as a storage that went away would.</summary>
+public sealed class FailingJobClient(Hangfire.JobStorage storage) : IBackgroundJobClient
+{
+    private readonly BackgroundJobClient inner = new(storage);
+    private int madeSinceSet;
+    public int? FailAfter { get; set { field = value; madeSinceSet = 0; } }
+    /// <summary>Every job made, in order.</summary>
+    public List<string> Created { get; } = [];
+
+    public string Create(Hangfire.Common.Job job, Hangfire.States.IState state)
+    {
+        if (FailAfter is { } n && madeSinceSet >= n) throw new InvalidOperationException("the job storage went away");
+        var id = inner.Create(job, state);
+        Created.Add(id);
+        madeSinceSet++;
+        return id;
+    }
+
+    public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => inner.ChangeState(jobId, state, expectedState);
 }

@@ -168,4 +168,54 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("--period '2026-Q5' is not a month: expected YYYY-MM, e.g. 2026-10. A quarter is YYYY-Qn (2026-Q3), a year YYYY (2026).", stderr, StringComparison.Ordinal);
         await AssertNothingWrittenAsync();
     }
+
+    private const string ServeExpected =
+        "expected --urls, --environment, --contentRoot, --applicationName or a setting as --Section:Key value (e.g. --Hangfire:Server false).";
+
+    [Theory]
+    [InlineData(new[] { "--ulrs", "http://127.0.0.1:1" }, "serve: unknown option '--ulrs'; " + ServeExpected)]
+    [InlineData(new[] { "extra" }, "serve: unexpected argument 'extra'; " + ServeExpected)]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:1", "extra" }, "serve: unexpected argument 'extra'; " + ServeExpected)]
+    [InlineData(new[] { "-u", "http://127.0.0.1:1" }, "serve: unknown option '-u'; " + ServeExpected)]
+    [InlineData(new[] { "--Hangfire=false" }, "serve: unknown option '--Hangfire=false'; " + ServeExpected)]
+    [InlineData(new[] { "--urls" }, "serve: '--urls' needs a value (e.g. --urls http://127.0.0.1:5000).")]
+    public async Task Serve_refuses_what_is_not_a_host_switch_or_a_setting_with_the_usage_and_starts_nothing(string[] rest, string message)
+    {
+        var (code, stdout, stderr) = await WorkerProcess.RunAsync(["serve", .. rest], env, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, code);
+        Assert.Equal(message, stderr.Trim());
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+        Assert.Contains("serve [options]", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_takes_the_host_switches_and_settings_in_both_forms()
+    {
+        var port = SmtpSink.FreePort();
+        var log = new System.Text.StringBuilder();
+        using var server = WorkerProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--environment", "Production",
+            "--Hangfire:Server=false", "--Acknowledgement:Secret", LoopSecret, $"--Acknowledgement:PublicBaseUrl=http://127.0.0.1:{port}"], env, log);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var guard = System.Diagnostics.Stopwatch.StartNew(); // a hang guard, not a timing
+            HttpResponseMessage? live = null;
+            while (live is null && !server.HasExited && guard.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                try { live = await client.GetAsync(new Uri("/health/live", UriKind.Relative)); }
+                catch (HttpRequestException) { await Task.Delay(250); }
+            }
+            Assert.True(live is not null, "serve did not answer on the port of --urls: " + log);
+            Assert.Equal(System.Net.HttpStatusCode.OK, live!.StatusCode);
+            live.Dispose();
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private const string LoopSecret = "test-secret-0123456789-abcdefghijklmnop";
 }
