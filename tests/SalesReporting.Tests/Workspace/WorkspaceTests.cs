@@ -7,7 +7,7 @@ using UglyToad.PdfPig;
 namespace SalesReporting.Tests.Workspace;
 
 /// <summary>The workspace as its people use it: in the system Chromium, through the emailed sign-in link, with plain forms.</summary>
-public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<WorkspaceFixture>
+public sealed partial class WorkspaceTests(WorkspaceFixture f) : IClassFixture<WorkspaceFixture>
 {
     private const string October = "2026-10";
 
