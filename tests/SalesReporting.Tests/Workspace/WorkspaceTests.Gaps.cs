@@ -70,3 +70,73 @@ public sealed partial class WorkspaceTests
         Assert.DoesNotContain("客户称当天未见到销售", otherPdf, StringComparison.Ordinal);
     }
 }
+
+public sealed partial class WorkspaceTests
+{
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string action, params (string Name, string Value)[] fields)
+    {
+        var page = await client.GetStringAsync(pagePath);
+        return await client.PostAsync(action, new FormUrlEncodedContent(
+            fields.Select(x => new KeyValuePair<string, string>(x.Name, x.Value)).Prepend(new("__af", WorkspaceFixture.Token(page)))));
+    }
+
+    [Fact]
+    public async Task The_reps_side_of_the_conversation_and_the_managers_answers_are_on_the_reps_form_on_screen_and_printed_and_on_no_other_form()
+    {
+        var repPage = $"/app/reps/R005/{October}";
+        using var manager = f.Client();
+        manager.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.52");
+        await f.SignInAsync(manager, WorkspaceFixture.Manager);
+        // An action to comment on, agreed by the manager.
+        using (var created = await PostFormAsync(manager, repPage, $"{repPage}/actions",
+            ("problem", "拜访量不足-双向"), ("root_cause", "区域客户分散"), ("cause_category", "market"), ("action", "按片区排定每周拜访路线"),
+            ("owner_name", "杨帆"), ("owner_email", "r005@demo.example"), ("due_on", "2027-01-25"), ("checkpoint_on", "2027-01-15"), ("indicator", "visits")))
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var actionId = await conn.ExecuteScalarAsync<long>("select id from reporting.improvement_action where rep_id = 'R005' and problem = '拜访量不足-双向'");
+
+        using var rep = f.Client();
+        rep.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.53");
+        await f.SignInAsync(rep, "r005@demo.example");
+        foreach (var fields in new[]
+        {
+            new[] { ("kind", "difficulty"), ("body", "客户D采购流程冗长，决策人难以约见") },
+            new[] { ("kind", "support"), ("body", "希望总部提供行业案例资料") },
+            new[] { ("kind", "action_comment"), ("action_id", actionId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    ("body", "已按片区排好第一周路线"), ("progress", "完成30%") },
+            new[] { ("kind", "dispute"), ("indicator", "visits"), ("body", "10月15日三次拜访未同步到CRM") },
+        })
+            using (var written = await PostFormAsync(rep, repPage, $"{repPage}/responses", fields))
+                Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
+        Assert.Equal([("difficulty", null, null), ("support", null, null), ("action_comment", (long?)actionId, "完成30%"), ("dispute", null, null)],
+            (await conn.QueryAsync<(string, long?, string?)>("select kind, action_id, progress from reporting.rep_response where rep_id = 'R005' order by id")).ToList());
+
+        // The manager answers the difficulty and the dispute; the support request waits.
+        var answers = new Dictionary<string, string> { ["difficulty"] = "下周陪同拜访客户D", ["dispute"] = "已请CRM管理员补录" };
+        foreach (var (kind, answer) in answers)
+        {
+            var id = await conn.ExecuteScalarAsync<long>("select id from reporting.rep_response where rep_id = 'R005' and kind = @kind", new { kind });
+            using var answered = await PostFormAsync(manager, repPage, $"/app/responses/{id}/answer", ("answer", answer));
+            Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        }
+
+        string[] texts = ["双向沟通", "客户D采购流程冗长，决策人难以约见", "下周陪同拜访客户D", "希望总部提供行业案例资料", "待回复",
+            "已按片区排好第一周路线", "进展：完成30%", "拜访量不足-双向", "10月15日三次拜访未同步到CRM", "已请CRM管理员补录", "对数据有异议"];
+        // On screen: the form's section 反馈与确认 (the printed component) on the rep's own page.
+        var html = WebUtility.HtmlDecode(await rep.GetStringAsync(repPage));
+        var twoWay = Regex.Match(html, "<table class=\"two-way\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.All(texts.Skip(1), t => Assert.Contains(t, Regex.Replace(twoWay, "<[^>]+>|\\s+", ""), StringComparison.Ordinal));
+        // Printed: in the PDF the rep gets, in the order written, each answer after its entry.
+        var pdf = await PdfOfAsync(rep, $"{repPage}/form.pdf");
+        Assert.All(texts, t => Assert.Contains(t, pdf, StringComparison.Ordinal));
+        Assert.True(pdf.IndexOf("客户D采购流程冗长", StringComparison.Ordinal) < pdf.IndexOf("下周陪同拜访客户D", StringComparison.Ordinal));
+        Assert.True(pdf.IndexOf("下周陪同拜访客户D", StringComparison.Ordinal) < pdf.IndexOf("希望总部提供行业案例资料", StringComparison.Ordinal));
+        Assert.True(pdf.IndexOf("反馈与确认", StringComparison.Ordinal) < pdf.IndexOf("双向沟通", StringComparison.Ordinal));
+
+        // Another rep's form, printed for the same manager: none of it.
+        var other = await PdfOfAsync(manager, $"/app/reps/R006/{October}/form.pdf");
+        Assert.Contains("反馈与确认", other, StringComparison.Ordinal);
+        Assert.All(texts.Skip(1).Where(t => t is not ("待回复" or "对数据有异议")), t => Assert.DoesNotContain(t, other, StringComparison.Ordinal));
+        Assert.DoesNotContain("双向沟通", other, StringComparison.Ordinal);
+    }
+}
