@@ -3,7 +3,6 @@ using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
 using SalesReporting.Data.Targets;
@@ -309,7 +308,7 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/reps/{repId}/{period}/responses", (HttpContext http, string repId, string period, IFormCollection form,
-            WorkspaceStore store, ActionStore actions, CancellationToken ct) =>
+            WorkspaceStore store, ActionStore actions, Hangfire.IBackgroundJobClient jobs, CancellationToken ct) =>
             WithRep(http, repId, period, async (person, rep, p) =>
             {
                 if (!person.IsRep(rep.RepId)) return NotFound(http, person, rep.Locale);
@@ -334,8 +333,10 @@ public static class WorkspacePages
                     if (known.All(i => i.Code != indicator)) errors["indicator"] = t.Required;
                 }
                 if (errors.Count > 0) return await RepPageAsync(http, person, rep, p, new Outcome(Form: "response", Errors: errors, Values: Values(form)), 422, ct);
-                await store.AddResponseAsync(person.Email, p, rep.RepId, kind, actionId, indicator, body!, progress, ct);
-                if (kind == "dispute") await TellManagerAsync(http, rep, p, indicator!, body!, ct);
+                var id = await store.AddResponseAsync(person.Email, p, rep.RepId, kind, actionId, indicator, body!, progress, ct);
+                // A dispute reaches the manager by email too: a job of its own, sent once through the delivery ledger and
+                // retried by Hangfire while the mail server fails; the dispute is on the team page whatever the mail does.
+                if (kind == "dispute") DisputeMail.Enqueue(jobs, id);
                 return Back(RepUrl(rep, p), "response", "conversation");
             }, ct));
 
@@ -520,29 +521,4 @@ public static class WorkspacePages
         a.Problem, root_cause = a.RootCause, cause_category = a.CauseCategory, a.Action, owner_name = a.OwnerName, owner_email = a.OwnerEmail,
         due_on = a.DueOn, checkpoint_on = a.CheckpointOn, support_needed = a.SupportNeeded, a.Indicator, a.Status,
     };
-
-    /// <summary>A dispute reaches the manager by email too; a failed mail is logged, the dispute is on the team page anyway.</summary>
-    private static async Task TellManagerAsync(HttpContext http, RepRef rep, Period period, string indicator, string why, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(rep.ManagerEmail) || !ActionRules.IsEmail(rep.ManagerEmail)) return;
-        var sp = http.RequestServices;
-        var t = WorkspaceText.For(rep.Locale);
-        var name = (await sp.GetRequiredService<WorkspaceStore>().IndicatorsAsync(rep.Locale, ct)).FirstOrDefault(i => i.Code == indicator).Name ?? indicator;
-        var baseUrl = sp.GetRequiredService<IOptions<AcknowledgementOptions>>().Value.PublicBaseUrl?.TrimEnd('/') ?? "";
-        var url = $"{baseUrl}{RepUrl(rep, period)}#conversation";
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(sp.GetRequiredService<IOptions<MailOptions>>().Value.From));
-        message.To.Add(new MailboxAddress(rep.ManagerName ?? rep.ManagerEmail, rep.ManagerEmail));
-        message.Subject = t.DisputeMailSubject(rep.Name, period.ToString());
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new TextPart("plain") { Text = $"{t.KindDispute}: {name}\n{t.DisputeWhy}: {why}\n\n{url}\n" };
-        try
-        {
-            await sp.GetRequiredService<IMailTransport>().SendAsync(message, $"dispute_{period}_{FileNames.Part(rep.RepId)}_{DateTime.UtcNow.Ticks}.eml", ct);
-        }
-        catch (Exception ex) when (ex is TransientMailException or PermanentMailException or IOException)
-        {
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("SalesReporting.Workspace").LogWarning("Dispute mail to the manager of {Rep} failed: {Error}", rep.RepId, ex.Message);
-        }
-    }
 }
