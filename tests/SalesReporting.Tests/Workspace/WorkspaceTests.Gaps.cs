@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SalesReporting.Tests.Workspace;
 
@@ -138,5 +139,56 @@ public sealed partial class WorkspaceTests
         Assert.Contains("反馈与确认", other, StringComparison.Ordinal);
         Assert.All(texts.Skip(1).Where(t => t is not ("待回复" or "对数据有异议")), t => Assert.DoesNotContain(t, other, StringComparison.Ordinal));
         Assert.DoesNotContain("双向沟通", other, StringComparison.Ordinal);
+    }
+}
+
+public sealed partial class WorkspaceTests
+{
+    [Fact]
+    public async Task Two_serve_processes_on_one_database_send_one_address_the_limit_of_sign_in_mails_once_not_twice()
+    {
+        const string address = "r010@demo.example";
+        var second = WorkspaceFixture.NewBaseUrl();
+        var app = f.BuildServe(second);
+        await app.StartAsync();
+        try
+        {
+            async Task AskAsync(string baseUrl, int i)
+            {
+                using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(baseUrl) };
+                client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{60 + i % 2}");
+                var page = await client.GetStringAsync("/app");
+                using var response = await client.PostAsync("/app/signin", new FormUrlEncodedContent([new("__af", WorkspaceFixture.Token(page)), new("email", address)]));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            // Each process alone would allow the limit; they take turns, more than the limit each.
+            for (var i = 0; i < WorkspaceFixture.MailsPerAddress + 4; i++)
+            {
+                await AskAsync(f.BaseUrl, i);
+                await AskAsync(second, i);
+            }
+            await f.NextLinkAsync(address, WorkspaceFixture.MailsPerAddress - 1);
+            await Task.Delay(1500); // the last requests' turn in each process's mail queue
+            Assert.Equal(WorkspaceFixture.MailsPerAddress, f.SignInLinks(address).Count);
+            await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+            Assert.Equal(WorkspaceFixture.MailsPerAddress, await conn.ExecuteScalarAsync<int>(
+                "select count(*) from reporting.signin_link where mailed and email = @address", new { address }));
+            // Both processes mailed some: the count was shared, not one process doing all the work.
+            var mailer = app.Services.GetRequiredService<SalesReporting.Worker.Workspace.SignInMailer>();
+            Assert.InRange(mailer.Sent, 1, WorkspaceFixture.MailsPerAddress - 1);
+
+            // The window slides: once the oldest mail is older than 15 minutes, one more goes out (from either process), and only one.
+            await conn.ExecuteAsync("update reporting.signin_link set created_at = created_at - interval '16 minutes' where id_hash = (select id_hash from reporting.signin_link where mailed and email = @address order by created_at limit 1)", new { address });
+            var before = f.SignInLinks(address).Count;
+            await AskAsync(second, 0);
+            await f.NextLinkAsync(address, before);
+            await AskAsync(f.BaseUrl, 1);
+            await Task.Delay(1500);
+            Assert.Equal(before + 1, f.SignInLinks(address).Count);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
     }
 }
