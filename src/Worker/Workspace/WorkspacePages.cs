@@ -122,6 +122,9 @@ public static class WorkspacePages
                 // The person's file name is shown in the errors; the file itself lives in a folder of its own for the check.
                 var dir = Directory.CreateTempSubdirectory("sr-upload-");
                 var path = Path.Combine(dir.FullName, FileNames.Part(Path.GetFileNameWithoutExtension(file!.FileName)) + ext);
+                // The errors and the history name the file as the person named it (十月措施.csv), not as it was saved (____.csv).
+                var shownName = Path.GetFileName(file.FileName.Replace('\\', '/'));
+                if (shownName.Length is 0 or > 200 || shownName.Any(char.IsControl)) shownName = Path.GetFileName(path);
                 try
                 {
                     await using (var stream = File.Create(path)) await file.CopyToAsync(stream, ct);
@@ -137,12 +140,13 @@ public static class WorkspacePages
                         afterCommit();
                         count = imported.Count;
                     }
-                    await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", Path.GetFileName(path), null, new { rows = count }, ct);
+                    await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", shownName, null, new { rows = count }, ct);
                     return Results.Redirect($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}?done=upload&rows={count}#upload");
                 }
                 catch (ImportRejectedException ex)
                 {
-                    return await TeamPageAsync(http, person, team, p, new Outcome(Form: "upload", FileErrors: ex.Errors), 422, ct);
+                    var errors2 = ex.Errors.Select(e => e.File == Path.GetFileName(path) ? e with { File = shownName } : e).ToList();
+                    return await TeamPageAsync(http, person, team, p, new Outcome(Form: "upload", FileErrors: errors2), 422, ct);
                 }
                 finally
                 {

@@ -192,3 +192,190 @@ public sealed partial class WorkspaceTests
         }
     }
 }
+
+/// <summary>The manager's paths the other tests do not walk: editing, closing and reopening an action, clearing a reason,
+/// an actions file on the team page.</summary>
+public sealed partial class WorkspaceTests
+{
+    /// <summary>The action's follow-up jobs: kind, date, job id and the job's state in Hangfire's storage.</summary>
+    private async Task<List<(string Kind, DateOnly On, string JobId, string State)>> FollowUpsAsync(long actionId)
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        return (await conn.QueryAsync<(string, DateOnly, string, string)>("""
+            select f.kind, f.scheduled_for, f.job_id, j.statename from reporting.follow_up_job f join hangfire.job j on j.id::text = f.job_id
+            where f.action_id = @actionId order by f.kind
+            """, new { actionId })).ToList();
+    }
+
+    private async Task<List<string>> JobStatesAsync(IEnumerable<string> jobIds)
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        return (await conn.QueryAsync<string>("select statename from hangfire.job where id::text = any(@ids) order by id",
+            new { ids = jobIds.ToArray() })).ToList();
+    }
+
+    private static (string, string)[] ActionFields(string problem, string action, string due, string checkpoint) =>
+    [
+        ("problem", problem), ("root_cause", "新区域客户分散"), ("cause_category", "market"), ("action", action), ("owner_name", "赵磊"),
+        ("owner_email", "r006@demo.example"), ("due_on", due), ("checkpoint_on", checkpoint), ("support_needed", "区域地图"), ("indicator", "visits"),
+        ("page_period", October),
+    ];
+
+    [Fact]
+    public async Task A_manager_edits_an_action_and_closes_and_reopens_it_and_its_follow_up_jobs_move_go_and_come_back()
+    {
+        const string problem = "拜访覆盖不足-编辑";
+        var repPage = $"/app/reps/R006/{October}";
+        using var manager = f.Client();
+        manager.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.70");
+        await f.SignInAsync(manager, WorkspaceFixture.Manager);
+        using (var created = await PostFormAsync(manager, repPage, $"{repPage}/actions", ActionFields(problem, "每周拜访8家", "2027-01-20", "2027-01-10")))
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var id = await conn.ExecuteScalarAsync<long>("select id from reporting.improvement_action where rep_id = 'R006' and problem = @problem", new { problem });
+        var first = await FollowUpsAsync(id);
+        Assert.Equal([("checkpoint", new DateOnly(2027, 1, 10), "Scheduled"), ("due", new DateOnly(2027, 1, 20), "Scheduled")],
+            first.Select(x => (x.Kind, x.On, x.State)));
+
+        // Edited: new dates and wording; the jobs move (the old ones deleted, new ones at the new dates).
+        using (var edited = await PostFormAsync(manager, repPage, $"/app/actions/{id}", ActionFields(problem, "每周拜访10家，周五复盘", "2027-02-20", "2027-02-10")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+            Assert.Equal($"{repPage}?done=action#actions", edited.Headers.Location!.ToString());
+        }
+        Assert.Equal(("每周拜访10家，周五复盘", new DateOnly(2027, 2, 20), new DateOnly(2027, 2, 10), "open"),
+            await conn.QuerySingleAsync<(string, DateOnly, DateOnly, string)>("select action, due_on, checkpoint_on, status from reporting.improvement_action where id = @id", new { id }));
+        var moved = await FollowUpsAsync(id);
+        Assert.Equal([("checkpoint", new DateOnly(2027, 2, 10), "Scheduled"), ("due", new DateOnly(2027, 2, 20), "Scheduled")],
+            moved.Select(x => (x.Kind, x.On, x.State)));
+        Assert.Equal(["Deleted", "Deleted"], await JobStatesAsync(first.Select(x => x.JobId)));
+        Assert.Equal(("2027-01-20", "2027-02-20"), await conn.QuerySingleAsync<(string, string)>(
+            "select before->>'due_on', after->>'due_on' from reporting.change_log where what = 'action_edited' and subject = @s", new { s = id.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+
+        // Closed: no follow-up left, its jobs deleted; the form says done.
+        using (var closed = await PostFormAsync(manager, repPage, $"/app/actions/{id}/status", ("status", "done"), ("page_period", October)))
+            Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+        Assert.Equal("done", await conn.ExecuteScalarAsync<string>("select status from reporting.improvement_action where id = @id", new { id }));
+        Assert.Empty(await FollowUpsAsync(id));
+        Assert.Equal(["Deleted", "Deleted"], await JobStatesAsync(moved.Select(x => x.JobId)));
+        var closedPdf = await PdfOfAsync(manager, $"{repPage}/form.pdf");
+        Assert.Contains("每周拜访10家，周五复盘", closedPdf, StringComparison.Ordinal);
+        Assert.DoesNotContain("已完成", closedPdf[..closedPdf.IndexOf("每周拜访10家，周五复盘", StringComparison.Ordinal)][^0..], StringComparison.Ordinal);
+        Assert.StartsWith("已完成", closedPdf[(closedPdf.IndexOf("每周拜访10家，周五复盘", StringComparison.Ordinal) + "每周拜访10家，周五复盘".Length)..]
+            .Replace("赵磊", "", StringComparison.Ordinal).Replace("2027-02-20", "", StringComparison.Ordinal).Replace("2027-02-10", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // Reopened: the jobs come back at the action's dates, new ones.
+        using (var reopened = await PostFormAsync(manager, repPage, $"/app/actions/{id}/status", ("status", "open"), ("page_period", October)))
+            Assert.Equal(HttpStatusCode.Redirect, reopened.StatusCode);
+        var back = await FollowUpsAsync(id);
+        Assert.Equal([("checkpoint", new DateOnly(2027, 2, 10), "Scheduled"), ("due", new DateOnly(2027, 2, 20), "Scheduled")],
+            back.Select(x => (x.Kind, x.On, x.State)));
+        Assert.Empty(back.Select(x => x.JobId).Intersect(moved.Select(x => x.JobId)));
+        Assert.Equal(["action_created", "action_edited", "action_closed", "action_reopened"], await conn.QueryAsync<string>(
+            "select what from reporting.change_log where subject = @s and what like 'action%' order by id", new { s = id.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+
+        // Another team's manager cannot touch it.
+        using var other = f.Client();
+        other.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.71");
+        await f.SignInAsync(other, WorkspaceFixture.OtherManager);
+        using (var refused = await PostFormAsync(other, $"/app/teams/T02/{October}", $"/app/actions/{id}/status", ("status", "done")))
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("open", await conn.ExecuteScalarAsync<string>("select status from reporting.improvement_action where id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task Clearing_a_written_reason_or_saving_the_draft_unchanged_brings_the_automatic_draft_back_on_the_form()
+    {
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        var (repId, indicator, draft) = await conn.QueryFirstAsync<(string, string, string)>("""
+            select a.rep_id, a.indicator, a.draft from reporting.anomaly a join staging.reps r using (rep_id)
+            where a.period = '2026-10-01' and r.team_id = 'T01' and a.rep_id not in ('R001', 'R005', 'R006') order by a.rep_id desc, a.indicator limit 1
+            """);
+        var repPage = $"/app/reps/{repId}/{October}";
+        static string Flat(string s) => Regex.Replace(s, "\\s+", "");
+        using var manager = f.Client();
+        manager.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.72");
+        await f.SignInAsync(manager, WorkspaceFixture.Manager);
+
+        using (var written = await PostFormAsync(manager, repPage, $"{repPage}/reasons", ("indicator", indicator), ("reason", "渠道调整导致本月波动（人工说明）")))
+            Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
+        var pdf = await PdfOfAsync(manager, $"{repPage}/form.pdf");
+        Assert.Contains("渠道调整导致本月波动（人工说明）", pdf, StringComparison.Ordinal);
+        Assert.DoesNotContain(Flat(draft), pdf, StringComparison.Ordinal);
+
+        using (var cleared = await PostFormAsync(manager, repPage, $"{repPage}/reasons", ("indicator", indicator), ("reason", "渠道调整导致本月波动（人工说明）"), ("clear", "1")))
+            Assert.Equal(HttpStatusCode.Redirect, cleared.StatusCode);
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.anomaly_reason where period = '2026-10-01' and rep_id = @repId and indicator = @indicator", new { repId, indicator }));
+        pdf = await PdfOfAsync(manager, $"{repPage}/form.pdf");
+        Assert.Contains(Flat(draft), pdf, StringComparison.Ordinal);
+        Assert.DoesNotContain("渠道调整导致本月波动（人工说明）", pdf, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode(draft), await manager.GetStringAsync(repPage), StringComparison.Ordinal);
+        Assert.Equal(("渠道调整导致本月波动（人工说明）", (string?)null), await conn.QuerySingleAsync<(string, string?)>(
+            "select before->>'reason', after->>'reason' from reporting.change_log where what = 'reason_cleared' and rep_id = @repId and subject = @indicator", new { repId, indicator }));
+
+        // The draft saved as it stands is no reason of a person's: nothing is written, the draft stays in charge.
+        using (var same = await PostFormAsync(manager, repPage, $"{repPage}/reasons", ("indicator", indicator), ("reason", draft)))
+            Assert.Equal(HttpStatusCode.Redirect, same.StatusCode);
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.anomaly_reason where period = '2026-10-01' and rep_id = @repId and indicator = @indicator", new { repId, indicator }));
+    }
+
+    [Fact]
+    public async Task An_actions_file_on_the_team_page_with_bad_rows_lists_them_all_and_writes_nothing_and_a_good_one_writes_the_actions_and_their_follow_ups()
+    {
+        using var manager = f.Client();
+        manager.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.73");
+        await f.SignInAsync(manager, WorkspaceFixture.Manager);
+        const string header = "rep_id,period,problem,root_cause,cause_category,action,owner_name,owner_email,due_on,checkpoint_on,support_needed,indicator\n";
+        async Task<HttpResponseMessage> UploadAsync(string csv)
+        {
+            var page = await manager.GetStringAsync($"/app/teams/T01/{October}");
+            var content = new MultipartFormDataContent
+            {
+                { new StringContent(WorkspaceFixture.Token(page)), "__af" },
+                { new StringContent("actions"), "kind" },
+                { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "十月措施.csv" },
+            };
+            return await manager.PostAsync($"/app/teams/T01/{October}/upload", content);
+        }
+        await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
+        async Task<(long Actions, long FollowUps)> CountAsync() => await conn.QuerySingleAsync<(long, long)>("""
+            select (select count(*) from reporting.improvement_action), (select count(*) from reporting.follow_up_job)
+            """);
+        var before = await CountAsync();
+
+        using (var rejected = await UploadAsync(header +
+            "R007,2026-10,上传-客户流失,竞品降价,market,大客户季度回访,黄丽,r007@demo.example,2027-01-31,2027-01-15,,revenue\n" +
+            "R008,2026-10,上传-他组,x,people,x,林晨,r008@demo.example,2027-01-31,,,\n" +
+            "R007,2026-10,上传-分类错,x,weather,x,黄丽,r007@demo.example,2027-01-31,,,\n" +
+            "R007,2026-10,上传-日期错,x,people,x,黄丽,r007@demo.example,2026-09-30,,,\n"))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+            var html = WebUtility.HtmlDecode(await rejected.Content.ReadAsStringAsync());
+            Assert.Contains("什么都没有写入", html, StringComparison.Ordinal);
+            Assert.Contains("not a rep of team T01", html, StringComparison.Ordinal);
+            Assert.Contains("expected people, product or market", html, StringComparison.Ordinal);
+            Assert.Contains("before the action's period 2026-10", html, StringComparison.Ordinal);
+            Assert.Contains("十月措施.csv", html, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await CountAsync());
+
+        using (var accepted = await UploadAsync(header +
+            "R007,2026-10,上传-客户流失,竞品降价,market,大客户季度回访,黄丽,r007@demo.example,2027-01-31,2027-01-15,,revenue\n" +
+            "R007,2026-10,上传-报价慢,审批链长,product,报价模板化,王建国,wang.jianguo@demo.example,2027-02-28,,法务支持,\n"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+            Assert.EndsWith("rows=2#upload", accepted.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+        Assert.Equal((before.Actions + 2, before.FollowUps + 3), await CountAsync());
+        async Task<long> IdAsync(string problem) => await conn.ExecuteScalarAsync<long>(
+            "select id from reporting.improvement_action where rep_id = 'R007' and period = '2026-10-01' and problem = @problem", new { problem });
+        // 上传-报价慢 (no checkpoint): its due date; 上传-客户流失: checkpoint and due — each a job waiting in Hangfire.
+        Assert.Equal([("due", new DateOnly(2027, 2, 28), "Scheduled")], (await FollowUpsAsync(await IdAsync("上传-报价慢"))).Select(x => (x.Kind, x.On, x.State)));
+        Assert.Equal([("checkpoint", new DateOnly(2027, 1, 15), "Scheduled"), ("due", new DateOnly(2027, 1, 31), "Scheduled")],
+            (await FollowUpsAsync(await IdAsync("上传-客户流失"))).Select(x => (x.Kind, x.On, x.State)));
+        Assert.Equal(("竞品降价", "market", "revenue", (string?)null), await conn.QuerySingleAsync<(string, string, string, string?)>(
+            "select root_cause, cause_category, indicator, support_needed from reporting.improvement_action where id = @id", new { id = await IdAsync("上传-客户流失") }));
+        Assert.Equal(("十月措施.csv", "{\"rows\": 2}"), await conn.QuerySingleAsync<(string, string)>(
+            "select subject, after::text from reporting.change_log where what = 'actions_uploaded' and team_id = 'T01'"));
+    }
+}
