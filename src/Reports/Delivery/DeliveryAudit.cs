@@ -24,11 +24,13 @@ public sealed class DeliveryAudit(Databases db)
         if (filter.Status is { } s && !DeliveryFilter.Statuses.Contains(s))
             throw new ArgumentException($"status '{s}' is not one of {string.Join(", ", DeliveryFilter.Statuses)}.", nameof(filter));
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        // A rep's deliveries are their form and its revisions (subject "R001.r2"); a team's, its reps' and its own.
+        // A rep's deliveries are their form and its revisions (subject "R001.r2") and their disputes' mails; a team's, its reps' and its own.
         return (await conn.QueryAsync<DeliveryRecord>(new CommandDefinition("""
             with d as (
               select d.*, case d.kind when 'rep_form' then d.subject_id
-                                      when 'rep_form_revision' then regexp_replace(d.subject_id, '\.r[0-9]+$', '') end as rep_id
+                                      when 'rep_form_revision' then regexp_replace(d.subject_id, '\.r[0-9]+$', '')
+                                      -- a dispute's mail to the manager: subject the rep_response id, the rep's who disputed
+                                      when 'dispute' then (select x.rep_id from reporting.rep_response x where x.id::text = d.subject_id) end as rep_id
               from reporting.delivery d
               where d.period = @period and (@status::text is null or d.status = @status))
             select d.id, d.kind, d.period, d.subject_id, d.recipient, d.status, d.sent_at, d.message_id, d.attempts,

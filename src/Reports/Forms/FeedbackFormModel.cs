@@ -17,7 +17,22 @@ public sealed record FeedbackForm(
     IReadOnlyList<KeyAccountRisk> KeyAccountRisks,
     IReadOnlyList<ActionPlanLine> Actions,
     DateTimeOffset? AcknowledgedAt,
-    FormReview? Review = null);
+    FormReview? Review = null,
+    IReadOnlyList<FormResponse>? Responses = null)
+{
+    /// <summary>The rep's side of the conversation this month, oldest first (empty when none).</summary>
+    public IReadOnlyList<FormResponse> Conversation => Responses ?? [];
+}
+
+/// <summary>
+/// One entry of the rep's side of the conversation (反饋溝通需雙向奔赴), as written in the workspace, and the manager's answer.
+/// </summary>
+/// <param name="Kind">difficulty | support | action_comment | dispute</param>
+/// <param name="About">what it is about: the disputed indicator's name, or the commented action's problem; null for the others</param>
+/// <param name="WrittenAt">when, in the company's time zone</param>
+/// <param name="Answer">the manager's answer; null while unanswered</param>
+public sealed record FormResponse(string Kind, string? About, string Body, string? Progress, DateTimeOffset WrittenAt,
+    string? Answer, DateTimeOffset? AnsweredAt);
 
 /// <summary>The month's 1:1 and the manager's sign-off, as recorded in the workspace; null fields were not recorded.</summary>
 public sealed record FormReview(DateOnly? HeldOn, string? Notes, string? Agreed, string? SignedOffBy, DateTimeOffset? SignedOffAt);

@@ -22,6 +22,8 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         string OwnerName, DateOnly DueOn, DateOnly? CheckpointOn, string Status, string? Effectiveness = null);
     private sealed record ScoreRow(string RepId, decimal? Score, string? Tier);
     private sealed record AckRow(string RepId, DateTime AcknowledgedAt);
+    private sealed record ResponseRow(string RepId, string Kind, string? ActionProblem, string? NameZhCn, string? NameZhTw, string? NameEn,
+        string Body, string? Progress, DateTime WrittenAt, string? Answer, DateTime? AnsweredAt);
     private sealed record ReviewRow(string RepId, DateOnly? HeldOn, string? Notes, string? Agreed, string? SignedOffBy, DateTime? SignedOffAt);
 
     /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
@@ -106,6 +108,16 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
         var reviews = (await conn.QueryAsync<ReviewRow>(new CommandDefinition(
             "select rep_id, held_on, notes, agreed, signed_off_by, signed_off_at from reporting.review where period = @period and rep_id = any(@reps)",
             args, cancellationToken: ct))).ToDictionary(a => a.RepId);
+        // The rep's side of the conversation (workspace): each form reads only its own rep's rows.
+        var responses = (await conn.QueryAsync<ResponseRow>(new CommandDefinition("""
+            select x.rep_id, x.kind, a.problem as action_problem, i.name_zh_cn, i.name_zh_tw, i.name_en,
+                   x.body, x.progress, x.written_at, x.answer, x.answered_at
+            from reporting.rep_response x
+            left join reporting.improvement_action a on a.id = x.action_id
+            left join reporting.indicator i on i.code = x.indicator
+            where x.period = @period and x.rep_id = any(@reps)
+            order by x.rep_id, x.written_at, x.id
+            """, args, cancellationToken: ct))).ToLookup(x => x.RepId);
 
         var forms = new List<FeedbackForm>();
         foreach (var rep in reps.OrderBy(r => r.RepId, StringComparer.Ordinal))
@@ -137,8 +149,14 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
                 reviews.TryGetValue(rep.RepId, out var review)
                     ? new FormReview(review.HeldOn, review.Notes, review.Agreed, review.SignedOffBy,
                         review.SignedOffAt is { } signed ? new DateTimeOffset(DateTime.SpecifyKind(signed, DateTimeKind.Utc)) : null)
-                    : null));
+                    : null,
+                responses[rep.RepId].Select(x => new FormResponse(x.Kind,
+                    x.NameZhCn is not null ? TeamLocale.Pick(locale, x.NameZhCn, x.NameZhTw!, x.NameEn!) : x.ActionProblem,
+                    x.Body, x.Progress, Local(x.WrittenAt, tz), x.Answer, x.AnsweredAt is { } answered ? Local(answered, tz) : null)).ToList()));
         }
         return forms;
     }
+
+    /// <summary>A timestamptz as read (UTC) in the company's time zone.</summary>
+    private static DateTimeOffset Local(DateTime at, TimeZoneInfo tz) => TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), tz);
 }

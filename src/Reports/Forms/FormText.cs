@@ -133,6 +133,26 @@ public sealed class FormText
     public required string OneOnOneNotes { get; init; }
     public required string OneOnOneAgreed { get; init; }
     public required string AcknowledgementState { get; init; }
+    // 双向沟通 (reminder 3: 反饋溝通需“雙向奔赴”): the rep's side, written in the workspace, and the manager's answers
+    public required string TwoWay { get; init; }
+    public required string ColResponseKind { get; init; }
+    public required string ColResponse { get; init; }
+    public required string ColManagerAnswer { get; init; }
+    public required string ResponseDifficulty { get; init; }
+    public required string ResponseSupport { get; init; }
+    public required string ResponseActionComment { get; init; }
+    public required string ResponseDispute { get; init; }
+    public required string ResponseProgress { get; init; }
+    public required string NotAnswered { get; init; }
+
+    public string ResponseKind(string kind) => kind switch
+    {
+        "difficulty" => ResponseDifficulty,
+        "support" => ResponseSupport,
+        "action_comment" => ResponseActionComment,
+        "dispute" => ResponseDispute,
+        _ => kind,
+    };
 
     /// <summary>Full-width colon in Chinese, ": " in English.</summary>
     public required string Colon { get; init; }
@@ -368,6 +388,16 @@ public sealed class FormText
         OneOnOneNotes = "面谈记录",
         OneOnOneAgreed = "约定事项",
         AcknowledgementState = "确认状态",
+        TwoWay = "双向沟通",
+        ColResponseKind = "类型",
+        ColResponse = "销售代表反馈",
+        ColManagerAnswer = "经理回复",
+        ResponseDifficulty = "遇到的困难",
+        ResponseSupport = "需要的支持",
+        ResponseActionComment = "改进措施进展",
+        ResponseDispute = "对数据有异议",
+        ResponseProgress = "进展",
+        NotAnswered = "待回复",
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-CN"),
         PeriodPattern = "yyyy年M月",
@@ -472,6 +502,16 @@ public sealed class FormText
         OneOnOneNotes = "面談記錄",
         OneOnOneAgreed = "約定事項",
         AcknowledgementState = "確認狀態",
+        TwoWay = "雙向溝通",
+        ColResponseKind = "類型",
+        ColResponse = "銷售代表反饋",
+        ColManagerAnswer = "經理回覆",
+        ResponseDifficulty = "遇到的困難",
+        ResponseSupport = "需要的支持",
+        ResponseActionComment = "改進措施進展",
+        ResponseDispute = "對數據有異議",
+        ResponseProgress = "進展",
+        NotAnswered = "待回覆",
         Colon = "：",
         Culture = CultureInfo.GetCultureInfo("zh-TW"),
         PeriodPattern = "yyyy年M月",
@@ -576,6 +616,16 @@ public sealed class FormText
         OneOnOneNotes = "Notes",
         OneOnOneAgreed = "Agreed",
         AcknowledgementState = "Acknowledgement",
+        TwoWay = "Two-way feedback",
+        ColResponseKind = "Kind",
+        ColResponse = "The rep's side",
+        ColManagerAnswer = "The manager's answer",
+        ResponseDifficulty = "Difficulty",
+        ResponseSupport = "Support needed",
+        ResponseActionComment = "Progress on an action",
+        ResponseDispute = "Dispute of a figure",
+        ResponseProgress = "Progress",
+        NotAnswered = "Awaiting an answer",
         Colon = ": ",
         Culture = CultureInfo.GetCultureInfo("en-US"),
         PeriodPattern = "MMM yyyy",

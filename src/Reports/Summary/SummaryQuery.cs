@@ -16,7 +16,7 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
     private sealed record RepRow(string RepId, string RepName, DateOnly? HireDate, decimal? StoredScore, string? StoredTier, bool Acknowledged);
     private sealed record ResultRow(string RepId, string Indicator, decimal? Completion);
     private sealed record FindingRow(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail,
-        string? NameZhCn, string? NameZhTw, string? NameEn);
+        string? NameZhCn, string? NameZhTw, string? NameEn, bool? Verified, string? CheckNote, string? CheckedBy, DateTime? CheckedAt);
     private sealed record ActionRow(string RepId, string RepName, string Problem, string Action, string OwnerName, DateOnly DueOn);
 
     /// <summary>Whom a team's summary goes to; null when the team has no active rep (no summary then).</summary>
@@ -64,9 +64,12 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             where x.indicator = any(@codes) and r.team_id = @team and r.active
             """, args, cancellationToken: ct))).ToLookup(r => r.RepId);
         var findings = (await conn.QueryAsync<FindingRow>(new CommandDefinition("""
-            select f.kind, f.rep_id, r.name as rep_name, f.indicator, f.subject, f.detail, i.name_zh_cn, i.name_zh_tw, i.name_en
+            select f.kind, f.rep_id, r.name as rep_name, f.indicator, f.subject, f.detail, i.name_zh_cn, i.name_zh_tw, i.name_en,
+                   s.verified, s.note as check_note, s.checked_by, s.checked_at
             from reporting.finding f left join staging.reps r on r.rep_id = f.rep_id
             left join reporting.indicator i on i.code = f.indicator
+            -- the manager's spot check of a sampled visit (the workspace's team page), beside the sample
+            left join reporting.spot_check_result s on f.kind = 'spot_check' and s.period = f.period and s.activity_id = f.subject and s.rep_id = f.rep_id
             -- '*': company-wide findings (an invoice whose rep and customer are both unknown), for every manager to see.
             where f.period = @period and f.team_id in (@team, '*')
             order by f.kind, f.rep_id nulls first, f.id
@@ -97,7 +100,10 @@ public sealed class SummaryQuery(Databases db, TimeProvider clock, IOptions<Comp
             indicators.Select(i => new SummaryIndicator(i.Code, TeamLocale.Pick(locale, i.NameZhCn, i.NameZhTw, i.NameEn), i.Unit)).ToList(),
             rows,
             findings.Select(f => new SummaryFinding(f.Kind, f.RepId, f.RepName, f.Indicator, f.Subject, f.Detail,
-                f.NameZhCn is null ? null : TeamLocale.Pick(locale, f.NameZhCn, f.NameZhTw!, f.NameEn!))).ToList(),
+                f.NameZhCn is null ? null : TeamLocale.Pick(locale, f.NameZhCn, f.NameZhTw!, f.NameEn!),
+                f.Verified is { } verified
+                    ? new SpotCheckResult(verified, f.CheckNote, f.CheckedBy!, new DateTimeOffset(DateTime.SpecifyKind(f.CheckedAt!.Value, DateTimeKind.Utc)))
+                    : null)).ToList(),
             overdue.Select(a => new OverdueAction(a.RepId, a.RepName, a.Problem, a.Action, a.OwnerName, a.DueOn, today.DayNumber - a.DueOn.DayNumber)).ToList(),
             quarantined);
     }

@@ -27,6 +27,11 @@ public sealed class SummaryText
     public required string ColAcknowledged { get; init; }
     public required string ColSubject { get; init; }
     public required string ColDetail { get; init; }
+    /// <summary>The spot-check sample's column: the manager's check of each sampled visit (workspace).</summary>
+    public required string ColCheck { get; init; }
+    public required string CheckVerified { get; init; }
+    public required string CheckNotVerified { get; init; }
+    public required string CheckPending { get; init; }
     public required string ColDaysOverdue { get; init; }
     public required string Yes { get; init; }
     public required string No { get; init; }
@@ -63,6 +68,10 @@ public sealed class SummaryText
         ColAcknowledged = "已确认",
         ColSubject = "对象",
         ColDetail = "说明",
+        ColCheck = "抽查结果",
+        CheckVerified = "属实",
+        CheckNotVerified = "不属实",
+        CheckPending = "未核实",
         ColDaysOverdue = "逾期天数",
         Yes = "是",
         No = "否",
@@ -100,6 +109,10 @@ public sealed class SummaryText
         ColAcknowledged = "已確認",
         ColSubject = "對象",
         ColDetail = "說明",
+        ColCheck = "抽查結果",
+        CheckVerified = "屬實",
+        CheckNotVerified = "不屬實",
+        CheckPending = "未核實",
         ColDaysOverdue = "逾期天數",
         Yes = "是",
         No = "否",
@@ -137,6 +150,10 @@ public sealed class SummaryText
         ColAcknowledged = "Ack.",
         ColSubject = "Subject",
         ColDetail = "Detail",
+        ColCheck = "Check",
+        CheckVerified = "Verified",
+        CheckNotVerified = "Not verified",
+        CheckPending = "Not checked",
         ColDaysOverdue = "Days overdue",
         Yes = "Yes",
         No = "No",

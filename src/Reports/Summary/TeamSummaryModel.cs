@@ -48,7 +48,11 @@ public sealed record SummaryRepRow(string RepId, string RepName, bool IsNewHire,
 
 /// <param name="Kind">team_issue | authenticity | spot_check | new_hire_ramp | key_account_risk | config_warning</param>
 /// <param name="IndicatorName">the catalog's name of Indicator in the team's locale; null without one</param>
+/// <param name="Check">a spot_check sample's result as the manager recorded it in the workspace; null while unchecked (and for other kinds)</param>
 public sealed record SummaryFinding(string Kind, string? RepId, string? RepName, string? Indicator, string? Subject, string Detail,
-    string? IndicatorName = null);
+    string? IndicatorName = null, SpotCheckResult? Check = null);
+
+/// <summary>The spot check of one sampled visit (reporting.spot_check_result): verified or not, the note, who and when.</summary>
+public sealed record SpotCheckResult(bool Verified, string? Note, string CheckedBy, DateTimeOffset CheckedAt);
 
 public sealed record OverdueAction(string RepId, string RepName, string Problem, string Action, string Owner, DateOnly DueOn, int DaysOverdue);

@@ -33,6 +33,7 @@ public static class Registration
         services.AddSingleton<Reports.Reminders.IWorkspaceLinks>(sp => sp.GetRequiredService<AcknowledgementLinks>());
         services.AddSingleton<SyncSourcesJob>();
         services.AddSingleton<ReleaseAfterReview>();
+        services.AddSingleton<DisputeMail>();
         services.AddSingleton<RenderAndDeliverJob>();
         services.AddSingleton<MonthEndJob>();
         services.AddSingleton<FollowUpScan>();

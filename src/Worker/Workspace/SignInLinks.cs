@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using System.Threading.RateLimiting;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -28,16 +27,43 @@ public sealed class SignInLinks(Databases db, IOptions<AcknowledgementOptions> a
     private byte[] Key => HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(ack.Value.Secret!), 32,
         info: Encoding.UTF8.GetBytes("salesreporting.workspace.signin.v1"));
 
-    public async Task<string> CreateAsync(string email, CancellationToken ct)
+    /// <summary>The window of the per-address mail limit (Workspace:SignInMailsPerAddress).</summary>
+    public static readonly TimeSpan MailWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>A link not to be mailed (the bench signs in with it); it does not count toward the mail limit.</summary>
+    public async Task<string> CreateAsync(string email, CancellationToken ct) =>
+        (await CreateAsync(email, mailed: false, perAddress: null, ct))!;
+
+    /// <summary>
+    /// A link to mail to the address, unless <paramref name="perAddress"/> links were mailed to it in the last
+    /// <see cref="MailWindow"/>: then null. Counted in the database, from the links mailed (every serve process writes
+    /// them there), under a transaction lock on the address, so N processes allow the limit once, not N times.
+    /// </summary>
+    public Task<string?> CreateMailedAsync(string email, int perAddress, CancellationToken ct) => CreateAsync(email, mailed: true, perAddress, ct);
+
+    private async Task<string?> CreateAsync(string email, bool mailed, int? perAddress, CancellationToken ct)
     {
         var id = RandomNumberGenerator.GetBytes(32);
-        var expires = clock.GetUtcNow().ToUniversalTime().AddMinutes(options.Value.SignInLinkMinutes);
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var expires = now.AddMinutes(options.Value.SignInLinkMinutes);
         var exp = expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var idText = Base64Url.EncodeToString(id);
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (perAddress is { } limit)
+        {
+            // One address at a time across every process: the count and the insert below are one step.
+            await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtextextended('signin_link:' || lower(@email), 0))",
+                new { email }, tx, cancellationToken: ct));
+            var recent = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
+                select count(*) from reporting.signin_link where mailed and lower(email) = lower(@email) and created_at > @since
+                """, new { email, since = now - MailWindow }, tx, cancellationToken: ct));
+            if (recent >= limit) return null;
+        }
         await conn.ExecuteAsync(new CommandDefinition(
-            "insert into reporting.signin_link(id_hash, email, created_at, expires_at) values (@hash, @email, @now, @expires)",
-            new { hash = SHA256.HashData(id), email, now = clock.GetUtcNow().ToUniversalTime(), expires }, cancellationToken: ct));
+            "insert into reporting.signin_link(id_hash, email, created_at, expires_at, mailed) values (@hash, @email, @now, @expires, @mailed)",
+            new { hash = SHA256.HashData(id), email, now, expires, mailed }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return $"{idText}.{exp}.{Sign(idText, exp)}";
     }
 
@@ -107,12 +133,12 @@ public static class WorkspaceSession
 /// <summary>
 /// Sends sign-in emails away from the request: the request only queues the address, so its answer and its timing are
 /// the same whether or not the address belongs to anyone. Per address, at most Workspace:SignInMailsPerAddress mails
-/// per 15 minutes; the rest are dropped without a word.
+/// in any 15 minutes, counted in the database across every serve process (<see cref="SignInLinks.CreateMailedAsync"/>);
+/// the rest are dropped without a word.
 /// </summary>
 public sealed class SignInMailer(IServiceProvider services, ILogger<SignInMailer> logger) : BackgroundService
 {
     private readonly Channel<string> queue = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite });
-    private PartitionedRateLimiter<string>? perAddress;
 
     /// <summary>Number of mails sent, for tests and the log.</summary>
     public int Sent => sent;
@@ -122,15 +148,10 @@ public sealed class SignInMailer(IServiceProvider services, ILogger<SignInMailer
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = services.GetRequiredService<IOptions<WorkspaceOptions>>().Value;
-        perAddress = PartitionedRateLimiter.Create<string, string>(email => RateLimitPartition.GetFixedWindowLimiter(email.ToLowerInvariant(),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInMailsPerAddress, Window = TimeSpan.FromMinutes(15), QueueLimit = 0 }));
         await foreach (var email in queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                using var lease = perAddress.AttemptAcquire(email);
-                if (!lease.IsAcquired) { logger.LogWarning("Sign-in mail not sent: too many requests for one address in 15 minutes"); continue; }
                 await SendAsync(email, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -145,10 +166,16 @@ public sealed class SignInMailer(IServiceProvider services, ILogger<SignInMailer
     {
         var person = await services.GetRequiredService<People>().FindAsync(email, ct);
         if (person is null) return;
-        var token = await services.GetRequiredService<SignInLinks>().CreateAsync(person.Email, ct);
+        var options = services.GetRequiredService<IOptions<WorkspaceOptions>>().Value;
+        var token = await services.GetRequiredService<SignInLinks>().CreateMailedAsync(person.Email, options.SignInMailsPerAddress, ct);
+        if (token is null)
+        {
+            logger.LogWarning("Sign-in mail not sent: too many requests for one address in 15 minutes");
+            return;
+        }
         var baseUrl = services.GetRequiredService<IOptions<AcknowledgementOptions>>().Value.PublicBaseUrl!.TrimEnd('/');
         var url = $"{baseUrl}/app/signin/{token}";
-        var minutes = services.GetRequiredService<IOptions<WorkspaceOptions>>().Value.SignInLinkMinutes;
+        var minutes = options.SignInLinkMinutes;
         var t = WorkspaceText.For(person.Locale);
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(services.GetRequiredService<IOptions<MailOptions>>().Value.From));
@@ -168,13 +195,9 @@ public sealed class SignInMailer(IServiceProvider services, ILogger<SignInMailer
         };
         message.Body = body.ToMessageBody();
         var stamp = services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-        await services.GetRequiredService<IMailTransport>().SendAsync(message, $"signin_{stamp}_{FileNames.Part(person.Email)}.eml", ct);
+        // Several processes may write one address's mails in the same millisecond: a few random letters keep the names apart.
+        var unique = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        await services.GetRequiredService<IMailTransport>().SendAsync(message, $"signin_{stamp}{unique}_{FileNames.Part(person.Email)}.eml", ct);
         Interlocked.Increment(ref sent);
-    }
-
-    public override void Dispose()
-    {
-        perAddress?.Dispose();
-        base.Dispose();
     }
 }

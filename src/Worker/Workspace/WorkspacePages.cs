@@ -3,7 +3,6 @@ using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
 using SalesReporting.Data.Teams;
@@ -124,6 +123,9 @@ public static class WorkspacePages
                 // The person's file name is shown in the errors; the file itself lives in a folder of its own for the check.
                 var dir = Directory.CreateTempSubdirectory("sr-upload-");
                 var path = Path.Combine(dir.FullName, FileNames.Part(Path.GetFileNameWithoutExtension(file!.FileName)) + ext);
+                // The errors and the history name the file as the person named it (十月措施.csv), not as it was saved (____.csv).
+                var shownName = Path.GetFileName(file.FileName.Replace('\\', '/'));
+                if (shownName.Length is 0 or > 200 || shownName.Any(char.IsControl)) shownName = Path.GetFileName(path);
                 try
                 {
                     await using (var stream = File.Create(path)) await file.CopyToAsync(stream, ct);
@@ -139,12 +141,13 @@ public static class WorkspacePages
                         afterCommit();
                         count = imported.Count;
                     }
-                    await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", Path.GetFileName(path), null, new { rows = count }, ct);
+                    await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", shownName, null, new { rows = count }, ct);
                     return Results.Redirect($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}?done=upload&rows={count}#upload");
                 }
                 catch (ImportRejectedException ex)
                 {
-                    return await TeamPageAsync(http, person, team, p, new Outcome(Form: "upload", FileErrors: ex.Errors), 422, ct);
+                    var errors2 = ex.Errors.Select(e => e.File == Path.GetFileName(path) ? e with { File = shownName } : e).ToList();
+                    return await TeamPageAsync(http, person, team, p, new Outcome(Form: "upload", FileErrors: errors2), 422, ct);
                 }
                 finally
                 {
@@ -308,7 +311,7 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/reps/{repId}/{period}/responses", (HttpContext http, string repId, string period, IFormCollection form,
-            WorkspaceStore store, ActionStore actions, CancellationToken ct) =>
+            WorkspaceStore store, ActionStore actions, Hangfire.IBackgroundJobClient jobs, CancellationToken ct) =>
             WithRep(http, repId, period, async (person, rep, p) =>
             {
                 if (!person.IsRep(rep.RepId)) return NotFound(http, person, rep.Locale);
@@ -333,8 +336,10 @@ public static class WorkspacePages
                     if (known.All(i => i.Code != indicator)) errors["indicator"] = t.Required;
                 }
                 if (errors.Count > 0) return await RepPageAsync(http, person, rep, p, new Outcome(Form: "response", Errors: errors, Values: Values(form)), 422, ct);
-                await store.AddResponseAsync(person.Email, p, rep.RepId, kind, actionId, indicator, body!, progress, ct);
-                if (kind == "dispute") await TellManagerAsync(http, rep, p, indicator!, body!, ct);
+                var id = await store.AddResponseAsync(person.Email, p, rep.RepId, kind, actionId, indicator, body!, progress, ct);
+                // A dispute reaches the manager by email too: a job of its own, sent once through the delivery ledger and
+                // retried by Hangfire while the mail server fails; the dispute is on the team page whatever the mail does.
+                if (kind == "dispute") DisputeMail.Enqueue(jobs, id);
                 return Back(RepUrl(rep, p), "response", "conversation");
             }, ct));
 
@@ -518,29 +523,4 @@ public static class WorkspacePages
         a.Problem, root_cause = a.RootCause, cause_category = a.CauseCategory, a.Action, owner_name = a.OwnerName, owner_email = a.OwnerEmail,
         due_on = a.DueOn, checkpoint_on = a.CheckpointOn, support_needed = a.SupportNeeded, a.Indicator, a.Status,
     };
-
-    /// <summary>A dispute reaches the manager by email too; a failed mail is logged, the dispute is on the team page anyway.</summary>
-    private static async Task TellManagerAsync(HttpContext http, RepRef rep, Period period, string indicator, string why, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(rep.ManagerEmail) || !ActionRules.IsEmail(rep.ManagerEmail)) return;
-        var sp = http.RequestServices;
-        var t = WorkspaceText.For(rep.Locale);
-        var name = (await sp.GetRequiredService<WorkspaceStore>().IndicatorsAsync(rep.Locale, ct)).FirstOrDefault(i => i.Code == indicator).Name ?? indicator;
-        var baseUrl = sp.GetRequiredService<IOptions<AcknowledgementOptions>>().Value.PublicBaseUrl?.TrimEnd('/') ?? "";
-        var url = $"{baseUrl}{RepUrl(rep, period)}#conversation";
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(sp.GetRequiredService<IOptions<MailOptions>>().Value.From));
-        message.To.Add(new MailboxAddress(rep.ManagerName ?? rep.ManagerEmail, rep.ManagerEmail));
-        message.Subject = t.DisputeMailSubject(rep.Name, period.ToString());
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new TextPart("plain") { Text = $"{t.KindDispute}: {name}\n{t.DisputeWhy}: {why}\n\n{url}\n" };
-        try
-        {
-            await sp.GetRequiredService<IMailTransport>().SendAsync(message, $"dispute_{period}_{FileNames.Part(rep.RepId)}_{DateTime.UtcNow.Ticks}.eml", ct);
-        }
-        catch (Exception ex) when (ex is TransientMailException or PermanentMailException or IOException)
-        {
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("SalesReporting.Workspace").LogWarning("Dispute mail to the manager of {Rep} failed: {Error}", rep.RepId, ex.Message);
-        }
-    }
 }

@@ -29,8 +29,8 @@ public sealed partial class WorkspaceFixture : IAsyncLifetime
     public static readonly Period October = new(2026, 10);
     /// <summary>The tests sign in many times from 127.0.0.1 within a minute; the limit test has an address of its own.</summary>
     public const int RequestsPerClient = 40;
-    /// <summary>The manager signs in from several tests; the per-address test uses an address of its own.</summary>
-    public const int MailsPerAddress = 12;
+    /// <summary>The manager signs in from many tests (some twenty times in a run); the per-address tests use addresses of their own.</summary>
+    public const int MailsPerAddress = 30;
 
     public TestDatabase Db { get; private set; } = null!;
     public WebApplication App { get; private set; } = null!;

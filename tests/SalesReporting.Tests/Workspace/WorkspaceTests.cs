@@ -7,7 +7,7 @@ using UglyToad.PdfPig;
 namespace SalesReporting.Tests.Workspace;
 
 /// <summary>The workspace as its people use it: in the system Chromium, through the emailed sign-in link, with plain forms.</summary>
-public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<WorkspaceFixture>
+public sealed partial class WorkspaceTests(WorkspaceFixture f) : IClassFixture<WorkspaceFixture>
 {
     private const string October = "2026-10";
 
@@ -163,8 +163,23 @@ public sealed class WorkspaceTests(WorkspaceFixture f) : IClassFixture<Workspace
             Assert.Equal(HttpStatusCode.NotFound, response.Status);
         }
 
-        // The dispute reached the manager by mail…
-        var mail = Directory.GetFiles(f.MailDir, "dispute_*").Select(p => MimeKit.MimeMessage.Load(p)).Single(m => m.TextBody?.Contains("客户C", StringComparison.Ordinal) == true);
+        // The dispute reaches the manager by mail: a job queued on the scheduler (this serve runs none), which sends it once
+        // through the delivery ledger however often it runs…
+        long disputeId;
+        await using (var conn = await f.Db.Databases.Reporting.OpenConnectionAsync())
+        {
+            disputeId = await conn.ExecuteScalarAsync<long>("select id from reporting.rep_response where rep_id = 'R001' and kind = 'dispute' and body like '%客户C%'");
+            Assert.Equal(1L, await conn.ExecuteScalarAsync<long>("""
+                select count(*) from hangfire.job where statename = 'Enqueued' and invocationdata::text like '%DisputeMail%' and arguments::text like @id
+                """, new { id = $"%\"{disputeId}\"%" }));
+            var job = f.App.Services.GetRequiredService<SalesReporting.Worker.Jobs.DisputeMail>();
+            await job.SendAsync(disputeId, default);
+            await job.SendAsync(disputeId, default);
+            Assert.Equal([("sent", WorkspaceFixture.Manager)], await conn.QueryAsync<(string, string)>(
+                "select status, recipient from reporting.delivery where kind = 'dispute' and subject_id = @id", new { id = disputeId.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        }
+        var mail = MimeKit.MimeMessage.Load(Assert.Single(Directory.GetFiles(f.MailDir, $"2026-10_dispute_{disputeId}_*.eml")));
+        Assert.Contains("客户C", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(WorkspaceFixture.Manager, mail.To.Mailboxes.Single().Address);
         Assert.Equal("auto-generated", mail.Headers["Auto-Submitted"]);
         Assert.Contains($"/app/reps/R001/{October}#conversation", mail.TextBody, StringComparison.Ordinal);
