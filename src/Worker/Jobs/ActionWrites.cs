@@ -1,3 +1,4 @@
+using Npgsql;
 using SalesReporting.Data.Actions;
 
 namespace SalesReporting.Worker.Jobs;
@@ -11,22 +12,30 @@ namespace SalesReporting.Worker.Jobs;
 public sealed class ActionWrites(ActionStore store, FollowUpScheduler scheduler)
 {
     /// <summary>Null when an action with the same (rep, period, problem) exists already (nothing is scheduled).</summary>
-    public async Task<ActionRecord?> CreateAsync(ActionFields fields, CancellationToken ct)
+    /// <param name="alsoInTransaction">more of the same unit (the workspace's change-log row), after the follow-ups</param>
+    public async Task<ActionRecord?> CreateAsync(ActionFields fields, CancellationToken ct,
+        Func<ActionRecord, NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         Action afterCommit = () => { };
         var created = await store.CreateAsync(fields, ct, async (action, conn, tx) =>
-            afterCommit = (await scheduler.ScheduleAsync([action], conn, tx, ct)).AfterCommit);
+        {
+            afterCommit = (await scheduler.ScheduleAsync([action], conn, tx, ct)).AfterCommit;
+            if (alsoInTransaction is not null) await alsoInTransaction(action, conn, tx);
+        });
         afterCommit();
         return created;
     }
 
     /// <summary><see cref="ActionStore.UpdateAsync"/>, its follow-ups moved (or removed, for a done action) in the same transaction.</summary>
     public async Task<(ActionStore.UpdateOutcome Outcome, ActionRecord? Action)> UpdateAsync(AccessScope scope, long id, ActionFields fields,
-        CancellationToken ct)
+        CancellationToken ct, Func<ActionRecord, NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         Action afterCommit = () => { };
         var result = await store.UpdateAsync(scope, id, fields, ct, async (action, conn, tx) =>
-            afterCommit = (await scheduler.ScheduleAsync([action], conn, tx, ct)).AfterCommit);
+        {
+            afterCommit = (await scheduler.ScheduleAsync([action], conn, tx, ct)).AfterCommit;
+            if (alsoInTransaction is not null) await alsoInTransaction(action, conn, tx);
+        });
         afterCommit();
         return result;
     }

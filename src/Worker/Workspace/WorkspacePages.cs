@@ -236,10 +236,10 @@ public static class WorkspacePages
                 if (!person.CanManageRep(rep.TeamId)) return NotFound(http, person, rep.Locale);
                 var t = WorkspaceText.For(rep.Locale);
                 var (fields, errors) = await CheckActionAsync(form, rep.RepId, p, actions, null, t, ct);
-                var created = fields is null ? null : await writes.CreateAsync(fields, ct);
+                var created = fields is null ? null : await writes.CreateAsync(fields, ct, (a, conn, tx) =>
+                    WorkspaceStore.LogAsync(conn, tx, person.Email, p, rep.RepId, rep.TeamId, "action_created", Id(a.Id), null, Snapshot(a), ct));
                 if (fields is not null && created is null) errors["problem"] = t.DuplicateProblem;
                 if (created is null) return await RepPageAsync(http, person, rep, p, new Outcome(Form: "new-action", Errors: errors, Values: Values(form)), 422, ct);
-                await store.LogAsync(person.Email, p, rep.RepId, rep.TeamId, "action_created", Id(created.Id), null, Snapshot(created), ct);
                 return Back(RepUrl(rep, p), "action", "actions");
             }, ct));
 
@@ -249,10 +249,11 @@ public static class WorkspacePages
             {
                 var t = WorkspaceText.For(rep.Locale);
                 var (fields, errors) = await CheckActionAsync(form, rep.RepId, Period.FromDate(action.Period), actions, action.Status, t, ct);
-                var (outcome, updated) = fields is null ? (ActionStore.UpdateOutcome.NotFound, null) : await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
+                var (outcome, updated) = fields is null ? (ActionStore.UpdateOutcome.NotFound, null) : await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct,
+                    (a, conn, tx) => WorkspaceStore.LogAsync(conn, tx, person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, "action_edited", Id(id),
+                        Snapshot(action), Snapshot(a), ct));
                 if (outcome == ActionStore.UpdateOutcome.Conflict) errors["problem"] = t.DuplicateProblemOther;
                 if (updated is null) return await RepPageAsync(http, person, rep, page, new Outcome(Form: $"action-{id}", Errors: errors, Values: Values(form)), 422, ct);
-                await store.LogAsync(person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, "action_edited", Id(id), Snapshot(action), Snapshot(updated), ct);
                 return Back(RepUrl(rep, page), "action", "actions");
             }, ct));
 
@@ -264,10 +265,10 @@ public static class WorkspacePages
                 if (!ActionRules.Statuses.Contains(status)) return NotFound(http, person, rep.Locale);
                 var fields = new ActionFields(action.RepId, action.Period, action.Problem, action.RootCause, action.CauseCategory, action.Action,
                     action.OwnerName, action.OwnerEmail ?? "", action.DueOn, action.CheckpointOn, action.SupportNeeded, action.Indicator, status);
-                var (_, updated) = await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct);
+                var (_, updated) = await writes.UpdateAsync(AccessScope.Admin(person.Email), id, fields, ct, (a, conn, tx) =>
+                    WorkspaceStore.LogAsync(conn, tx, person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId,
+                        status == "done" ? "action_closed" : "action_reopened", Id(id), new { action.Status }, new { a.Status }, ct));
                 if (updated is null) return NotFound(http, person, rep.Locale);
-                await store.LogAsync(person.Email, Period.FromDate(action.Period), rep.RepId, rep.TeamId, status == "done" ? "action_closed" : "action_reopened",
-                    Id(id), new { action.Status }, new { updated.Status }, ct);
                 return Back(RepUrl(rep, page), "action", "actions");
             }, ct));
 

@@ -167,20 +167,26 @@ public sealed class WorkspaceStore(Databases db)
         await using var tx = await conn.BeginTransactionAsync(ct);
         var done = await write(conn, tx);
         if (done is null) return default;
-        await conn.ExecuteAsync(new CommandDefinition("""
+        await LogAsync(conn, tx, actor, period, repId, teamId, what, subject, done.Value.Before, done.Value.After, ct);
+        await tx.CommitAsync(ct);
+        return done.Value.Result;
+    }
+
+    /// <summary>The change-log row of a write done in this transaction by another store (an action with its follow-ups).</summary>
+    public static Task LogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string actor, Period period, string? repId, string? teamId,
+        string what, string? subject, object? before, object? after, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.change_log(actor, period, rep_id, team_id, what, subject, before, after)
             values (@actor, @period, @repId, @teamId, @what, @subject, @before::jsonb, @after::jsonb)
             """, new
         {
             actor, period = period.Start, repId, teamId, what, subject,
-            before = done.Value.Before is null ? null : JsonSerializer.Serialize(done.Value.Before, Json),
-            after = done.Value.After is null ? null : JsonSerializer.Serialize(done.Value.After, Json),
+            before = before is null ? null : JsonSerializer.Serialize(before, Json),
+            after = after is null ? null : JsonSerializer.Serialize(after, Json),
         }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return done.Value.Result;
-    }
 
-    /// <summary>Records a change made through another store (actions keep their own, scheduled, write path).</summary>
+    /// <summary>Records a change made through another store in a transaction of its own (a file uploaded, a team setting, a release,
+    /// a form sent): after that change, so a failure between the two loses the row, never the change.</summary>
     public Task LogAsync(string actor, Period period, string? repId, string? teamId, string what, string? subject, object? before, object? after, CancellationToken ct) =>
         ChangeAsync<bool>(actor, period, repId, teamId, what, subject, (_, _) => Task.FromResult<(object?, object?, bool)?>((before, after, true)), ct);
 
