@@ -23,7 +23,9 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, C
 
     /// <param name="team">when set (an upload from a team's page), a row for a rep of another team is refused</param>
     /// <param name="encoding">the .csv's encoding as the person named it (--encoding); detected when null</param>
-    public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null, string? encoding = null)
+    /// <param name="alsoInTransaction">more of the same unit (the workspace's change-log row), given the rows written</param>
+    public async Task<int> ImportAsync(string path, CancellationToken ct, TeamScope? team = null, string? encoding = null,
+        Func<int, Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         var file = TabularFile.Read(path, Header, limits: limits.Value, encoding: encoding);
         // A rep not staged yet (no sync so far, or new in the CRM) is looked up in the CRM itself.
@@ -93,6 +95,7 @@ public sealed class TargetImport(Databases db, IOptions<ImportOptions> limits, C
             targets = wholes.Select(p => p.Target).ToArray(),
             file = file.FileName,
         }, tx, cancellationToken: ct));
+        if (alsoInTransaction is not null) await alsoInTransaction(parsed.Count, conn, tx);
         await tx.CommitAsync(ct);
         return parsed.Count;
     }

@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 
 namespace SalesReporting.Data.Teams;
 
@@ -37,25 +38,35 @@ public sealed class TeamSettings(Databases db)
     }
 
     /// <summary>Release after review on or off, and the days after which held forms go out by themselves.</summary>
-    public async Task SetReleaseAfterReviewAsync(string teamId, bool on, int days, string actor, CancellationToken ct)
+    /// <param name="alsoInTransaction">more of the same unit (the workspace's change-log row)</param>
+    public async Task SetReleaseAfterReviewAsync(string teamId, bool on, int days, string actor, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.team_setting(team_id, release_after_review, release_after_days, weekly_pacing, updated_by)
             values (@teamId, @on, @days, @defaultWeeklyPacing, @actor)
             on conflict (team_id) do update set release_after_review = excluded.release_after_review, release_after_days = excluded.release_after_days,
                 updated_by = excluded.updated_by, updated_at = now()
-            """, DefaultParameters(new { teamId, on, days, actor }), cancellationToken: ct));
+            """, DefaultParameters(new { teamId, on, days, actor }), tx, cancellationToken: ct));
+        if (alsoInTransaction is not null) await alsoInTransaction(conn, tx);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The weekly pacing email on or off for the team.</summary>
-    public async Task SetWeeklyPacingAsync(string teamId, bool on, string actor, CancellationToken ct)
+    /// <param name="alsoInTransaction">more of the same unit (the workspace's change-log row)</param>
+    public async Task SetWeeklyPacingAsync(string teamId, bool on, string actor, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into reporting.team_setting(team_id, release_after_review, release_after_days, weekly_pacing, updated_by)
             values (@teamId, @defaultReleaseAfterReview, @defaultReleaseAfterDays, @on, @actor)
             on conflict (team_id) do update set weekly_pacing = excluded.weekly_pacing, updated_by = excluded.updated_by, updated_at = now()
-            """, DefaultParameters(new { teamId, on, actor }), cancellationToken: ct));
+            """, DefaultParameters(new { teamId, on, actor }), tx, cancellationToken: ct));
+        if (alsoInTransaction is not null) await alsoInTransaction(conn, tx);
+        await tx.CommitAsync(ct);
     }
 }

@@ -75,13 +75,19 @@ public sealed class ReleaseAfterReview(Databases db, DeliveryLedger ledger, IOpt
 
     /// <summary>Releases the month's held forms of the team (the first release counts) and queues the team's job that sends
     /// them. False when there was nothing held.</summary>
-    public async Task<bool> ReleaseAsync(Period period, string teamId, string by, CancellationToken ct)
+    /// <param name="alsoInTransaction">more of the same unit when something was released (the workspace's change-log row)</param>
+    public async Task<bool> ReleaseAsync(Period period, string teamId, string by, CancellationToken ct,
+        Func<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         var released = await conn.ExecuteAsync(new CommandDefinition("""
             update reporting.review_release set released_at = @now, released_by = @by
             where period = @period and team_id = @teamId and released_at is null
-            """, new { period = period.Start, teamId, by, now = clock.GetUtcNow().ToUniversalTime() }, cancellationToken: ct)) > 0;
+            """, new { period = period.Start, teamId, by, now = clock.GetUtcNow().ToUniversalTime() }, tx, cancellationToken: ct)) > 0;
+        if (released && alsoInTransaction is not null) await alsoInTransaction(conn, tx);
+        await tx.CommitAsync(ct);
+        // Queued once the release is committed: the team job's hold check must find it released.
         if (released) Jobs().Enqueue<RenderAndDeliverJob>(j => j.RunTeamAsync(period.ToString(), teamId, CancellationToken.None));
         return released;
     }

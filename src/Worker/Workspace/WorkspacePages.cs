@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SalesReporting.Data;
 using SalesReporting.Data.Actions;
 using SalesReporting.Data.Teams;
@@ -130,18 +131,23 @@ public static class WorkspacePages
                 {
                     await using (var stream = File.Create(path)) await file.CopyToAsync(stream, ct);
                     var scope = new TeamScope(team.TeamId, (await store.RepIdsAsync(team.TeamId, ct)).ToHashSet(StringComparer.Ordinal));
+                    // The change-log row is written in the import's transaction.
+                    Task Log(int rows, NpgsqlConnection conn, NpgsqlTransaction tx) =>
+                        WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, kind + "_uploaded", shownName, null, new { rows }, ct);
                     int count;
-                    if (kind == "targets") count = await targets.ImportAsync(path, ct, scope);
+                    if (kind == "targets") count = await targets.ImportAsync(path, ct, scope, alsoInTransaction: Log);
                     else
                     {
                         // The actions and their follow-up jobs are one unit: both are kept or neither.
                         Action afterCommit = () => { };
                         var imported = await actionImport.ImportAsync(path, ct, scope, alsoInTransaction: async (rows, conn, tx) =>
-                            afterCommit = (await scheduler.ScheduleAsync(rows, conn, tx, ct)).AfterCommit);
+                        {
+                            afterCommit = (await scheduler.ScheduleAsync(rows, conn, tx, ct)).AfterCommit;
+                            await Log(rows.Count, conn, tx);
+                        });
                         afterCommit();
                         count = imported.Count;
                     }
-                    await store.LogAsync(person.Email, p, null, team.TeamId, kind + "_uploaded", shownName, null, new { rows = count }, ct);
                     return Results.Redirect($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}?done=upload&rows={count}#upload");
                 }
                 catch (ImportRejectedException ex)
@@ -156,16 +162,16 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/release", (HttpContext http, string teamId, string period, IFormCollection form,
-            ReleaseAfterReview review, WorkspaceStore store, CancellationToken ct) =>
+            ReleaseAfterReview review, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
-                if (await review.ReleaseAsync(p, team.TeamId, person.Email, ct))
-                    await store.LogAsync(person.Email, p, null, team.TeamId, "released", null, null, new { released = true }, ct);
+                await review.ReleaseAsync(p, team.TeamId, person.Email, ct, (conn, tx) =>
+                    WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, "released", null, null, new { released = true }, ct));
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/settings", (HttpContext http, string teamId, string period, IFormCollection form,
-            TeamSettings settings, WorkspaceStore store, CancellationToken ct) =>
+            TeamSettings settings, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
                 var on = form["release_after_review"].ToString() == "true";
@@ -176,22 +182,23 @@ public static class WorkspacePages
                 var after = new { ReleaseAfterReview = on, ReleaseAfterDays = days };
                 if (before != after)
                 {
-                    await settings.SetReleaseAfterReviewAsync(team.TeamId, on, days, person.Email, ct);
-                    await store.LogAsync(person.Email, p, null, team.TeamId, "release_setting", null, before, after, ct);
+                    await settings.SetReleaseAfterReviewAsync(team.TeamId, on, days, person.Email, ct, (conn, tx) =>
+                        WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, "release_setting", null, before, after, ct));
                 }
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "release", "release");
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/pacing", (HttpContext http, string teamId, string period, IFormCollection form,
-            TeamSettings settings, WorkspaceStore store, CancellationToken ct) =>
+            TeamSettings settings, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
                 var on = form["weekly_pacing"].ToString() == "true";
                 var before = (await settings.GetAsync(team.TeamId, ct)).WeeklyPacing;
                 if (before != on)
                 {
-                    await settings.SetWeeklyPacingAsync(team.TeamId, on, person.Email, ct);
-                    await store.LogAsync(person.Email, p, null, team.TeamId, "pacing_setting", null, new { weekly_pacing = before }, new { weekly_pacing = on }, ct);
+                    await settings.SetWeeklyPacingAsync(team.TeamId, on, person.Email, ct, (conn, tx) =>
+                        WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, "pacing_setting", null, new { weekly_pacing = before },
+                            new { weekly_pacing = on }, ct));
                 }
                 return Back($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}", "pacing", "release");
             }, ct));
