@@ -41,51 +41,64 @@ internal sealed class DeliverStage(BenchContext bench)
         var ledger = bench.Services.GetRequiredService<DeliveryLedger>();
         var from = bench.Services.GetRequiredService<IOptions<MailOptions>>().Value.From;
         var recipients = (await bench.Services.GetRequiredService<FormQuery>().ActiveRepsAsync(ct)).ToDictionary(r => r.RepId);
-        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
-        {
-            await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p and kind = 'rep_form'", new { p = period.Start }, cancellationToken: ct));
-            await conn.ExecuteAsync(new CommandDefinition("""
-                delete from reporting.sent_document d
-                where not exists (select 1 from reporting.delivery x where x.document_sha256 = d.sha256)
-                  and not exists (select 1 from reporting.delivery_send x where x.document_sha256 = d.sha256)
-                """, commandTimeout: 0, cancellationToken: ct));
-        }
-
-        var task = bench.Progress.Start($"deliver: {printed.Count} forms through the ledger", printed.Count);
-        var before = smtp.Messages;
+        // Three rounds of both, each on a cleared ledger, and the best of each side: the first pass of either pays for
+        // warming up (the JIT, the SMTP server's buffers, the connections) and took up to twice as long as a later one.
+        TimeSpan ledgerTime = TimeSpan.MaxValue, bareTime = TimeSpan.MaxValue;
+        long ledgerMessages = 0, bareMessages = 0;
         var sent = 0;
-        var sw = Stopwatch.StartNew();
-        foreach (var (form, pdf) in printed)
+        for (var round = 1; round <= Rounds; round++)
         {
-            var to = recipients[form.Rep.RepId];
-            var (outcome, _) = await ledger.DeliverAsync(new DeliveryKey("rep_form", period, to.RepId, to.Email),
-                _ => FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), false, pdf, ct); // the PDF kept, as month-end keeps it
-            if (outcome == DeliveryOutcome.Sent) sent++;
-            task.Increment(1);
-        }
-        var ledgerTime = sw.Elapsed;
-        var ledgerMessages = smtp.Messages - before;
-        task.Complete($"deliver: {sent} sent through the ledger in {ledgerTime.TotalSeconds:N1} s");
-
-        task = bench.Progress.Start($"deliver floor: bare MailKit loop, {printed.Count} messages", printed.Count);
-        before = smtp.Messages;
-        sw.Restart();
-        using (var client = new SmtpClient())
-        {
-            await client.ConnectAsync("127.0.0.1", smtp.Port, SecureSocketOptions.None, ct);
+            await ClearAsync(ct);
+            var task = bench.Progress.Start($"deliver round {round}/{Rounds}: {printed.Count} forms through the ledger", printed.Count);
+            var before = smtp.Messages;
+            sent = 0;
+            var sw = Stopwatch.StartNew();
             foreach (var (form, pdf) in printed)
             {
                 var to = recipients[form.Rep.RepId];
-                await client.SendAsync(FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), ct);
+                var (outcome, _) = await ledger.DeliverAsync(new DeliveryKey("rep_form", period, to.RepId, to.Email),
+                    _ => FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), false, pdf, ct); // the PDF kept, as month-end keeps it
+                if (outcome == DeliveryOutcome.Sent) sent++;
                 task.Increment(1);
             }
-            await client.DisconnectAsync(true, ct);
+            if (sw.Elapsed < ledgerTime) ledgerTime = sw.Elapsed;
+            ledgerMessages = smtp.Messages - before;
+            task.Complete($"deliver round {round}/{Rounds}: {sent} sent through the ledger in {sw.Elapsed.TotalSeconds:N1} s");
+
+            task = bench.Progress.Start($"deliver floor round {round}/{Rounds}: bare MailKit loop, {printed.Count} messages", printed.Count);
+            before = smtp.Messages;
+            sw.Restart();
+            using (var client = new SmtpClient())
+            {
+                await client.ConnectAsync("127.0.0.1", smtp.Port, SecureSocketOptions.None, ct);
+                foreach (var (form, pdf) in printed)
+                {
+                    var to = recipients[form.Rep.RepId];
+                    await client.SendAsync(FormEmail.Compose(form, from, to.Name, to.Email, pdf, null), ct);
+                    task.Increment(1);
+                }
+                await client.DisconnectAsync(true, ct);
+            }
+            if (sw.Elapsed < bareTime) bareTime = sw.Elapsed;
+            bareMessages = smtp.Messages - before;
+            task.Complete($"deliver floor round {round}/{Rounds}: {bareMessages} messages in {sw.Elapsed.TotalSeconds:N1} s");
         }
-        var bareTime = sw.Elapsed;
-        var bareMessages = smtp.Messages - before;
-        task.Complete($"deliver floor: {bareMessages} messages in {bareTime.TotalSeconds:N1} s");
         bench.Figures.Add(new BenchFigure("deliver (ledger + MailKit)", "messages", sent, ledgerTime, "bare MailKit loop", bareMessages, bareTime,
-            $"{smtp.Bytes / 1024 / 1024:N0} MiB received in all"));
+            $"best of {Rounds} rounds each; {smtp.Bytes / 1024 / 1024:N0} MiB received in all"));
         return new Delivered(printed, ledgerMessages, bareMessages);
+    }
+
+    private const int Rounds = 3;
+
+    /// <summary>The month's form deliveries and the documents only they kept, gone: each round sends and keeps everything anew.</summary>
+    private async Task ClearAsync(CancellationToken ct)
+    {
+        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p and kind = 'rep_form'", new { p = period.Start }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("""
+            delete from reporting.sent_document d
+            where not exists (select 1 from reporting.delivery x where x.document_sha256 = d.sha256)
+              and not exists (select 1 from reporting.delivery_send x where x.document_sha256 = d.sha256)
+            """, commandTimeout: 0, cancellationToken: ct));
     }
 }
