@@ -178,10 +178,12 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
     /// <summary>The ledger row's key and Message-Id, as the statements' parameters.</summary>
     private sealed record Row(string Kind, DateOnly Period, string SubjectId, string Recipient, string MessageId);
 
-    /// <summary>A message that was not sent keeps no document: back to the savepoint taken before it was written.</summary>
+    /// <summary>A message that was not sent keeps no document: back to the savepoint taken before it was written. A write of
+    /// the document that failed is forgotten the same way, so the failure of the send is still recorded.</summary>
     private static async Task ForgetDocumentAsync(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx, Task keep, bool kept, CancellationToken ct)
     {
-        await keep;
+        try { await keep; }
+        catch (Npgsql.PostgresException) { /* rolled back below */ }
         if (kept) await conn.ExecuteAsync(new CommandDefinition("rollback to savepoint document", transaction: tx, cancellationToken: ct));
     }
 

@@ -180,7 +180,7 @@ public static class WorkspacePages
                 var current = await settings.GetAsync(team.TeamId, ct);
                 var before = new { current.ReleaseAfterReview, current.ReleaseAfterDays };
                 var after = new { ReleaseAfterReview = on, ReleaseAfterDays = days };
-                if (before != after)
+                if (!before.Equals(after)) // anonymous types compare by value only through Equals
                 {
                     await settings.SetReleaseAfterReviewAsync(team.TeamId, on, days, person.Email, ct, (conn, tx) =>
                         WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, "release_setting", null, before, after, ct));

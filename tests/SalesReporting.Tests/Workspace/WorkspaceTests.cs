@@ -435,6 +435,11 @@ public sealed partial class WorkspaceTests(WorkspaceFixture f) : IClassFixture<W
         Assert.Equal((true, 5), await conn.QuerySingleAsync<(bool, int)>("select release_after_review, release_after_days from reporting.team_setting where team_id = 'T02'"));
         Assert.Equal("{\"release_after_days\": 5, \"release_after_review\": true}",
             await conn.ExecuteScalarAsync<string>("select after::text from reporting.change_log where what = 'release_setting' and team_id = 'T02'"));
+        // The same settings saved again change nothing and add no history.
+        using (var again = await client.PostAsync($"/app/teams/T02/{October}/settings", new FormUrlEncodedContent(
+            [new("__af", WorkspaceFixture.Token(page)), new("release_after_review", "true"), new("release_after_days", "5")])))
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1L, await conn.ExecuteScalarAsync<long>("select count(*) from reporting.change_log where what = 'release_setting' and team_id = 'T02'"));
 
         // A month held for review: the page says so and offers the release, which queues the team's forms once.
         await conn.ExecuteAsync("insert into reporting.review_release(period, team_id, release_due_at) values ('2026-10-01', 'T02', now() + interval '5 days')");
