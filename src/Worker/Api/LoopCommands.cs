@@ -23,12 +23,8 @@ public static class LoopCommands
         importActions.SetAction((parse, ct) => run(async (sp, token) =>
         {
             // The actions and their follow-up jobs are one unit: both are kept or neither (docs/input.md).
-            var scheduler = sp.GetRequiredService<FollowUpScheduler>();
-            var scheduled = 0;
-            Action afterCommit = () => { };
-            var actions = await sp.GetRequiredService<ActionImport>().ImportAsync(parse.GetValue(actionsFile)!, token, encoding: parse.GetValue(actionsEncoding),
-                alsoInTransaction: async (rows, conn, tx) => (scheduled, afterCommit) = await scheduler.ScheduleAsync(rows, conn, tx, token));
-            afterCommit();
+            var (actions, scheduled) = await sp.GetRequiredService<ActionWrites>().ImportAsync(parse.GetValue(actionsFile)!, token,
+                encoding: parse.GetValue(actionsEncoding));
             AnsiConsole.MarkupLine($"imported {actions.Count} actions; {scheduled} follow-up job(s) scheduled or moved");
             return 0;
         }, ct, false));

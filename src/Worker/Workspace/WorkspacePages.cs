@@ -107,7 +107,7 @@ public static class WorkspacePages
             }, ct));
 
         app.MapPost("/app/teams/{teamId}/{period}/upload", (HttpContext http, string teamId, string period, IFormCollection form,
-            TargetImport targets, ActionImport actionImport, FollowUpScheduler scheduler, WorkspaceStore store, CancellationToken ct) =>
+            TargetImport targets, ActionWrites writes, WorkspaceStore store, CancellationToken ct) =>
             WithTeam(http, teamId, period, async (person, team, p) =>
             {
                 var t = WorkspaceText.For(team.Locale);
@@ -136,18 +136,7 @@ public static class WorkspacePages
                         WorkspaceStore.LogAsync(conn, tx, person.Email, p, null, team.TeamId, kind + "_uploaded", shownName, null, new { rows }, ct);
                     int count;
                     if (kind == "targets") count = await targets.ImportAsync(path, ct, scope, alsoInTransaction: Log);
-                    else
-                    {
-                        // The actions and their follow-up jobs are one unit: both are kept or neither.
-                        Action afterCommit = () => { };
-                        var imported = await actionImport.ImportAsync(path, ct, scope, alsoInTransaction: async (rows, conn, tx) =>
-                        {
-                            afterCommit = (await scheduler.ScheduleAsync(rows, conn, tx, ct)).AfterCommit;
-                            await Log(rows.Count, conn, tx);
-                        });
-                        afterCommit();
-                        count = imported.Count;
-                    }
+                    else count = (await writes.ImportAsync(path, ct, scope, alsoInTransaction: (rows, conn, tx) => Log(rows.Count, conn, tx))).Actions.Count;
                     return Results.Redirect($"/app/teams/{Uri.EscapeDataString(team.TeamId)}/{p}?done=upload&rows={count}#upload");
                 }
                 catch (ImportRejectedException ex)
