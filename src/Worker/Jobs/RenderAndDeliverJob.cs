@@ -27,10 +27,15 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     SummaryQuery summaries, SummaryHtml summaryHtml, Api.AcknowledgementLinks links,
     IOptions<MailOptions> mail, IOptions<FormsOptions> formsOptions, ReleaseAfterReview review, ILogger<RenderAndDeliverJob> logger)
 {
+    /// <summary>Hangfire's retries of a team job, at fixed delays (15 s, 30 s, 1, 2, 3, 5, 10, 20, 30 min, then hourly): a
+    /// team whose mail server (or database) is down keeps trying for about four hours (15,105 s), soon at first, before the job fails
+    /// for good. Hangfire's default delays are random and, at the 5 attempts before, could give up after seven minutes.</summary>
+    public const int RetryAttempts = 12;
+
     /// <summary>Every active rep of one team in batches, then the team summary to the manager. Reentrant:
     /// a retry after a crash prints and sends only what the ledger does not have as sent.</summary>
     [DisplayName("render-and-deliver-team {0} {1}")]
-    [AutomaticRetry(Attempts = 5)]
+    [AutomaticRetry(Attempts = RetryAttempts, DelaysInSeconds = [15, 30, 60, 120, 180, 300, 600, 1200, 1800, 3600, 3600, 3600])]
     [Queue("forms")]
     public async Task<string> RunTeamAsync(string period, string teamId, CancellationToken ct)
     {
@@ -50,7 +55,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     /// scheduled for a retry, or requeued from the dashboard later) still load and run, as the plain run they always were.
     /// </summary>
     [DisplayName("render-and-deliver-team {0} {1}")]
-    [AutomaticRetry(Attempts = 5)]
+    [AutomaticRetry(Attempts = RetryAttempts, DelaysInSeconds = [15, 30, 60, 120, 180, 300, 600, 1200, 1800, 3600, 3600, 3600])]
     [Queue("forms")]
     public Task<string> RunTeamAsync(string period, string teamId, bool force, CancellationToken ct) => RunTeamAsync(period, teamId, ct);
 

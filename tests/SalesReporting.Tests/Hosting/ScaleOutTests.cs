@@ -24,7 +24,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const int InvisibilitySeconds = 15;
 
-    private static Dictionary<string, string> ServeEnvironment(TestDatabase db, int smtpPort, string outDir) => WorkerProcess.Environment(db, new Dictionary<string, string>
+    internal static Dictionary<string, string> ServeEnvironment(TestDatabase db, int smtpPort, string outDir) => WorkerProcess.Environment(db, new Dictionary<string, string>
     {
         ["Smtp__Host"] = "127.0.0.1",
         ["Smtp__Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
@@ -147,56 +147,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         finally
         {
             if (!server.HasExited) server.Kill(entireProcessTree: true);
-            Directory.Delete(outDir, true);
-        }
-    }
-
-    [Fact]
-    public async Task Under_the_scheduler_a_month_end_finishes_by_itself_through_an_smtp_outage_and_a_database_restart()
-    {
-        var (db, outDir) = await MonthEndFaultTests.DemoAsync("sr_scale_outage");
-        await using var cleanup = db;
-        var smtpPort = SmtpSink.FreePort(); // nobody listens there yet: the SMTP server is down
-        var env = ServeEnvironment(db, smtpPort, outDir);
-        env["Mail__Attempts"] = "2";
-        env["Mail__RetryDelayMilliseconds"] = "100";
-        env["Hangfire__WorkerCount"] = "3";
-        var log = new StringBuilder();
-        using var server = WorkerProcess.Start(["serve", "--urls", "http://127.0.0.1:0"], env, log);
-        var storage = HangfireStorage.Create(db.Reporting);
-        SmtpSink? smtp = null;
-        try
-        {
-            var wait = WorkerProcess.RunAsync(["month-end", "--period", "2026-10", "--enqueue", "--wait"], env, TimeSpan.FromMinutes(20));
-            // The team jobs meet the SMTP server down and wait for Hangfire's retry.
-            var monitor = storage.GetMonitoringApi();
-            var deadline = DateTime.UtcNow.AddMinutes(10);
-            while (monitor.ScheduledCount() == 0 && DateTime.UtcNow < deadline && !wait.IsCompleted) await Task.Delay(200);
-            Assert.True(monitor.ScheduledCount() > 0, "no team job failed on the SMTP server being down: " + log);
-
-            // PostgreSQL "restarts": every connection to the reporting database is cut, the server's and the waiting command's.
-            await using (var admin = new Npgsql.NpgsqlConnection(Templates.Admin))
-            {
-                await admin.OpenAsync();
-                await using var cut = new Npgsql.NpgsqlCommand("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity where datname = @db) t", admin);
-                cut.Parameters.AddWithValue("db", new Npgsql.NpgsqlConnectionStringBuilder(db.Reporting).Database!);
-                Assert.True((long)(await cut.ExecuteScalarAsync())! > 0);
-            }
-            smtp = new SmtpSink(smtpPort); // and the SMTP server is back
-
-            var (code, stdout, stderr) = await wait;
-            output.WriteLine(stdout);
-            Assert.True(code == 0, $"month-end --enqueue --wait: {code} {stderr} {stdout}");
-            Assert.Contains("a team job waits to retry (", stdout, StringComparison.Ordinal);
-            Assert.Contains("teams 3/3 done, forms 21/21 sent", stdout, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal); // messages, not stack traces
-            db.Databases.Reporting.Clear();
-            await MonthEndFaultTests.AssertEveryRepHasTheirFormOnceInEffect(db, smtp.Messages.ToList());
-        }
-        finally
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            if (smtp is not null) await smtp.DisposeAsync();
             Directory.Delete(outDir, true);
         }
     }
