@@ -82,6 +82,58 @@ public sealed class DeliveryLedger(Databases db, IMailTransport transport, IOpti
     public Task<(DeliveryOutcome Outcome, string? Error)> DeliverAsync(DeliveryKey key, Func<string, MimeMessage> compose, bool force, CancellationToken ct) =>
         DeliverAsync(key, compose, force, null, ct);
 
+    /// <summary>One message of <see cref="DeliverManyAsync"/>: its ledger key, how to write it (given its Message-Id), and
+    /// the document attached to it, kept when it is sent.</summary>
+    public sealed record Outgoing(DeliveryKey Key, Func<string, MimeMessage> Compose, byte[]? Document);
+
+    /// <summary>
+    /// These messages, each as <see cref="DeliverAsync(DeliveryKey, Func{string, MimeMessage}, bool, byte[], CancellationToken)"/>
+    /// (its own row, lock and transaction), pipelined: while one message is marked sent and committed, the next is
+    /// already claimed and on its way, so the database's share of each message is off the SMTP connection's path. At
+    /// most one more message is in flight than the transport has connections (Smtp:Connections). <paramref name="done"/>
+    /// hears each outcome as it comes, one at a time. A message that keeps failing transiently does not hold the others
+    /// up while it is retried (Mail:Attempts); once it has failed, no further message is started, the ones in flight
+    /// finish (none is cancelled between its send and its mark), and the first failure is thrown: the job's retry sends
+    /// what is left.
+    /// </summary>
+    public async Task<IReadOnlyList<(DeliveryOutcome Outcome, string? Error)>> DeliverManyAsync(IReadOnlyList<Outgoing> messages,
+        Action<int, DeliveryOutcome, string?>? done, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var results = new (DeliveryOutcome Outcome, string? Error)[messages.Count];
+        var inFlight = new List<Task>(transport.Connections + 1);
+        var gate = new object();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed = null;
+
+        async Task OneAsync(int i)
+        {
+            var m = messages[i];
+            var result = await DeliverAsync(m.Key, m.Compose, false, m.Document, ct);
+            results[i] = result;
+            lock (gate) done?.Invoke(i, result.Outcome, result.Error);
+        }
+
+        async Task DrainOneAsync()
+        {
+            var finished = await Task.WhenAny(inFlight);
+            inFlight.Remove(finished);
+            if (finished.Exception is { } ex && failed is null)
+                failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException ?? ex);
+            else if (finished.IsCanceled && failed is null)
+                failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(new OperationCanceledException(ct));
+        }
+
+        for (var i = 0; i < messages.Count && failed is null; i++)
+        {
+            while (inFlight.Count > transport.Connections && failed is null) await DrainOneAsync();
+            if (failed is not null) break;
+            inFlight.Add(OneAsync(i));
+        }
+        while (inFlight.Count > 0) await DrainOneAsync();
+        failed?.Throw();
+        return results;
+    }
+
     /// <summary>As <see cref="DeliverAsync(DeliveryKey, Func{string, MimeMessage}, bool, CancellationToken)"/>, and the
     /// <paramref name="document"/> that was attached (the PDF) is kept, content-addressed, with its SHA-256 on the ledger
     /// row and on the row of this send, in the same transaction that marks the delivery sent.</summary>

@@ -21,6 +21,9 @@ public interface IMailTransport
 
     /// <summary>Sends the message; returns the server's answer (for the delivery audit).</summary>
     Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct);
+
+    /// <summary>How many messages it sends side by side (the SMTP connections it keeps).</summary>
+    int Connections => 1;
 }
 
 /// <summary>A failure worth trying again (connection refused, 4xx); anything else is permanent.</summary>
@@ -52,6 +55,8 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
 {
     private readonly SemaphoreSlim gate = new(options.Value.Connections, options.Value.Connections);
     private readonly System.Collections.Concurrent.ConcurrentBag<SmtpClient> idle = [];
+
+    public int Connections => options.Value.Connections;
 
     /// <summary>Connections opened so far (the test of the pool reads it).</summary>
     public int Opened => opened;

@@ -115,20 +115,27 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             }
         }
 
+        // Printing and sending overlap: the next chunk prints while this one's messages go out (each through the ledger,
+        // pipelined). A chunk's delivery that fails stops the job once the chunk printing beside it is done.
         var unprinted = new List<string>();
+        Task? delivering = null;
         foreach (var chunk in pending.Chunk(formsOptions.Value.DeliveryChunk))
         {
             var documents = new List<string>(chunk.Length);
             foreach (var form in chunk) documents.Add(await html.RenderAsync(form));
-            var pdfs = await PrintAsync(documents, chunk, unprinted, ct);
-            for (var i = 0; i < chunk.Length; i++)
+            byte[]?[] pdfs;
+            try
             {
-                if (pdfs[i] is not { } bytes) continue;
-                var r = await DeliverFormAsync(period, chunk[i], active[chunk[i].Rep.RepId], bytes, PdfPath(chunk[i]), ct);
-                results.Add(r);
-                done?.Invoke(r);
+                pdfs = await PrintAsync(documents, chunk, unprinted, ct);
             }
+            finally
+            {
+                if (delivering is not null) await delivering;
+            }
+            var printed = chunk.Zip(pdfs).Where(p => p.Second is not null).Select(p => (Form: p.First, Pdf: p.Second!)).ToList();
+            delivering = DeliverFormsAsync(period, printed, active, PdfPath, results, done, ct);
         }
+        if (delivering is not null) await delivering;
         // The others are out; the job fails for these, and its retry prints and sends only them.
         if (unprinted.Count > 0)
             throw new InvalidOperationException($"{unprinted.Count} {period} form(s) could not be printed; the others were delivered: {string.Join("; ", unprinted)}");
@@ -164,18 +171,32 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         return pdfs;
     }
 
-    private async Task<RepDelivery> DeliverFormAsync(Period period, FeedbackForm form, FormQuery.Recipient recipient, byte[] bytes,
-        string? pdfPath, CancellationToken ct)
+    /// <summary>Printed forms to their reps through the ledger, pipelined (<see cref="DeliveryLedger.DeliverManyAsync"/>),
+    /// each PDF written to the output folder first; each outcome added to <paramref name="results"/> and told to
+    /// <paramref name="done"/> as it comes.</summary>
+    private async Task DeliverFormsAsync(Period period, List<(FeedbackForm Form, byte[] Pdf)> printed,
+        Dictionary<string, FormQuery.Recipient> active, Func<FeedbackForm, string?> pdfPath, List<RepDelivery> results,
+        Action<RepDelivery>? done, CancellationToken ct)
     {
-        // A rep receives only their own form: the recipient and the form come from the same rep id.
-        if (form.Rep.RepId != recipient.RepId) throw new InvalidOperationException("Form and recipient differ; refusing to send.");
-        await KeepAsync(pdfPath, bytes, ct);
-        var key = new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email);
-        var (outcome, error) = await ledger.DeliverAsync(key,
-            _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId),
-                links.WorkspaceUrl($"/app/reps/{Uri.EscapeDataString(recipient.RepId)}/{period}")), force: false, bytes, ct);
-        logger.LogInformation("{Period} {Rep}: {Outcome}", period, recipient.RepId, outcome);
-        return new RepDelivery(recipient.RepId, form.Rep.RepName, outcome, pdfPath, error, form.Indicators, form.Score.Score);
+        var outgoing = new List<DeliveryLedger.Outgoing>(printed.Count);
+        foreach (var (form, bytes) in printed)
+        {
+            var recipient = active[form.Rep.RepId];
+            // A rep receives only their own form: the recipient and the form come from the same rep id.
+            if (form.Rep.RepId != recipient.RepId) throw new InvalidOperationException("Form and recipient differ; refusing to send.");
+            await KeepAsync(pdfPath(form), bytes, ct);
+            outgoing.Add(new DeliveryLedger.Outgoing(new DeliveryKey("rep_form", period, recipient.RepId, recipient.Email),
+                _ => FormEmail.Compose(form, mail.Value.From, recipient.Name, recipient.Email, bytes, links.UrlFor(period, recipient.RepId),
+                    links.WorkspaceUrl($"/app/reps/{Uri.EscapeDataString(recipient.RepId)}/{period}")), bytes));
+        }
+        await ledger.DeliverManyAsync(outgoing, (i, outcome, error) =>
+        {
+            var form = printed[i].Form;
+            logger.LogInformation("{Period} {Rep}: {Outcome}", period, form.Rep.RepId, outcome);
+            var r = new RepDelivery(form.Rep.RepId, form.Rep.RepName, outcome, pdfPath(form), error, form.Indicators, form.Score.Score);
+            lock (results) results.Add(r);
+            done?.Invoke(r);
+        }, ct);
     }
 
     /// <summary>The team summary to the team's manager, once (ledger kind team_summary, subject = team id).</summary>

@@ -88,4 +88,56 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         Assert.Equal(ids[0], ids[1]);
         Assert.StartsWith("rep_form.2026-10.R1.", ids[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Many_messages_are_pipelined_and_a_transient_failure_stops_them_without_losing_or_doubling_one()
+    {
+        var ledger = host.Services.GetRequiredService<DeliveryLedger>();
+        var reps = Enumerable.Range(1, 10).Select(i => (Rep: $"R{i}", To: i == 3 ? "bad@x.example" : $"r{i}@x.example")).ToList();
+        List<DeliveryLedger.Outgoing> Outgoing() => [.. reps.Select(r => new DeliveryLedger.Outgoing(new DeliveryKey("rep_form", October, r.Rep, r.To), _ => Message(r.To), null))];
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(db.Reporting).Database!;
+        var openTransactions = 0;
+        var r7Down = true;
+        smtp.Answer = m =>
+        {
+            // While a message is on the server, how many deliveries hold a transaction: the next one is already claimed.
+            using (var admin = new Npgsql.NpgsqlConnection(Templates.Admin))
+            {
+                admin.Open();
+                var open = admin.ExecuteScalar<int>("select count(*)::int from pg_stat_activity where datname = @database and xact_start is not null and pid <> pg_backend_pid()", new { database });
+                openTransactions = Math.Max(openTransactions, open);
+            }
+            var to = m.To.Mailboxes.Single().Address;
+            if (to == "bad@x.example") return new SmtpResponse(SmtpReplyCode.MailboxNameNotAllowed, "no such user");
+            return to == "r7@x.example" && r7Down ? new SmtpResponse((SmtpReplyCode)451, "try later") : null;
+        };
+
+        var told = new List<(int, DeliveryOutcome)>();
+        var failure = await Assert.ThrowsAsync<TransientMailException>(() => ledger.DeliverManyAsync(Outgoing(), (i, o, _) => told.Add((i, o)), default));
+        Assert.Contains("rep_form 2026-10 R7 to r7@x.example still failing after 3 attempts", failure.Message, StringComparison.Ordinal);
+        Assert.True(openTransactions >= 2, $"the next delivery was not claimed while one was being sent ({openTransactions} transaction(s) open at most)");
+        // Everything before R7 is out (R3 refused for good); R7 waits for the retry. The messages after it that were
+        // started while R7 was retried went out and are marked; none was started after R7 failed for this run.
+        Assert.Equal([0, 1, 2, 3, 4, 5], told.Where(t => t.Item1 < 6).Select(t => t.Item1).Order());
+        Assert.Equal(DeliveryOutcome.Failed, told.Single(t => t.Item1 == 2).Item2);
+        Assert.DoesNotContain(told, t => t.Item1 == 6);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        var rows = (await conn.QueryAsync<(string, string)>("select subject_id, status from reporting.delivery")).ToDictionary(r => r.Item1, r => r.Item2);
+        Assert.Equal("pending", rows["R7"]);
+        foreach (var (i, outcome) in told) Assert.Equal(outcome == DeliveryOutcome.Sent ? "sent" : "failed", rows[reps[i].Rep]);
+        Assert.Equal(told.Count + 1, rows.Count); // no other delivery was begun
+        Assert.Equal(told.Count(t => t.Item2 == DeliveryOutcome.Sent), smtp.Messages.Count);
+
+        // The retry: the server is back; everything not yet sent goes out once, nothing twice.
+        r7Down = false;
+        told.Clear();
+        var results = await ledger.DeliverManyAsync(Outgoing(), (i, o, _) => told.Add((i, o)), default);
+        Assert.Equal(10, told.Count);
+        Assert.Equal(DeliveryOutcome.Failed, results[2].Outcome);
+        Assert.All(results.Where((_, i) => i != 2), r => Assert.True(r.Outcome is DeliveryOutcome.Sent or DeliveryOutcome.AlreadySent));
+        var sent = smtp.Messages.Select(m => m.To.Mailboxes.Single().Address).ToList();
+        Assert.Equal(9, sent.Count);
+        Assert.Equal(reps.Where(r => r.Rep != "R3").Select(r => r.To).Order(), sent.Order());
+        Assert.Equal(9, await conn.ExecuteScalarAsync<int>("select count(*)::int from reporting.delivery where status = 'sent'"));
+    }
 }
