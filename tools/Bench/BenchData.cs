@@ -25,7 +25,9 @@ public sealed record BenchSize(int Reps, int Months)
 public static class BenchData
 {
     // Bumped whenever the generated rows change, so an older data set is regenerated rather than reused.
-    private const int Version = 1;
+    // 2: every source row's updated_at is its own business time (at most a day before generation), not the generation
+    // time shared by a whole table, so an incremental pull reads a day's changes and not everything (issue 14).
+    private const int Version = 2;
 
     /// <summary>Row counts of the source tables, in SourceTables order.</summary>
     public sealed record Counts(IReadOnlyList<(string Table, long Rows)> Tables)
@@ -103,7 +105,7 @@ public static class BenchData
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (t, token) =>
         {
             await using var conn = await db.Source(t.System).OpenConnectionAsync(token);
-            await conn.ExecuteAsync(new CommandDefinition($"alter table {t.Source} add primary key ({t.Key}); analyze {t.Source}", commandTimeout: 0, cancellationToken: token));
+            await conn.ExecuteAsync(new CommandDefinition($"alter table {t.Source} add primary key ({t.Key}); create index on {t.Source}(updated_at); analyze {t.Source}", commandTimeout: 0, cancellationToken: token));
             step?.Invoke($"{t.Source}: primary key", Interlocked.Increment(ref done), total);
         });
 
@@ -117,6 +119,23 @@ public static class BenchData
                 """, new { size.Reps, size.Months, last = BenchSize.LastPeriod.Start, Version, tz = timeZone, total = counts.Total }, cancellationToken: ct));
         }
         return counts;
+    }
+
+    /// <summary>A day's changes in the sources: this share of every source table's rows (chosen by a hash of its key and
+    /// the <paramref name="salt"/>, so each call picks other rows) has its updated_at set to now, as a CRM does when a row
+    /// is edited. Returns the rows touched.</summary>
+    public static async Task<long> TouchAsync(Databases db, double share, string salt, CancellationToken ct)
+    {
+        long touched = 0;
+        var buckets = (int)Math.Round(1 / share);
+        foreach (var t in SourceTables.All)
+        {
+            await using var conn = await db.Source(t.System).OpenConnectionAsync(ct);
+            touched += await conn.ExecuteAsync(new CommandDefinition(
+                $"update {t.Source} set updated_at = now() where abs(hashtext({t.Key}::text || @salt)::bigint) % @buckets = 0",
+                new { salt, buckets }, commandTimeout: 0, cancellationToken: ct));
+        }
+        return touched;
     }
 
     // Dapper binds the members by name; lower case, as the SQL spells them.
@@ -143,6 +162,9 @@ public static class BenchData
                              else date '2014-01-01' + (pg_temp.u(i * 17 + 3) * 3300)::int end $f$;
         create or replace function pg_temp.at(d date, fraction float8, days int, tz text) returns timestamptz language sql immutable parallel safe
           as $f$ select (d::timestamp + make_interval(secs => fraction * days * 86400)) at time zone tz $f$;
+        -- A row's last change: its own business time, never later than a day before the generation.
+        create or replace function pg_temp.updated(t timestamptz) returns timestamptz language sql stable parallel safe
+          as $f$ select least(t, now() - interval '1 day') $f$;
         """;
 
     private const string RepMonths = """
@@ -156,7 +178,7 @@ public static class BenchData
         """;
 
     private const string Activities = RepMonths + """
-        insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject, progress, support_needed)
+        insert into crm.activities(activity_id, rep_id, customer_id, kind, occurred_at, duration_minutes, with_decision_maker, need_identified, subject, progress, support_needed, updated_at)
         select 'BA' || (rm.idx * 64 + k), rm.rep_id, 'BC' || (rm.rep * 30 + floor(pg_temp.u(s + 1) * 30)::int),
                a.kind, pg_temp.at(rm.ms, pg_temp.u(s + 3), rm.days, @tz),
                case when a.kind = 'visit' then 3 + floor(pg_temp.u(s + 4) * 88)::int else 5 + floor(pg_temp.u(s + 4) * 55)::int end,
@@ -164,7 +186,8 @@ public static class BenchData
                case a.kind when 'visit' then '客户拜访' when 'call' then '电话跟进' when 'proposal' then '提交方案'
                            when 'demo' then '产品演示' when 'negotiation' then '商务谈判' else '签订合同' end,
                case when a.kind in ('negotiation', 'contract') or pg_temp.u(s + 7) < 0.05 then '已推进，待客户内部审批' end,
-               case when pg_temp.u(s + 8) < 0.05 then '需要技术部支持产品演示' end
+               case when pg_temp.u(s + 8) < 0.05 then '需要技术部支持产品演示' end,
+               pg_temp.updated(pg_temp.at(rm.ms, pg_temp.u(s + 3), rm.days, @tz) + interval '2 hours')
         from rm
         cross join lateral generate_series(1, 30 + floor(pg_temp.u(rm.idx * 8 + 1) * 31)::int) k
         cross join lateral (select (rm.idx * 64 + k) * 16 as s) seed
@@ -175,11 +198,12 @@ public static class BenchData
         """;
 
     private const string Leads = RepMonths + """
-        insert into crm.leads(lead_id, rep_id, customer_id, created_at, qualified_at, converted_at)
+        insert into crm.leads(lead_id, rep_id, customer_id, created_at, qualified_at, converted_at, updated_at)
         select 'BL' || (rm.idx * 32 + k), rm.rep_id, null,
                pg_temp.at(rm.ms, pg_temp.u(s + 1) * 0.8, rm.days, @tz) - make_interval(days => 1 + floor(pg_temp.u(s + 2) * 20)::int),
                case when q then pg_temp.at(rm.ms, pg_temp.u(s + 1) * 0.8, rm.days, @tz) end,
-               case when q and pg_temp.u(s + 4) < 0.22 then pg_temp.at(rm.ms, pg_temp.u(s + 1) * 0.8, rm.days, @tz) + make_interval(days => floor(pg_temp.u(s + 5) * 10)::int) end
+               case when q and pg_temp.u(s + 4) < 0.22 then pg_temp.at(rm.ms, pg_temp.u(s + 1) * 0.8, rm.days, @tz) + make_interval(days => floor(pg_temp.u(s + 5) * 10)::int) end,
+               pg_temp.updated(pg_temp.at(rm.ms, pg_temp.u(s + 1) * 0.8, rm.days, @tz) + make_interval(days => floor(pg_temp.u(s + 5) * 10)::int, hours => 2))
         from rm
         cross join lateral generate_series(1, 10 + floor(pg_temp.u(rm.idx * 8 + 2) * 11)::int) k
         cross join lateral (select (rm.idx * 32 + k) * 16 as s) seed
@@ -188,13 +212,14 @@ public static class BenchData
         """;
 
     private const string Opportunities = RepMonths + """
-        insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal)
+        insert into crm.opportunities(opportunity_id, rep_id, customer_id, amount, stage, proposal_at, won_at, is_renewal, updated_at)
         select 'BO' || (rm.idx * 16 + k), rm.rep_id, 'BC' || (rm.rep * 30 + floor(pg_temp.u(s + 1) * 30)::int),
                round((20000 + pg_temp.u(s + 2) ^ 2 * 280000)::numeric, -2), o.stage,
                case when o.stage <> 'open' or pg_temp.u(s + 4) < 0.6
                     then pg_temp.at(rm.ms, pg_temp.u(s + 5), rm.days, @tz) - make_interval(days => 5 + floor(pg_temp.u(s + 6) * 55)::int) end,
                case when o.stage = 'won' then pg_temp.at(rm.ms, pg_temp.u(s + 5), rm.days, @tz) end,
-               pg_temp.u(s + 7) < 0.2
+               pg_temp.u(s + 7) < 0.2,
+               pg_temp.updated(pg_temp.at(rm.ms, pg_temp.u(s + 5), rm.days, @tz) + interval '2 hours')
         from rm
         cross join lateral generate_series(1, 4 + floor(pg_temp.u(rm.idx * 8 + 3) * 5)::int) k
         cross join lateral (select (rm.idx * 16 + k) * 16 as s) seed
@@ -204,10 +229,11 @@ public static class BenchData
         """;
 
     private const string Surveys = RepMonths + """
-        insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at)
+        insert into crm.surveys(survey_id, customer_id, rep_id, score, answered_at, updated_at)
         select 'BS' || (rm.idx * 8 + k), 'BC' || (rm.rep * 30 + floor(pg_temp.u(s + 1) * 30)::int), rm.rep_id,
                case when x < 0.03 then 1 when x < 0.08 then 2 when x < 0.20 then 3 when x < 0.55 then 4 else 5 end,
-               pg_temp.at(rm.ms, pg_temp.u(s + 3), rm.days, @tz)
+               pg_temp.at(rm.ms, pg_temp.u(s + 3), rm.days, @tz),
+               pg_temp.updated(pg_temp.at(rm.ms, pg_temp.u(s + 3), rm.days, @tz) + interval '2 hours')
         from rm
         cross join lateral generate_series(1, 1 + floor(pg_temp.u(rm.idx * 8 + 4) * 5)::int) k
         cross join lateral (select (rm.idx * 8 + k) * 16 as s) seed
@@ -224,22 +250,23 @@ public static class BenchData
           from rm
           cross join lateral generate_series(1, 4 + floor(pg_temp.u(rm.idx * 8 + 5) * 5)::int) k
           cross join lateral (select (rm.idx * 16 + k) * 16 as s) seed)
-        insert into finance.invoices(invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status)
+        insert into finance.invoices(invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status, updated_at)
         select invoice_id, customer_id, rep_id, null, issued_on, issued_on + 30, amount, round(amount * (0.6 + cost_share * 0.15)::numeric, 2),
-               case when void then 'void' else 'issued' end
+               case when void then 'void' else 'issued' end, pg_temp.updated((issued_on + 1)::timestamp at time zone @tz)
         from inv order by m, rep;
 
         -- 85% of the issued invoices are paid, four in five of them in full, around the due date.
-        insert into finance.payments(payment_id, invoice_id, received_on, amount)
+        insert into finance.payments(payment_id, invoice_id, received_on, amount, updated_at)
         select 'BP' || substr(invoice_id, 3), invoice_id, due_on - 20 + floor(pg_temp.u(s + 7) * 30)::int,
-               case when pg_temp.u(s + 8) < 0.8 then amount else round(amount / 2, 2) end
+               case when pg_temp.u(s + 8) < 0.8 then amount else round(amount / 2, 2) end,
+               pg_temp.updated((due_on - 19 + floor(pg_temp.u(s + 7) * 30)::int)::timestamp at time zone @tz)
         from (select i.*, (substr(i.invoice_id, 3)::bigint) * 16 as s from finance.invoices i where status = 'issued') i
         where pg_temp.u(s + 6) < 0.85
         order by due_on;
         """;
 
     private const string Customers = """
-        insert into crm.customers(customer_id, name, industry, segment, owner_rep_id, contract_end_date)
+        insert into crm.customers(customer_id, name, industry, segment, owner_rep_id, contract_end_date, updated_at)
         select 'BC' || (r * 30 + c),
                (array['华信','恒达','金源','瑞丰','中科','远航','宏图','永泰','鼎盛','海纳','天合','星辰','博远','新锐','同创','汇通'])[1 + floor(pg_temp.u(s + 1) * 16)::int]
                  || (array['精密','商贸','智能','医疗','供应链','资本','能源','教育','电子','材料'])[1 + floor(pg_temp.u(s + 2) * 10)::int]
@@ -247,7 +274,8 @@ public static class BenchData
                (array['制造业','零售业','科技业','医药','物流','金融','能源','教育'])[1 + floor(pg_temp.u(s + 3) * 8)::int],
                case when c < 4 then 'key' else 'standard' end,
                'B' || lpad(r::text, 5, '0'),
-               case when c < 4 then @last_end - 30 + floor(pg_temp.u(s + 4) * 430)::int end
+               case when c < 4 then @last_end - 30 + floor(pg_temp.u(s + 4) * 430)::int end,
+               pg_temp.updated(now() - make_interval(secs => pg_temp.u(s + 5) * 365 * 86400))
         from generate_series(1, @reps) r cross join generate_series(0, 29) c
         cross join lateral (select (r::bigint * 30 + c) * 16 + 7 as s) seed;
         """;
@@ -262,11 +290,12 @@ public static class BenchData
                case t % 3 when 1 then 'zh-CN' when 2 then 'zh-TW' else 'en' end
         from generate_series(1, @teams) t;
 
-        insert into crm.reps(rep_id, team_id, name, email, hire_date, active)
+        insert into crm.reps(rep_id, team_id, name, email, hire_date, active, updated_at)
         select 'B' || lpad(r::text, 5, '0'), 'BT' || lpad((1 + (r - 1) % @teams)::text, 4, '0'),
                (array['李','张','刘','陈','杨','赵','黄','周','吴','徐','孙','马','朱','胡','郭','何'])[1 + floor(pg_temp.u(r * 17 + 4) * 16)::int]
                  || (array['明','伟','洋','静','帆','磊','丽','杰','敏','涛','悦','超','琳','斌','峰','萍','翔','晨','娟','浩'])[1 + floor(pg_temp.u(r * 17 + 5) * 20)::int],
-               'b' || lpad(r::text, 5, '0') || '@bench.example', pg_temp.hire(r, @last_end), true
+               'b' || lpad(r::text, 5, '0') || '@bench.example', pg_temp.hire(r, @last_end), true,
+               pg_temp.updated(now() - make_interval(secs => pg_temp.u(r * 17 + 6) * 365 * 86400))
         from generate_series(1, @reps) r;
         """;
 }

@@ -61,11 +61,28 @@ public sealed class BenchTests : IAsyncLifetime
             Assert.InRange(activity.Min, 30, 60);
             Assert.InRange(activity.Max, 30, 60);
             Assert.Equal(0L, await crm.ExecuteScalarAsync<long>("select count(*) from crm.opportunities where stage = 'won' and won_at is null"));
+            // Each row was last changed at its own business time, a day or more before the data was generated, so an
+            // incremental pull reads a day's changes, not a whole table that shares one updated_at.
+            Assert.True(await crm.ExecuteScalarAsync<long>("select count(distinct updated_at) from crm.activities") > 2_000);
+            Assert.Equal(0L, await crm.ExecuteScalarAsync<long>("select count(*) from crm.activities a, crm.bench_parameters p where a.updated_at > p.generated_at - interval '1 day'"));
         }
 
-        var sync = report.Figures.Single(f => f.Stage.StartsWith("sync", StringComparison.Ordinal));
+        var sync = report.Figures.Single(f => f.Stage.StartsWith("sync (SourceSync, full pull)", StringComparison.Ordinal));
         Assert.Equal(report.Source.Total, sync.Items);      // every source row staged, none quarantined
         Assert.Equal(report.Source.Total, sync.FloorItems); // and the floor copied the same rows
+
+        // A day's changes: 1% of each source table's rows edited (by a hash of the key), then the incremental pull reads
+        // those and the few rows changed within the overlap before each watermark, not the whole source.
+        long edited = 0;
+        foreach (var t in SalesReporting.Data.Sources.SourceTables.All)
+        {
+            await using var source = await db.Source(t.System).OpenConnectionAsync();
+            edited += await source.ExecuteScalarAsync<long>($"select count(*) from {t.Source} where abs(hashtext({t.Key}::text || 'sync')::bigint) % 100 = 0");
+        }
+        var incremental = report.Figures.Single(f => f.Stage.StartsWith("sync (SourceSync, incremental", StringComparison.Ordinal));
+        Assert.True(edited > 0);
+        Assert.Equal(edited, incremental.FloorItems);
+        Assert.InRange(incremental.Items, edited, edited + report.Source.Total / 20);
 
         var compute = report.Figures.Single(f => f.Stage.Contains("ComputeAsync)", StringComparison.Ordinal));
         Assert.Equal(30, compute.Items);
@@ -102,7 +119,7 @@ public sealed class BenchTests : IAsyncLifetime
         // summary each time (the month's ledger cleared before each run), against the sum of this run's floors.
         var monthEnds = report.Figures.Where(f => f.Stage.StartsWith("month-end under the scheduler", StringComparison.Ordinal)).ToList();
         Assert.Equal(["month-end under the scheduler, 1 serve process(es)", "month-end under the scheduler, 2 serve process(es)"], monthEnds.Select(f => f.Stage));
-        Assert.All(monthEnds, f => Assert.Equal((30L, "Σ floors: compute + bare Chromium + bare MailKit"), (f.Items, f.Floor)));
+        Assert.All(monthEnds, f => Assert.Equal((30L, "Σ floors: COPY of a day's changes + compute + bare Chromium + bare MailKit"), (f.Items, f.Floor)));
         Assert.All(monthEnds, f => Assert.Matches(@"^30 forms and 3 summaries sent; peak resident memory: worker [1-9][0-9,]* MB .*, its Chromium [1-9][0-9,]* MB ", f.Note));
         // Then two processes again, one killed (SIGKILL) while it runs a team job: the other takes the job over once the
         // invisibility (15 s here) has run out, and the month ends with one form per rep, each with its own Message-Id.
@@ -126,6 +143,6 @@ public sealed class BenchTests : IAsyncLifetime
         var again = await new BenchRunner(host.Services, Tiny with { Regenerate = false, Stages = ["sync"] }, IBenchProgress.None).RunAsync(default);
         Assert.Null(again.Generated);
         Assert.Equal(report.Source.Tables, again.Source.Tables);
-        Assert.Equal(report.Source.Total, again.Figures.Single().Items);
+        Assert.Equal(report.Source.Total, again.Figures.First(f => f.Stage.StartsWith("sync (SourceSync, full pull)", StringComparison.Ordinal)).Items);
     }
 }
