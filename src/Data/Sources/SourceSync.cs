@@ -38,6 +38,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         return (Start(SourceTables.EarliestDate), Start(latest.AddDays(1)), SourceTables.EarliestDate, latest);
     }
 
+    /// <summary>The advisory lock's first key (<c>"SRSY"</c>); the second is the hash of the source table's name.</summary>
+    private const int SyncLock = 0x5352_5359;
+
     public async Task<SyncResult> RunAsync(CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -98,6 +101,11 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             throw new FileNotFoundException($"Extraction query for {table.Source} not found at {queryFile} (Sources:QueryDirectory).", queryFile);
         var query = await File.ReadAllTextAsync(queryFile, ct);
 
+        // Two syncs at once — the hourly sync-sources and month-end's own both start at 06:00 on the 1st — take each table
+        // in turn: the second waits here for the first one's commit, then pulls only what is past the watermark the first
+        // one moved, instead of pulling the same rows beside it and waiting on their locks to write them again.
+        await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@SyncLock, hashtext(@source))",
+            new { SyncLock, source = table.Source }, tx, commandTimeout: 0, cancellationToken: ct));
         var since = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
             new { overlap = options.Value.OverlapMinutes, source = table.Source }, tx, cancellationToken: ct));
