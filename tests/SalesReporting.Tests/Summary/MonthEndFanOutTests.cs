@@ -94,9 +94,11 @@ public sealed class MonthEndFanOutTests
                 """["\"2026-10\"","\"T03\"","false",null]""");
             var job = stored.DeserializeJob();
 
-            // Its retries and requeues keep the team job's policy: five attempts, on the forms queue.
+            // Its retries and requeues keep the team job's policy: twelve attempts at the same fixed delays, on the forms queue.
             Assert.Equal("forms", job.Method.GetCustomAttribute<QueueAttribute>()?.Queue);
-            Assert.Equal(5, job.Method.GetCustomAttribute<AutomaticRetryAttribute>()?.Attempts);
+            var retry = Assert.IsType<AutomaticRetryAttribute>(job.Method.GetCustomAttribute<AutomaticRetryAttribute>());
+            Assert.Equal(12, retry.Attempts);
+            Assert.Equal([15, 30, 60, 120, 180, 300, 600, 1200, 1800, 3600, 3600, 3600], retry.DelaysInSeconds!);
             var run = (Task<string>)job.Method.Invoke(host.Services.GetRequiredService<RenderAndDeliverJob>(), [.. job.Args])!;
             Assert.Equal("T03: 7 sent, 0 already sent, 0 failed permanently; summary: Sent", await run);
         }
