@@ -115,27 +115,15 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             }
         }
 
-        // Printing and sending overlap: the next chunk prints while this one's messages go out (each through the ledger,
-        // pipelined). A chunk's delivery that fails stops the job once the chunk printing beside it is done.
         var unprinted = new List<string>();
-        Task? delivering = null;
         foreach (var chunk in pending.Chunk(formsOptions.Value.DeliveryChunk))
         {
             var documents = new List<string>(chunk.Length);
             foreach (var form in chunk) documents.Add(await html.RenderAsync(form));
-            byte[]?[] pdfs;
-            try
-            {
-                pdfs = await PrintAsync(documents, chunk, unprinted, ct);
-            }
-            finally
-            {
-                if (delivering is not null) await delivering;
-            }
+            var pdfs = await PrintAsync(documents, chunk, unprinted, ct);
             var printed = chunk.Zip(pdfs).Where(p => p.Second is not null).Select(p => (Form: p.First, Pdf: p.Second!)).ToList();
-            delivering = DeliverFormsAsync(period, printed, active, PdfPath, results, done, ct);
+            await DeliverFormsAsync(period, printed, active, PdfPath, results, done, ct);
         }
-        if (delivering is not null) await delivering;
         // The others are out; the job fails for these, and its retry prints and sends only them.
         if (unprinted.Count > 0)
             throw new InvalidOperationException($"{unprinted.Count} {period} form(s) could not be printed; the others were delivered: {string.Join("; ", unprinted)}");
