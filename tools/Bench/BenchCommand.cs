@@ -15,7 +15,7 @@ public static class BenchCommand
         var reps = new Option<string>("--reps") { Description = "Reps in the bench organisation; several sizes comma separated (1000,5000,10000) measure each and print the month-end's time per rep at each size", DefaultValueFactory = _ => "10000" };
         var months = new Option<int>("--months") { Description = "Months of history, ending 2026-10", DefaultValueFactory = _ => 12 };
         var regenerate = new Option<bool>("--regenerate") { Description = "Generate the bench data again even if present with the same size" };
-        var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver,workspace", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
+        var stages = new Option<string>("--stages") { Description = "Stages to measure, comma separated: sync,compute,render,deliver,workspace,monthend (one and two serve processes, then the takeover),takeover (only the month-end with a serve process killed)", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllStages) };
         var forms = new Option<int>("--forms") { Description = "Forms printed by the render stage (and delivered)", DefaultValueFactory = _ => 500 };
         var naive = new Option<int>("--naive-forms") { Description = "Forms printed one call each for the naive rate", DefaultValueFactory = _ => 20 };
         var prefix = new Option<string>("--prefix") { Description = "The bench databases are PREFIX_crm, PREFIX_finance and PREFIX_reporting (default bench): keep data sets of several sizes side by side", DefaultValueFactory = _ => "bench" };

@@ -4,7 +4,7 @@ namespace SalesReporting.Bench;
 
 public sealed record BenchSettings
 {
-    public static readonly string[] AllStages = ["sync", "compute", "render", "deliver", "workspace", "monthend"];
+    public static readonly string[] AllStages = ["sync", "compute", "render", "deliver", "workspace", "monthend", "takeover"];
     public int Reps { get; init; } = 10_000;
     public int Months { get; init; } = 12;
     public bool Regenerate { get; init; }

@@ -22,7 +22,8 @@ internal sealed class MonthEndStage(BenchContext bench)
 {
     private static readonly string Worker = Path.Combine(AppContext.BaseDirectory, "SalesReporting.Worker.dll");
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <param name="passes">the month-end with one and with two processes before the takeover; without, only the takeover</param>
+    public async Task RunAsync(bool passes, CancellationToken ct)
     {
         if (!File.Exists(Worker)) throw new FileNotFoundException($"The worker is built beside the bench: {Worker}", Worker);
         var reporting = bench.Services.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!;
@@ -31,7 +32,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         await using (var conn = await bench.Db.Reporting.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("delete from hangfire.jobqueue", cancellationToken: ct));
         TimeSpan? one = null;
-        foreach (var processes in new[] { 1, 2 })
+        foreach (var processes in passes ? [1, 2] : Array.Empty<int>())
         {
             var run = await RunOnceAsync(storage, processes, kill: false, ct);
             one ??= run.Time;
