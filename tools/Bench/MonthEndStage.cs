@@ -38,12 +38,12 @@ internal sealed class MonthEndStage(BenchContext bench)
             one ??= run.Time;
             var (floorName, floorTime) = Floor(run.Forms, run.Summaries) is { } f ? f : ("the month-end with one process", one.Value);
             bench.Figures.Add(new BenchFigure($"month-end under the scheduler, {processes} serve process(es)", "forms", run.Forms, run.Time, floorName, run.Forms, floorTime,
-                string.Create(CultureInfo.InvariantCulture, $"{run.Forms:N0} forms and {run.Summaries} summaries sent; peak resident memory: worker {run.PeakWorkerMb:N0} MB (the largest serve process's VmHWM), its Chromium {run.PeakChromiumMb:N0} MB (the largest sum over one serve process's Chromium processes, sampled each second)")));
+                string.Create(CultureInfo.InvariantCulture, $"{run.Forms:N0} forms and {run.Summaries} summaries sent; peak resident memory: worker {run.PeakWorkerMb:N0} MB (the largest serve process's VmHWM), its Chromium {run.PeakChromiumMb:N0} MB (the largest sum over one serve process's Chromium processes, sampled each second){run.FailedNote}")));
         }
         var takeover = await RunOnceAsync(storage, 2, kill: true, ct);
         var invisibility = TimeSpan.FromSeconds(bench.Services.GetRequiredService<IConfiguration>().GetValue("Hangfire:InvisibilityTimeoutSeconds", HangfireServerOptions.DefaultInvisibilityTimeoutSeconds));
         bench.Figures.Add(new BenchFigure("takeover after a SIGKILL, 2 serve processes", "team job", 1, takeover.Takeover!.Value, "the storage's invisibility timeout (Hangfire:InvisibilityTimeoutSeconds)", 1, invisibility,
-            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.FormsAtKill:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent)")));
+            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.FormsAtKill:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent){takeover.FailedNote}")));
     }
 
     /// <summary>The sum of this run's floors for this many forms and summaries, when compute, render and deliver ran.</summary>
@@ -62,7 +62,22 @@ internal sealed class MonthEndStage(BenchContext bench)
             : ("Σ floors: COPY of a day's changes + compute + bare Chromium + bare MailKit", time + sync.FloorTime);
     }
 
-    private sealed record Run(TimeSpan Time, long Forms, long Summaries, long PeakWorkerMb, long PeakChromiumMb, TimeSpan? Takeover, int ReceivedTwice, long FormsAtKill = 0);
+    private sealed record Run(TimeSpan Time, long Forms, long Summaries, long PeakWorkerMb, long PeakChromiumMb, TimeSpan? Takeover, int ReceivedTwice,
+        long FormsAtKill, IReadOnlyList<string> Failed)
+    {
+        /// <summary>"", or the deliveries that failed for good (the bench's mail server refused them), to print beside the figure.</summary>
+        public string FailedNote => Failed.Count == 0 ? "" : $"; {Failed.Count} delivery(ies) failed permanently: {string.Join(", ", Failed.Take(5))}";
+    }
+
+    /// <summary>The deliveries of this month that failed for good, as "subject (last error)".</summary>
+    private async Task<List<string>> FailedAsync(CancellationToken ct)
+    {
+        await using var conn = await bench.Db.Reporting.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<string>(new CommandDefinition("""
+            select subject_id || ' (' || coalesce(last_error, '') || ')' from reporting.delivery
+            where period = @p and status = 'failed' order by subject_id
+            """, new { p = bench.Period.Start }, cancellationToken: ct))).AsList();
+    }
 
     /// <summary>
     /// One month-end under the scheduler with this many `serve` processes, the month's ledger cleared first. With
@@ -135,17 +150,19 @@ internal sealed class MonthEndStage(BenchContext bench)
                 if (states.Any(s => s is "Failed" or "Deleted")) throw new InvalidOperationException("a team job failed");
                 if (!states.All(s => s == "Succeeded")) continue;
                 var time = sw.Elapsed;
+                var failed = await FailedAsync(ct);
                 if (kill)
                 {
                     if (takeover is null) throw new InvalidOperationException("no team job was killed and taken over: the month ended before one was caught running");
                     var once = await OncePerRepAsync(ct);
-                    if (once != (forms, forms)) throw new InvalidOperationException($"after the kill, {once.Reps} reps have {once.Messages} forms sent: not exactly one each");
+                    if (once != (forms, forms) || once.Reps + failed.Count != reps)
+                        throw new InvalidOperationException($"after the kill, {once.Reps} of {reps} reps have {once.Messages} forms sent ({failed.Count} failed): not exactly one each; the takeover took {takeover.Value.TotalSeconds:N1} s");
                     if (smtp.MessageIds.Count != forms + summaries)
                         throw new InvalidOperationException($"after the kill, the SMTP server received {smtp.MessageIds.Count} distinct Message-Ids for {forms + summaries} documents");
                     again = smtp.MessageIds.Count(m => m.Value > 1);
                 }
                 task.Complete($"{what}: {forms:N0} forms, {summaries} summaries in {time.TotalSeconds:N1} s" + (takeover is { } t ? $"; takeover after {t.TotalSeconds:N1} s" : ""));
-                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again, formsAtKill);
+                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again, formsAtKill, failed);
             }
         }
         finally
