@@ -28,7 +28,14 @@ public sealed class BenchSmtpServer : IAsyncDisposable
     public long Bytes => Interlocked.Read(ref bytes);
     /// <summary>How many times each Message-Id arrived since <see cref="ForgetMessageIds"/>.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> MessageIds { get; } = new(StringComparer.Ordinal);
-    public void ForgetMessageIds() => MessageIds.Clear();
+    public void ForgetMessageIds()
+    {
+        MessageIds.Clear();
+        StoreFaults.Clear();
+    }
+    /// <summary>What went wrong in this server's own handling of a message (the library answers such a message 554 with
+    /// no text); none means a 554 came from the library reading the message before it reached the store.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> StoreFaults { get; } = new();
 
     public BenchSmtpServer()
     {
@@ -48,10 +55,18 @@ public sealed class BenchSmtpServer : IAsyncDisposable
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref server.messages);
-            Interlocked.Add(ref server.bytes, buffer.Length);
-            if (MessageId(buffer) is { } id) server.MessageIds.AddOrUpdate(id, 1, (_, n) => n + 1);
-            return Task.FromResult(SmtpResponse.Ok);
+            try
+            {
+                Interlocked.Increment(ref server.messages);
+                Interlocked.Add(ref server.bytes, buffer.Length);
+                if (MessageId(buffer) is { } id) server.MessageIds.AddOrUpdate(id, 1, (_, n) => n + 1);
+                return Task.FromResult(SmtpResponse.Ok);
+            }
+            catch (Exception ex)
+            {
+                server.StoreFaults.Enqueue($"{ex.GetType().Name}: {ex.Message}");
+                throw;
+            }
         }
     }
 

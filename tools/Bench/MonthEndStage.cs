@@ -66,16 +66,19 @@ internal sealed class MonthEndStage(BenchContext bench)
         long FormsAtKill, IReadOnlyList<string> Failed)
     {
         /// <summary>"", or the deliveries that failed for good (the bench's mail server refused them), to print beside the figure.</summary>
-        public string FailedNote => Failed.Count == 0 ? "" : $"; {Failed.Count} delivery(ies) failed permanently: {string.Join(", ", Failed.Take(5))}";
+        public string FailedNote => Failed.Count == 0 ? "" : $"; {Failed.Count} delivery(ies) failed permanently: {string.Join(", ", Failed.Take(5))}" + Faults;
+
+        /// <summary>The bench SMTP server's own faults, or that there were none (the refusals came from reading the messages).</summary>
+        public string Faults { get; init; } = "";
     }
 
-    /// <summary>The deliveries of this month that failed for good, as "subject (last error)".</summary>
+    /// <summary>The deliveries of this month that failed for good, as "kind subject (last error)".</summary>
     private async Task<List<string>> FailedAsync(CancellationToken ct)
     {
         await using var conn = await bench.Db.Reporting.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<string>(new CommandDefinition("""
-            select subject_id || ' (' || coalesce(last_error, '') || ')' from reporting.delivery
-            where period = @p and status = 'failed' order by subject_id
+            select kind || ' ' || subject_id || ' (' || coalesce(last_error, '') || ')' from reporting.delivery
+            where period = @p and status = 'failed' order by kind, subject_id
             """, new { p = bench.Period.Start }, cancellationToken: ct))).AsList();
     }
 
@@ -155,14 +158,18 @@ internal sealed class MonthEndStage(BenchContext bench)
                 {
                     if (takeover is null) throw new InvalidOperationException("no team job was killed and taken over: the month ended before one was caught running");
                     var once = await OncePerRepAsync(ct);
-                    if (once != (forms, forms) || once.Reps + failed.Count != reps)
+                    if (once != (forms, forms) || once.Reps + failed.Count(f => f.StartsWith("rep_form ", StringComparison.Ordinal)) != reps)
                         throw new InvalidOperationException($"after the kill, {once.Reps} of {reps} reps have {once.Messages} forms sent ({failed.Count} failed): not exactly one each; the takeover took {takeover.Value.TotalSeconds:N1} s");
                     if (smtp.MessageIds.Count != forms + summaries)
                         throw new InvalidOperationException($"after the kill, the SMTP server received {smtp.MessageIds.Count} distinct Message-Ids for {forms + summaries} documents");
                     again = smtp.MessageIds.Count(m => m.Value > 1);
                 }
                 task.Complete($"{what}: {forms:N0} forms, {summaries} summaries in {time.TotalSeconds:N1} s" + (takeover is { } t ? $"; takeover after {t.TotalSeconds:N1} s" : ""));
-                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again, formsAtKill, failed);
+                return new Run(time, forms, summaries, peakWorker / 1024, peakChromium / 1024, takeover, again, formsAtKill, failed)
+                {
+                    Faults = smtp.StoreFaults.IsEmpty ? " (none in the bench SMTP server's store: refused while the library read the message)"
+                        : $" (the bench SMTP server's store: {string.Join("; ", smtp.StoreFaults.Distinct().Take(3))})",
+                };
             }
         }
         finally

@@ -6,6 +6,9 @@ namespace SalesReporting.Worker.Hosting;
 
 public static class HangfireStorage
 {
+    /// <summary>The schema of Hangfire's tables in the reporting database.</summary>
+    public const string Schema = "hangfire";
+
     /// <summary>The Hangfire storage `serve` uses (schema hangfire in reporting), also for processes that schedule
     /// jobs without running a server; the same serializer settings, so either reads what the other wrote.</summary>
     /// <param name="invisibility">how long a job fetched by a server that stopped answering stays invisible to the others
@@ -17,7 +20,7 @@ public static class HangfireStorage
             .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
         var options = new PostgreSqlStorageOptions
         {
-            SchemaName = "hangfire",
+            SchemaName = Schema,
             PrepareSchemaIfNecessary = true,
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = invisibility ?? TimeSpan.FromSeconds(HangfireServerOptions.DefaultInvisibilityTimeoutSeconds),
