@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -123,8 +124,19 @@ public sealed class BenchTests : IAsyncLifetime
         // summary each time (the month's ledger cleared before each run), against the sum of this run's floors.
         var monthEnds = report.Figures.Where(f => f.Stage.StartsWith("month-end under the scheduler", StringComparison.Ordinal)).ToList();
         Assert.Equal(["month-end under the scheduler, 1 serve process(es)", "month-end under the scheduler, 2 serve process(es)"], monthEnds.Select(f => f.Stage));
-        Assert.All(monthEnds, f => Assert.Equal((30L, "Σ floors: COPY of a day's changes + compute + bare Chromium + bare MailKit"), (f.Items, f.Floor)));
-        Assert.All(monthEnds, f => Assert.Matches(@"^30 forms and 3 summaries sent; peak resident memory: worker [1-9][0-9,]* MB .*, its Chromium [1-9][0-9,]* MB ", f.Note));
+        // The bench's SMTP server (the SmtpServer package) now and then answers a message "554" with no text, its reply when
+        // it fails reading a message (docs/bench.md); the month-end records that delivery as failed, as it must for a 5xx,
+        // and the bench prints it. Such a refusal counts in place of its form or summary, and nothing else does.
+        static (int Forms, int Summaries) Refused(string? note) => (
+            System.Text.RegularExpressions.Regex.Matches(note ?? "", @"rep_form \S+ \(554 \)").Count,
+            System.Text.RegularExpressions.Regex.Matches(note ?? "", @"team_summary \S+ \(554 \)").Count);
+        Assert.All(monthEnds, f => Assert.Equal((30L, "Σ floors: COPY of a day's changes + compute + bare Chromium + bare MailKit"), (f.Items + Refused(f.Note).Forms, f.Floor)));
+        Assert.All(monthEnds, f =>
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(f.Note ?? "", @"^(?<forms>[0-9]+) forms and (?<summaries>[0-9]) summaries sent; peak resident memory: worker [1-9][0-9,]* MB .*, its Chromium [1-9][0-9,]* MB ");
+            Assert.True(m.Success, f.Note);
+            Assert.Equal((30, 3), (int.Parse(m.Groups["forms"].Value, CultureInfo.InvariantCulture) + Refused(f.Note).Forms, int.Parse(m.Groups["summaries"].Value, CultureInfo.InvariantCulture) + Refused(f.Note).Summaries));
+        });
         // Then two processes again, one killed (SIGKILL) while it runs a team job: the other takes the job over once the
         // invisibility (15 s here) has run out, and the month ends with one form per rep, each with its own Message-Id.
         var takeover = report.Figures.Single(f => f.Stage == "takeover after a SIGKILL, 2 serve processes");
@@ -133,8 +145,12 @@ public sealed class BenchTests : IAsyncLifetime
         // Arrived twice: at most one message per SMTP connection the killed process had open, sent but not yet marked. The
         // bench's serve processes keep Smtp:Connections at its default, 1 (its workers' sends wait for that one connection),
         // so at most one: the same bound as the message count below; no tolerance for more is needed.
-        Assert.Matches(@"^a serve process killed while running a team job, [1-9][0-9]* forms out; the other took the job over after [0-9.]+ s; the month then finished in [0-9.,]+ s: 30 forms, one per rep, each with its own Message-Id; [01] message\(s\) arrived twice", takeover.Note);
-        Assert.InRange(smtp.Messages, 3 * 12 + 3 * 33, 3 * 12 + 3 * 33 + 1); // the deliver stage sends 6 + 6 in each of its 3 rounds
+        var after = System.Text.RegularExpressions.Regex.Match(takeover.Note ?? "", @"^a serve process killed while running a team job, [1-9][0-9]* forms out; the other took the job over after [0-9.]+ s; the month then finished in [0-9.,]+ s: (?<forms>[0-9]+) forms, one per rep, each with its own Message-Id; [01] message\(s\) arrived twice");
+        Assert.True(after.Success, takeover.Note);
+        Assert.Equal(30, int.Parse(after.Groups["forms"].Value, CultureInfo.InvariantCulture) + Refused(takeover.Note).Forms);
+        // the deliver stage sends 6 + 6 in each of its 3 rounds; a refused message may or may not have reached the store
+        var refused = monthEnds.Append(takeover).Sum(f => Refused(f.Note).Forms + Refused(f.Note).Summaries);
+        Assert.InRange(smtp.Messages, 3 * 12 + 3 * 33 - refused, 3 * 12 + 3 * 33 + 1);
 
         // The workspace pages, each fetched 5 times after the warm-up, with the floor fetched as often; no team has 50 reps here.
         Assert.Equal(2, report.Latencies.Count);
