@@ -1,7 +1,7 @@
 using Dapper;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using SalesReporting.Data;
 
 namespace SalesReporting.Worker.Hosting;
 
@@ -22,7 +22,7 @@ namespace SalesReporting.Worker.Hosting;
 /// match. Hangfire runs it in the server's loop and logs and retries a failure (a database that is down) without
 /// stopping the server.
 /// </remarks>
-public sealed class AbandonedJobRequeue(string reporting, TimeSpan invisibility, ILogger<AbandonedJobRequeue> log) : IBackgroundProcess
+public sealed class AbandonedJobRequeue(Databases db, TimeSpan invisibility, ILogger<AbandonedJobRequeue> log) : IBackgroundProcess
 {
     /// <summary>A quarter of the invisibility, at most 15 seconds (and at least 1): the default 60-second invisibility is
     /// checked every 15 s, so a dead server's job is back in the queue 60–75 s after its last renewal.</summary>
@@ -42,7 +42,7 @@ public sealed class AbandonedJobRequeue(string reporting, TimeSpan invisibility,
     /// <summary>One pass; the ids of the jobs put back, in order.</summary>
     public IReadOnlyList<long> Requeue()
     {
-        using var conn = new NpgsqlConnection(reporting);
+        using var conn = db.Reporting.OpenConnection();
         // A job is Processing on the server named in its state's data (ServerId, as in hangfire.server).
         var jobs = conn.Query<long>($"""
             update {HangfireStorage.Schema}.jobqueue q set fetchedat = null, updatecount = (q.updatecount + 1) % 2000000000

@@ -137,8 +137,8 @@ public static class Serve
         {
             // A dead server's jobs back at the front of the queue once their invisibility has run out (AddHangfireServer
             // runs every IBackgroundProcess registered here beside its workers).
-            builder.Services.AddSingleton<Hangfire.Server.IBackgroundProcess>(sp => new AbandonedJobRequeue(
-                reporting, TimeSpan.FromSeconds(server.InvisibilityTimeoutSeconds), sp.GetRequiredService<ILogger<AbandonedJobRequeue>>()));
+            builder.Services.AddSingleton<Hangfire.Server.IBackgroundProcess>(sp => new AbandonedJobRequeue(sp.GetRequiredService<Databases>(),
+                TimeSpan.FromSeconds(server.InvisibilityTimeoutSeconds), sp.GetRequiredService<ILogger<AbandonedJobRequeue>>()));
             builder.Services.AddHangfireServer(o =>
             {
                 o.Queues = [.. server.Queues];

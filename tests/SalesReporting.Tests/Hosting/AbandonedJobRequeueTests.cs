@@ -123,7 +123,7 @@ public sealed class AbandonedJobRequeueTests
             update hangfire.job j set stateid = p.id, statename = 'Processing' from processing p where j.id = p.jobid;
             """, new { j1 = ids[1], j2 = ids[2], j3 = ids[3], j4 = ids[4], j5 = ids[5] });
         var log = new ListLogger<AbandonedJobRequeue>();
-        var pass = new AbandonedJobRequeue(db.Reporting, TimeSpan.FromSeconds(60), log);
+        var pass = new AbandonedJobRequeue(db.Databases, TimeSpan.FromSeconds(60), log);
         Assert.Equal(TimeSpan.FromSeconds(15), pass.Interval);
         Assert.Equal([ids[2], ids[3], ids[5]], pass.Requeue());
         Assert.Equal([(ids[0], false), (ids[1], true), (ids[2], false), (ids[3], false), (ids[4], true), (ids[5], false)],
@@ -132,7 +132,7 @@ public sealed class AbandonedJobRequeueTests
         Assert.Empty(pass.Requeue());
         Assert.Single(log.Messages);
         // A longer invisibility is also the heartbeat's allowance.
-        Assert.Equal(TimeSpan.FromSeconds(300), new AbandonedJobRequeue(db.Reporting, TimeSpan.FromSeconds(300), log).HeartbeatSilence);
+        Assert.Equal(TimeSpan.FromSeconds(300), new AbandonedJobRequeue(db.Databases, TimeSpan.FromSeconds(300), log).HeartbeatSilence);
     }
 }
 
