@@ -19,9 +19,10 @@ public static class BenchCommand
         var forms = new Option<int>("--forms") { Description = "Forms printed by the render stage (and delivered)", DefaultValueFactory = _ => 500 };
         var naive = new Option<int>("--naive-forms") { Description = "Forms printed one call each for the naive rate", DefaultValueFactory = _ => 20 };
         var prefix = new Option<string>("--prefix") { Description = "The bench databases are PREFIX_crm, PREFIX_finance and PREFIX_reporting (default bench): keep data sets of several sizes side by side", DefaultValueFactory = _ => "bench" };
+        var processes = new Option<string>("--monthend-processes") { Description = "The month-end passes of the monthend stage, by serve processes (default 1,2; then the takeover). Given, only these passes run and the takeover only when --stages names it: --monthend-processes 1 for a growth run", DefaultValueFactory = _ => "1,2" };
         var pages = new Option<int>("--page-requests") { Description = "Measured GETs of each workspace page (after 20 to warm up)", DefaultValueFactory = _ => 200 };
         var command = new Command("bench", "Measure sync, compute, render, delivery and the workspace pages on a generated 10,000-rep organisation against each stage's floor.")
-            { reps, months, regenerate, stages, forms, naive, pages, prefix };
+            { reps, months, regenerate, stages, forms, naive, pages, prefix, processes };
         command.SetAction(async (parse, ct) =>
         {
             var chosen = parse.GetValue(stages)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -46,8 +47,27 @@ public static class BenchCommand
                 Console.Error.WriteLine("error: --reps: give one size or several different ones, e.g. 1000,5000,10000");
                 return 1;
             }
+            var passes = new List<int>();
+            foreach (var part in parse.GetValue(processes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 8)
+                {
+                    Console.Error.WriteLine($"error: --monthend-processes: '{part}' is not a number of serve processes (1 to 8; several comma separated)");
+                    return 1;
+                }
+                passes.Add(n);
+            }
+            if (passes.Count == 0)
+            {
+                Console.Error.WriteLine("error: --monthend-processes: give at least one number of serve processes, e.g. 1 or 1,2");
+                return 1;
+            }
+            // The default runs the takeover after the passes, as the monthend stage always has; a chosen list runs only its passes.
+            var explicitPasses = parse.GetResult(processes) is { Implicit: false };
             var settings = new BenchSettings
             {
+                MonthEndProcesses = passes,
+                MonthEndTakeover = chosen.Contains("takeover", StringComparer.OrdinalIgnoreCase) || (!explicitPasses && chosen.Contains("monthend", StringComparer.OrdinalIgnoreCase)),
                 Reps = sizes[0], Months = parse.GetValue(months), Regenerate = parse.GetValue(regenerate),
                 Stages = chosen, Forms = parse.GetValue(forms), NaiveForms = parse.GetValue(naive),
                 PageRequests = parse.GetValue(pages), Prefix = parse.GetValue(prefix)!,

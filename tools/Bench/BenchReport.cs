@@ -15,6 +15,10 @@ public sealed record BenchSettings
     public int NaiveForms { get; init; } = 20;
     /// <summary>Measured GETs of each workspace page (after 20 to warm up).</summary>
     public int PageRequests { get; init; } = 200;
+    /// <summary>The monthend stage's passes, by serve processes.</summary>
+    public IReadOnlyList<int> MonthEndProcesses { get; init; } = [1, 2];
+    /// <summary>Whether the month-end with a serve process killed runs (the takeover stage, or the monthend stage by default).</summary>
+    public bool MonthEndTakeover { get; init; } = true;
     /// <summary>The bench databases are {Prefix}_crm, {Prefix}_finance and {Prefix}_reporting.</summary>
     public string Prefix { get; init; } = "bench";
 }

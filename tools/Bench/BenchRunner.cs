@@ -36,9 +36,9 @@ public sealed class BenchRunner(IServiceProvider services, BenchSettings setting
         var rendered = stages.Contains("render") ? await new RenderStage(bench).RunAsync(ct) : new Rendered([], 0);
         var delivered = stages.Contains("deliver") ? await new DeliverStage(bench).RunAsync(rendered.Printed, ct) : new Delivered(rendered.Printed, 0, 0);
         if (stages.Contains("workspace")) await new WorkspaceStage(bench).RunAsync(ct);
-        // monthend: one and two processes, then the takeover; takeover alone: only the pass with a process killed.
+        // monthend: one and two processes (--monthend-processes), then the takeover; takeover alone: only the pass with a process killed.
         if (stages.Contains("monthend") || stages.Contains("takeover"))
-            await new MonthEndStage(bench).RunAsync(passes: stages.Contains("monthend"), ct);
+            await new MonthEndStage(bench).RunAsync(stages.Contains("monthend") ? settings.MonthEndProcesses : [], settings.MonthEndTakeover, ct);
 
         return new BenchReport(size, counts, generated, bench.Figures, bench.Notes, computed, delivered.Printed.Count, rendered.FloorPages,
             delivered.LedgerMessages, delivered.BareMessages, bench.Latencies);

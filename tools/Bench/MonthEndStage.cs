@@ -22,8 +22,9 @@ internal sealed class MonthEndStage(BenchContext bench)
 {
     private static readonly string Worker = Path.Combine(AppContext.BaseDirectory, "SalesReporting.Worker.dll");
 
-    /// <param name="passes">the month-end with one and with two processes before the takeover; without, only the takeover</param>
-    public async Task RunAsync(bool passes, CancellationToken ct)
+    /// <param name="passes">the month-end passes before the takeover, by serve processes (1 and 2 by default); none, only the takeover</param>
+    /// <param name="takeover">whether the pass with a process killed runs after them</param>
+    public async Task RunAsync(IReadOnlyList<int> passes, bool takeover, CancellationToken ct)
     {
         if (!File.Exists(Worker)) throw new FileNotFoundException($"The worker is built beside the bench: {Worker}", Worker);
         var reporting = bench.Services.GetRequiredService<IConfiguration>().GetConnectionString("Reporting")!;
@@ -32,7 +33,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         await using (var conn = await bench.Db.Reporting.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("delete from hangfire.jobqueue", cancellationToken: ct));
         TimeSpan? one = null;
-        foreach (var processes in passes ? [1, 2] : Array.Empty<int>())
+        foreach (var processes in passes)
         {
             var run = await RunOnceAsync(storage, processes, kill: false, ct);
             one ??= run.Time;
@@ -40,21 +41,24 @@ internal sealed class MonthEndStage(BenchContext bench)
             bench.Figures.Add(new BenchFigure($"month-end under the scheduler, {processes} serve process(es)", "forms", run.Forms, run.Time, floorName, run.Forms, floorTime,
                 string.Create(CultureInfo.InvariantCulture, $"{run.Forms:N0} forms and {run.Summaries} summaries sent; peak resident memory: worker {run.PeakWorkerMb:N0} MB (the largest serve process's VmHWM), its Chromium {run.PeakChromiumMb:N0} MB (the largest sum over one serve process's Chromium processes, sampled each second){run.FailedNote}")));
         }
-        var takeover = await RunOnceAsync(storage, 2, kill: true, ct);
+        if (!takeover) return;
+        var killed = await RunOnceAsync(storage, 2, kill: true, ct);
         var invisibility = TimeSpan.FromSeconds(bench.Services.GetRequiredService<IConfiguration>().GetValue("Hangfire:InvisibilityTimeoutSeconds", HangfireServerOptions.DefaultInvisibilityTimeoutSeconds));
-        bench.Figures.Add(new BenchFigure("takeover after a SIGKILL, 2 serve processes", "team job", 1, takeover.Takeover!.Value, "the storage's invisibility timeout (Hangfire:InvisibilityTimeoutSeconds)", 1, invisibility,
-            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {takeover.FormsAtKill:N0} forms out; the other took the job over after {takeover.Takeover.Value.TotalSeconds:N1} s; the month then finished in {takeover.Time.TotalSeconds:N1} s: {takeover.Forms:N0} forms, one per rep, each with its own Message-Id; {takeover.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent){takeover.FailedNote}")));
+        bench.Figures.Add(new BenchFigure("takeover after a SIGKILL, 2 serve processes", "team job", 1, killed.Takeover!.Value, "the storage's invisibility timeout (Hangfire:InvisibilityTimeoutSeconds)", 1, invisibility,
+            string.Create(CultureInfo.InvariantCulture, $"a serve process killed while running a team job, {killed.FormsAtKill:N0} forms out; the other took the job over after {killed.Takeover.Value.TotalSeconds:N1} s; the month then finished in {killed.Time.TotalSeconds:N1} s: {killed.Forms:N0} forms, one per rep, each with its own Message-Id; {killed.ReceivedTwice} message(s) arrived twice with the same Message-Id (sent by the killed process, not yet marked sent){killed.FailedNote}")));
     }
 
     /// <summary>The sum of this run's floors for this many forms and summaries, when compute, render and deliver ran.</summary>
     private (string, TimeSpan)? Floor(long forms, long summaries)
     {
         var compute = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("compute", StringComparison.Ordinal));
-        var render = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("render", StringComparison.Ordinal));
+        var render = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("render (RenderManyAsync", StringComparison.Ordinal));
+        var summary = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("render summaries", StringComparison.Ordinal));
         var deliver = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("deliver", StringComparison.Ordinal));
         if (compute is null || render is null || deliver is null) return null;
         var documents = forms + summaries;
-        var time = compute.FloorTime + TimeSpan.FromSeconds(documents / render.FloorRate + documents / deliver.FloorRate);
+        // Forms at bare Chromium's rate for forms, summaries (many pages each) at its rate for summaries.
+        var time = compute.FloorTime + TimeSpan.FromSeconds(forms / render.FloorRate + summaries / (summary ?? render).FloorRate + documents / deliver.FloorRate);
         // The day's changes the month-end's sync pulls, when the sync stage measured the COPY of such a day.
         var sync = bench.Figures.FirstOrDefault(f => f.Stage.StartsWith("sync (SourceSync, incremental", StringComparison.Ordinal));
         return sync is null
@@ -153,6 +157,10 @@ internal sealed class MonthEndStage(BenchContext bench)
                 if (states.Any(s => s is "Failed" or "Deleted")) throw new InvalidOperationException("a team job failed");
                 if (!states.All(s => s == "Succeeded")) continue;
                 var time = sw.Elapsed;
+                // Counted again now that every team job is done: the count above was read before their states, and the
+                // last summary may have been marked sent in between.
+                (forms, summaries) = await SentAsync(ct);
+                task.Value = forms;
                 var failed = await FailedAsync(ct);
                 if (kill)
                 {

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using PuppeteerSharp;
 using SalesReporting.Data;
+using System.Globalization;
 using SalesReporting.Reports.Forms;
+using SalesReporting.Reports.Summary;
 using SalesReporting.Reports.Rendering;
 
 namespace SalesReporting.Bench;
@@ -33,7 +35,13 @@ internal sealed class RenderStage(BenchContext bench)
         var documents = new List<string>(forms.Count);
         foreach (var form in forms) documents.Add(await html.RenderAsync(form));
         var htmlDone = sw.Elapsed;
-        var pdfs = await pdf.RenderManyAsync(documents, ct);
+        string printing;
+        IReadOnlyList<byte[]> pdfs;
+        using (var meter = new RenderMeter())
+        {
+            pdfs = await pdf.RenderManyAsync(documents, ct);
+            printing = meter.Describe();
+        }
         var total = sw.Elapsed;
         task.Value = forms.Count;
         task.Complete($"render: {forms.Count} forms in {total.TotalSeconds:N1} s");
@@ -51,10 +59,44 @@ internal sealed class RenderStage(BenchContext bench)
         task.Complete($"render floor: {documents.Count} forms ({pages} pages) in {floorTime.TotalSeconds:N1} s");
 
         bench.Figures.Add(new BenchFigure("render (RenderManyAsync)", "forms", forms.Count, total, "bare Chromium, one print", documents.Count, floorTime,
-            $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s; " +
+            $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s ({printing}); " +
             $"PDF size {pdfs.Average(p => p.Length) / 1024:N0} KB on average, {pdfs.Max(p => p.Length) / 1024:N0} KB at most; floor {pages} pages"));
         bench.Figures.Add(new BenchFigure("render naive (RenderAsync each)", "forms", naive, naiveTime, "bare Chromium, one print", documents.Count, floorTime, "HTML ready; printing only"));
+        await SummariesAsync(pdf, ct);
         return new Rendered([.. forms.Zip(pdfs)], pages);
+    }
+
+    /// <summary>Teams whose summaries the render stage prints: a month-end prints one per team.</summary>
+    private const int SummaryTeams = 20;
+
+    /// <summary>
+    /// Team summaries as month-end prints them: SummaryQuery → SummaryHtml → one RenderAsync per team (a team job
+    /// prints its summary alone), against the same summaries printed by bare Chromium in one print. A summary is
+    /// many pages where a form is two, so the month-end's floor counts its summaries at this floor's rate.
+    /// </summary>
+    private async Task SummariesAsync(IPdfRenderer pdf, CancellationToken ct)
+    {
+        var summaries = bench.Services.GetRequiredService<SummaryQuery>();
+        var summaryHtml = bench.Services.GetRequiredService<SummaryHtml>();
+        var teams = (await bench.Services.GetRequiredService<FormQuery>().ActiveRepsAsync(ct))
+            .Select(r => r.TeamId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(SummaryTeams).ToList();
+        var task = bench.Progress.Start($"render summaries: {teams.Count} team summaries, one RenderAsync each", teams.Count);
+        var sw = Stopwatch.StartNew();
+        var documents = new List<string>(teams.Count);
+        foreach (var team in teams)
+        {
+            var html = await summaryHtml.RenderAsync(await summaries.LoadAsync(period, team, ct));
+            documents.Add(html);
+            await pdf.RenderAsync(html, ct);
+            task.Increment(1);
+        }
+        var time = sw.Elapsed;
+        task.Complete($"render summaries: {teams.Count} in {time.TotalSeconds:N1} s");
+        task = bench.Progress.Start($"render summaries floor: bare Chromium, {teams.Count} summaries in one print", 1);
+        var (floorTime, pages) = await BareChromiumAsync(documents, ct);
+        task.Complete($"render summaries floor: {teams.Count} summaries ({pages} pages) in {floorTime.TotalSeconds:N1} s");
+        bench.Figures.Add(new BenchFigure("render summaries (RenderAsync each)", "summaries", teams.Count, time, "bare Chromium, one print", teams.Count, floorTime,
+            string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included; floor {pages} pages ({(double)pages / teams.Count:N1} per summary)")));
     }
 
     /// <summary>

@@ -114,6 +114,20 @@ public sealed class BenchTests : IAsyncLifetime
         Assert.Equal(6, report.PdfCount);
         Assert.True(report.FloorPdfPages >= 6, $"the floor printed {report.FloorPdfPages} pages for 6 forms");
         Assert.Equal(2, report.Figures.Single(f => f.Stage.StartsWith("render naive", StringComparison.Ordinal)).Items);
+        // Where the printing went, from the renderer's meter: its prints, and the batches they were, 6 documents in all.
+        var printing = System.Text.RegularExpressions.Regex.Match(render.Note ?? "",
+            @"PDF [0-9.]+ s \((?<prints>[0-9]+) prints \(Σ [0-9.]+ s, longest [0-9.]+ s\), (?<batches>[0-9]+) batches of (?<average>[0-9.]+) documents on average \(largest (?<largest>[0-9]+)\), cut in Σ [0-9.]+ s\)");
+        Assert.True(printing.Success, render.Note);
+        var batches = int.Parse(printing.Groups["batches"].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(6.0, batches * double.Parse(printing.Groups["average"].Value, CultureInfo.InvariantCulture), 1);
+        Assert.Equal(batches, int.Parse(printing.Groups["prints"].Value, CultureInfo.InvariantCulture));
+        Assert.InRange(int.Parse(printing.Groups["largest"].Value, CultureInfo.InvariantCulture), 1, 6);
+        // The team summaries, one print each as a team job prints them, against bare Chromium printing them in one: the
+        // 3 teams' summaries, each at least a page.
+        var summaries = report.Figures.Single(f => f.Stage == "render summaries (RenderAsync each)");
+        Assert.Equal((3L, 3L), (summaries.Items, summaries.FloorItems));
+        var summaryPages = System.Text.RegularExpressions.Regex.Match(summaries.Note ?? "", @"floor (?<pages>[0-9]+) pages \(");
+        Assert.True(summaryPages.Success && int.Parse(summaryPages.Groups["pages"].Value, CultureInfo.InvariantCulture) >= 3, summaries.Note);
 
         var deliver = report.Figures.Single(f => f.Stage.StartsWith("deliver", StringComparison.Ordinal));
         Assert.Equal(6, deliver.Items);

@@ -62,4 +62,33 @@ public sealed class SmtpTransportTests : IAsyncDisposable
         await transport.SendAsync(Message(3), "m3.eml", default);
         Assert.Equal(["m0", "m3"], smtp.Messages.Select(m => m.Subject));
     }
+
+    [Fact]
+    public async Task The_connection_is_made_with_Nagle_off_to_the_configured_host_and_port()
+    {
+        // MailKit does not turn Nagle's algorithm off; with it on, a message's last small write waits for the server's
+        // delayed ACK (40 ms on Linux) every few messages. The transport connects the socket itself, with TCP_NODELAY.
+        using var socket = await SmtpTransport.ConnectSocketAsync("localhost", smtp.Port, 5, default);
+        Assert.True(socket.NoDelay);
+        Assert.True(socket.Connected);
+        Assert.Equal(smtp.Port, ((System.Net.IPEndPoint)socket.RemoteEndPoint!).Port);
+
+        // And the transport sends over such a connection: two messages, one connection.
+        await using var transport = Transport(1);
+        await transport.SendAsync(Message(0), "m0.eml", default);
+        await transport.SendAsync(Message(1), "m1.eml", default);
+        Assert.Equal((1, 2), (transport.Opened, smtp.Messages.Count));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_listening_is_a_transient_failure_naming_the_error()
+    {
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var transport = new SmtpTransport(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = port }));
+        var failed = await Assert.ThrowsAsync<TransientMailException>(() => transport.SendAsync(Message(0), "m0.eml", default));
+        Assert.Contains("refused", failed.Message, StringComparison.OrdinalIgnoreCase);
+    }
 }
