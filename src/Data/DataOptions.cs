@@ -30,6 +30,11 @@ public sealed class SourceOptions
     [Range(0, 1440)]
     public int OverlapMinutes { get; set; } = 5;
 
+    /// <summary>Source tables pulled at the same time, each on its own connections, a table only after the tables its
+    /// checks read (reps after teams, payments after invoices).</summary>
+    [Range(1, 16)]
+    public int Parallelism { get; set; } = 2;
+
     public string ResolveQueryDirectory() =>
         string.IsNullOrWhiteSpace(QueryDirectory) ? Path.Combine(AppContext.BaseDirectory, "sql", "extract") : QueryDirectory;
 }

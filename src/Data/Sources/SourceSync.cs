@@ -6,6 +6,8 @@ using Npgsql;
 
 namespace SalesReporting.Data.Sources;
 
+/// <summary>One table's pull: rows read from the source, rows staged (new or changed; a row read again unchanged is not
+/// written again), rows quarantined.</summary>
 public sealed record TableSyncResult(string Source, long Read, long Upserted, long Quarantined);
 
 public sealed record SyncResult(long RunId, IReadOnlyList<TableSyncResult> Tables)
@@ -43,26 +45,65 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
     public async Task<SyncResult> RunAsync(CancellationToken ct)
     {
-        await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-        var runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            "insert into staging.sync_run default values returning id", cancellationToken: ct));
-        var results = new List<TableSyncResult>();
+        long runId;
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                "insert into staging.sync_run default values returning id", cancellationToken: ct));
+
+        // Each table in a transaction of its own, up to Sources:Parallelism at once, each only once the tables its checks
+        // read have committed. After a failure no further table starts; the ones running finish, and the failure is thrown.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var slots = new SemaphoreSlim(options.Value.Parallelism);
+        var tasks = new Dictionary<string, Task<TableSyncResult>>(StringComparer.Ordinal);
         foreach (var table in SourceTables.All)
         {
-            TableSyncResult r;
-            await using (var tx = await conn.BeginTransactionAsync(ct))
-            {
-                r = await SyncTableAsync(conn, tx, runId, table, ct);
-                await tx.CommitAsync(ct);
-            }
-            results.Add(r);
-            if (r.Quarantined > 0)
-                logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
+            var before = table.Reads.Where(tasks.ContainsKey).Select(name => tasks[name]).ToList();
+            tasks[table.Name] = PullAsync(table, before);
         }
-        var result = new SyncResult(runId, results);
-        await conn.ExecuteAsync(new CommandDefinition(
-            "update staging.sync_run set finished_at = now(), rows_read = @Read, rows_upserted = @Upserted, rows_quarantined = @Quarantined where id = @RunId",
-            new { result.Read, result.Upserted, result.Quarantined, RunId = runId }, cancellationToken: ct));
+
+        async Task<TableSyncResult> PullAsync(SourceTable table, List<Task<TableSyncResult>> before)
+        {
+            await Task.WhenAll(before);
+            await slots.WaitAsync(stop.Token);
+            try
+            {
+                stop.Token.ThrowIfCancellationRequested();
+                await using var conn = await db.Reporting.OpenConnectionAsync(stop.Token);
+                await using var tx = await conn.BeginTransactionAsync(stop.Token);
+                var r = await SyncTableAsync(conn, tx, runId, table, stop.Token);
+                await tx.CommitAsync(stop.Token);
+                if (r.Quarantined > 0)
+                    logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
+                return r;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks.Values);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The first real failure, not the cancellations of the tables it stopped.
+            var failure = tasks.Values.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+        var result = new SyncResult(runId, SourceTables.All.Select(t => tasks[t.Name].Result).ToList());
+        await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
+            await conn.ExecuteAsync(new CommandDefinition(
+                "update staging.sync_run set finished_at = now(), rows_read = @Read, rows_upserted = @Upserted, rows_quarantined = @Quarantined where id = @RunId",
+                new { result.Read, result.Upserted, result.Quarantined, RunId = runId }, cancellationToken: ct));
         logger.LogInformation("{Result}", result);
         return result;
     }
@@ -147,10 +188,17 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             earliest_at = bounds.EarliestAt, latest_at = bounds.LatestAt, earliest_on = bounds.EarliestOn, latest_on = bounds.LatestOn,
         }, tx, commandTimeout: 0, cancellationToken: ct));
 
-        var updates = string.Join(", ", table.Columns.Where(c => c.Name != table.Key).Select(c => $"{c.Name} = excluded.{c.Name}"));
+        var others = table.Columns.Where(c => c.Name != table.Key).Select(c => c.Name).ToList();
+        string Row(string alias) => $"({string.Join(", ", others.Select(c => $"{alias}.{c}"))})";
+        // A row pulled again as it is already staged (the overlap before the watermark re-reads the last minutes' rows every
+        // hour) is left as it is: rewritten, it would cost a new row version (and, were its page full, an entry in every index).
+        // In key order, the key's index and the table (staged in key order by a first pull) are visited in order: a day's
+        // changes to activities at 10,000 reps were upserted in 4.7–4.9 s against 6.6–6.7 s in the pulled order.
+        var updates = string.Join(", ", others.Select(c => $"{c} = excluded.{c}"));
         var upserted = await conn.ExecuteAsync(new CommandDefinition($"""
-            insert into {table.Staging}({columns}) select {columns} from {load}
+            insert into {table.Staging} as s({columns}) select {columns} from {load} order by {table.Key}
             on conflict ({table.Key}) do update set {updates}
+            where {Row("s")} is distinct from {Row("excluded")}
             """, transaction: tx, commandTimeout: 0, cancellationToken: ct));
 
         if (read > 0)

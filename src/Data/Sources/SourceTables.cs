@@ -14,6 +14,12 @@ public sealed record SourceTable(string System, string Name, string Key, IReadOn
 {
     public string Source => $"{System}.{Name}";
     public string Staging => $"staging.{Name}";
+
+    /// <summary>The other staged tables this table's checks read (staging.reps for an unknown rep, …): it is pulled
+    /// after them, so its rows are checked against what they have just staged.</summary>
+    public IReadOnlyList<string> Reads { get; } = Checks
+        .SelectMany(c => global::System.Text.RegularExpressions.Regex.Matches(c.Condition, @"\bstaging\.([a-z_]+)\b").Select(m => m.Groups[1].Value))
+        .Where(t => t != Name).Distinct(StringComparer.Ordinal).ToList();
 }
 
 public static class SourceTables

@@ -71,6 +71,67 @@ public sealed class SourceSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Each_table_is_pulled_after_the_tables_its_checks_read()
+    {
+        Assert.Equal(
+        [
+            ("teams", ""), ("reps", "teams"), ("customers", "reps"), ("leads", "reps"), ("activities", "reps"), ("opportunities", "reps"),
+            ("surveys", "reps"), ("invoices", "reps"), ("payments", "invoices"),
+        ], SourceTables.All.Select(t => (t.Name, string.Join(",", t.Reads))));
+        // In dependency order, as the sync's preview and a one-lane sync take them.
+        Assert.All(SourceTables.All.Select((t, i) => (t, i)), x =>
+            Assert.All(x.t.Reads, r => Assert.True(SourceTables.All.ToList().FindIndex(o => o.Name == r) < x.i, $"{x.t.Name} reads {r}, listed after it")));
+    }
+
+    [Fact]
+    public async Task A_table_that_fails_fails_the_sync_with_its_own_error_and_the_tables_after_it_do_not_start()
+    {
+        var queries = Directory.CreateTempSubdirectory("sr-queries-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "extract")))
+                File.Copy(f, Path.Combine(queries.FullName, Path.GetFileName(f)));
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), "select no_such_column from finance.invoices where updated_at > @since");
+            using var broken = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:QueryDirectory"] = queries.FullName });
+            var failed = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => broken.Services.GetRequiredService<SourceSync>().RunAsync(default));
+            Assert.Contains("no_such_column", failed.MessageText, StringComparison.Ordinal);
+            await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            // payments waits for invoices, which failed: nothing of it is staged, and no watermark moved for either.
+            Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.payments"));
+            Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.watermark where source in ('finance.invoices', 'finance.payments')"));
+            Assert.Equal(["R1"], await conn.QueryAsync<string>("select rep_id from staging.reps"));
+        }
+        finally
+        {
+            queries.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_row_pulled_again_unchanged_in_the_overlap_is_not_written_again_and_a_changed_one_is()
+    {
+        // The default overlap: each pull reads again the 5 minutes before the watermark, where every seeded row is.
+        using var overlapping = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "5" });
+        var sync = overlapping.Services.GetRequiredService<SourceSync>();
+        var first = await sync.RunAsync(default);
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        const string version = "select xmin::text from staging.activities where activity_id = 'A1'";
+        var before = await conn.ExecuteScalarAsync<string>(version);
+
+        var again = await sync.RunAsync(default);
+        Assert.Equal(first.Read, again.Read);
+        Assert.Equal(0, again.Upserted);
+        Assert.Equal(before, await conn.ExecuteScalarAsync<string>(version));
+
+        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
+            await crm.ExecuteAsync("update crm.activities set subject = 'changed', updated_at = now() + interval '1 second' where activity_id = 'A1'");
+        var third = await sync.RunAsync(default);
+        Assert.Equal(("crm.activities", 1L), third.Tables.Where(t => t.Upserted > 0).Select(t => (t.Source, t.Upserted)).Single());
+        Assert.Equal("changed", await conn.ExecuteScalarAsync<string>("select subject from staging.activities where activity_id = 'A1'"));
+        Assert.NotEqual(before, await conn.ExecuteScalarAsync<string>(version));
+    }
+
+    [Fact]
     public async Task Two_syncs_at_once_take_each_table_in_turn_and_read_every_source_row_once_between_them()
     {
         // As the hourly sync-sources and month-end's own sync do at 06:00 on the 1st.
