@@ -72,8 +72,9 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             foreach (var h in held) done?.Invoke(h);
             return new TeamDelivery(held, await DeliverSummaryAsync(period, teamId, ct));
         }
-        var delivered = await ExecuteManyAsync(period, reps, done, ct);
-        return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, ct));
+        var printed = new Dictionary<string, FeedbackForm>(StringComparer.Ordinal);
+        var delivered = await ExecuteManyAsync(period, reps, done, printed, ct);
+        return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, printed, ct));
     }
 
     /// <summary>
@@ -83,12 +84,18 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     /// print, fails the call (the job retries); a permanent mail failure is recorded for that rep and the
     /// others go on.
     /// </summary>
-    public async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
-        Action<RepDelivery>? done, CancellationToken ct)
+    public Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
+        Action<RepDelivery>? done, CancellationToken ct) => ExecuteManyAsync(period, recipients, done, null, ct);
+
+    /// <param name="loaded">given, gets every form this call loaded, by rep id: the team summary's workbook is built from
+    /// the forms that were printed and sent instead of loading them again</param>
+    private async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
+        Action<RepDelivery>? done, Dictionary<string, FeedbackForm>? loaded, CancellationToken ct)
     {
         if (recipients.Count == 0) return [];
         var repIds = recipients.Select(r => r.RepId).ToList();
         var found = (await forms.LoadAsync(period, repIds, ct)).ToDictionary(f => f.Rep.RepId, StringComparer.Ordinal);
+        if (loaded is not null) foreach (var (repId, form) in found) loaded[repId] = form;
         var active = recipients.ToDictionary(r => r.RepId, StringComparer.Ordinal);
         foreach (var repId in repIds)
             if (!found.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
@@ -188,7 +195,13 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     }
 
     /// <summary>The team summary to the team's manager, once (ledger kind team_summary, subject = team id).</summary>
-    public async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, CancellationToken ct)
+    public Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, CancellationToken ct) =>
+        DeliverSummaryAsync(period, teamId, null, ct);
+
+    /// <param name="printed">the team's forms as this job printed them, by rep id, when it did: the workbook's sheets are
+    /// those forms (one read of the team's forms per job instead of two); a rep missing from it is loaded</param>
+    private async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, IReadOnlyDictionary<string, FeedbackForm>? printed,
+        CancellationToken ct)
     {
         var team = await summaries.TeamAsync(teamId, ct)
             ?? throw new InvalidOperationException($"Team {teamId} has no active reps in the staged CRM data; no {period} summary.");
@@ -208,7 +221,11 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
         await KeepAsync(pdfPath, bytes, ct);
         // The team workbook: the summary's rows and every rep's form as sheets, attached beside the PDF.
-        var workbook = TeamWorkbook.Build(summary, await forms.LoadAsync(period, summary.Reps.Select(r => r.RepId).ToList(), ct));
+        var repIds = summary.Reps.Select(r => r.RepId).ToList();
+        var sheets = printed is not null && repIds.All(printed.ContainsKey)
+            ? repIds.Order(StringComparer.Ordinal).Select(id => printed[id]).ToList() // as LoadAsync orders them
+            : await forms.LoadAsync(period, repIds, ct);
+        var workbook = TeamWorkbook.Build(summary, sheets);
         var (outcome, error) = await ledger.DeliverAsync(key,
             _ => SummaryEmail.Compose(summary, mail.Value.From, team.ManagerName ?? team.ManagerEmail, team.ManagerEmail, bytes, workbook,
                 links.WorkspaceUrl($"/app/teams/{Uri.EscapeDataString(teamId)}/{period}")), force: false, bytes, ct);

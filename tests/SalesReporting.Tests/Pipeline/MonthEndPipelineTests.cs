@@ -160,7 +160,7 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
     {
         await using var conn = await f.Db.Databases.Reporting.OpenConnectionAsync();
         var teams = (await conn.QueryAsync<(string Id, string Name, string Email)>("select team_id, name, manager_email from staging.teams order by team_id")).ToList();
-        var reps = (await conn.QueryAsync<(string Team, string Name)>("select team_id, name from staging.reps where active")).ToList();
+        var reps = (await conn.QueryAsync<(string Team, string Name, string Id)>("select team_id, name, rep_id from staging.reps where active")).ToList();
         Assert.Equal(3, teams.Count);
         Assert.Equal(3, f.First.Summaries!.Count);
         Assert.All(f.First.Summaries!, s => Assert.Equal(DeliveryOutcome.Sent, s.Outcome));
@@ -170,6 +170,14 @@ public sealed class MonthEndPipelineTests(MonthEndFixture f) : IClassFixture<Mon
             Assert.Contains(team.Name, message.Subject, StringComparison.Ordinal);
             Assert.Equal([$"2026-10_team_{team.Id}.pdf", $"2026-10_team_{team.Id}.xlsx"], message.Attachments.OfType<MimePart>().Select(a => a.FileName));
             var text = PdfText(Attachment(message));
+            // The team workbook: the team's sheet, then a sheet per rep of the team, built from the forms the job printed.
+            using (var xlsx = new MemoryStream())
+            {
+                message.Attachments.OfType<MimePart>().Single(a => a.FileName?.EndsWith(".xlsx", StringComparison.Ordinal) == true).Content!.DecodeTo(xlsx);
+                var sheets = Infrastructure.WorkbookReader.Read(xlsx.ToArray()).Sheets.Select(x => x.Name).ToList();
+                Assert.Equal(team.Name, sheets[0]);
+                Assert.Equal(reps.Where(r => r.Team == team.Id).Select(r => $"{r.Name} {r.Id}").Order(StringComparer.Ordinal), sheets.Skip(1).Order(StringComparer.Ordinal));
+            }
             foreach (var rep in reps)
             {
                 if (rep.Team == team.Id) Assert.Contains(rep.Name, text, StringComparison.Ordinal);
