@@ -79,9 +79,7 @@ internal sealed class DeliverStage(BenchContext bench)
             {
                 // With TCP_NODELAY, as SmtpTransport connects: with Nagle on, a message's last small write waits for the
                 // server's delayed ACK (40 ms) every few messages, and the floor would measure that stall.
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync("127.0.0.1", smtp.Port, ct);
-                await client.ConnectAsync(socket, "127.0.0.1", smtp.Port, SecureSocketOptions.None, ct);
+                await client.ConnectAsync(await SmtpTransport.ConnectSocketAsync("127.0.0.1", smtp.Port, 30, ct), "127.0.0.1", smtp.Port, SecureSocketOptions.None, ct);
                 foreach (var (form, pdf) in printed)
                 {
                     var to = recipients[form.Rep.RepId];

@@ -4,18 +4,20 @@ using SalesReporting.Reports.Rendering;
 
 namespace SalesReporting.Bench;
 
-/// <summary>Listens to the renderer's meter while it is alive: how many prints and cuts, and their summed seconds and
-/// sizes, so the render stage can say where its time went (Chromium printing or the cutting of batches).</summary>
+/// <summary>Listens to one renderer's meter while it is alive: how many prints and cuts, and their summed seconds and
+/// sizes, so the render stage can say where its time went (Chromium printing or the cutting of batches). Only that
+/// renderer's (its meter's scope): another renderer printing in the same process is not counted.</summary>
 internal sealed class RenderMeter : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, (long Count, double Sum, double Max)> _totals = new();
 
-    public RenderMeter()
+    public RenderMeter(object renderer)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ChromiumPdfRenderer.MeterName) listener.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == ChromiumPdfRenderer.MeterName && ReferenceEquals(instrument.Meter.Scope, renderer))
+                listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(instrument.Name, value));
         _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Add(instrument.Name, value));

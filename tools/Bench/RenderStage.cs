@@ -37,7 +37,7 @@ internal sealed class RenderStage(BenchContext bench)
         var htmlDone = sw.Elapsed;
         string printing;
         IReadOnlyList<byte[]> pdfs;
-        using (var meter = new RenderMeter())
+        using (var meter = new RenderMeter(pdf))
         {
             pdfs = await pdf.RenderManyAsync(documents, ct);
             printing = meter.Describe();

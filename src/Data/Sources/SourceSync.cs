@@ -51,9 +51,11 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
                 "insert into staging.sync_run default values returning id", cancellationToken: ct));
 
         // Each table in a transaction of its own, up to Sources:Parallelism at once, each only once the tables its checks
-        // read have committed. After a failure no further table starts; the ones running finish, and the failure is thrown.
+        // read have committed. After a failure no further table starts (nor any that waits for the failed one); the ones
+        // already running finish and commit, as the tables before a failure always did, and the first failure is thrown.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var slots = new SemaphoreSlim(options.Value.Parallelism);
+        Exception? first = null;
         var tasks = new Dictionary<string, Task<TableSyncResult>>(StringComparer.Ordinal);
         foreach (var table in SourceTables.All)
         {
@@ -63,21 +65,22 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
         async Task<TableSyncResult> PullAsync(SourceTable table, List<Task<TableSyncResult>> before)
         {
-            await Task.WhenAll(before);
+            await Task.WhenAll(before); // a failed table fails the tables that read it, with its own error
             await slots.WaitAsync(stop.Token);
             try
             {
                 stop.Token.ThrowIfCancellationRequested();
-                await using var conn = await db.Reporting.OpenConnectionAsync(stop.Token);
-                await using var tx = await conn.BeginTransactionAsync(stop.Token);
-                var r = await SyncTableAsync(conn, tx, runId, table, stop.Token);
-                await tx.CommitAsync(stop.Token);
+                await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                var r = await SyncTableAsync(conn, tx, runId, table, ct);
+                await tx.CommitAsync(ct);
                 if (r.Quarantined > 0)
                     logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
                 return r;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException && !ct.IsCancellationRequested)
             {
+                Interlocked.CompareExchange(ref first, ex, null);
                 await stop.CancelAsync();
                 throw;
             }
@@ -91,12 +94,11 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         {
             await Task.WhenAll(tasks.Values);
         }
-        catch (Exception) when (!ct.IsCancellationRequested)
+        catch (Exception)
         {
-            // The first real failure, not the cancellations of the tables it stopped.
-            var failure = tasks.Values.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
-                .FirstOrDefault(e => e is not OperationCanceledException);
-            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            // Shut down: a cancellation. Otherwise the first table that failed, not a table it stopped.
+            ct.ThrowIfCancellationRequested();
+            if (Volatile.Read(ref first) is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
         }
         var result = new SyncResult(runId, SourceTables.All.Select(t => tasks[t.Name].Result).ToList());

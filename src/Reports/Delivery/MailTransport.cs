@@ -62,6 +62,10 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
     public int Opened => opened;
     private int opened;
 
+    /// <summary>Of those, the ones connected with Nagle's algorithm off (the test of <see cref="ConnectSocketAsync"/>'s use reads it).</summary>
+    internal int OpenedNoDelay => openedNoDelay;
+    private int openedNoDelay;
+
     public async Task<string> SendAsync(MimeMessage message, string fileName, CancellationToken ct)
     {
         IMailTransport.MarkAutomatic(message);
@@ -109,14 +113,17 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
             if (client.IsConnected) return client;
             await DropAsync(client);
         }
-        var connected = await ConnectAsync(options.Value, options.Value.TimeoutSeconds, ct);
+        var connected = await ConnectAsync(options.Value, options.Value.TimeoutSeconds, ct,
+            socket => { if (socket.NoDelay) Interlocked.Increment(ref openedNoDelay); });
         Interlocked.Increment(ref opened);
         return connected;
     }
 
     /// <summary>A client connected to the configured server (TLS as <see cref="SmtpOptions.UseTls"/> says) and logged in
     /// when a user is set: the transport's connection, and the health check's.</summary>
-    public static async Task<SmtpClient> ConnectAsync(SmtpOptions o, int timeoutSeconds, CancellationToken ct)
+    public static Task<SmtpClient> ConnectAsync(SmtpOptions o, int timeoutSeconds, CancellationToken ct) => ConnectAsync(o, timeoutSeconds, ct, null);
+
+    private static async Task<SmtpClient> ConnectAsync(SmtpOptions o, int timeoutSeconds, CancellationToken ct, Action<Socket>? connected)
     {
         ArgumentNullException.ThrowIfNull(o);
         var smtp = new SmtpClient { Timeout = timeoutSeconds * 1000 };
@@ -124,7 +131,10 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
         {
             var security = !o.UseTls ? SecureSocketOptions.None : o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
             var host = o.Host ?? throw new InvalidOperationException("Smtp:Host is not set.");
-            await smtp.ConnectAsync(await ConnectSocketAsync(host, o.Port, timeoutSeconds, ct), host, o.Port, security, ct);
+            var socket = await ConnectSocketAsync(host, o.Port, timeoutSeconds, ct);
+            connected?.Invoke(socket);
+            // MailKit owns the socket from here: it closes it when the greeting or TLS fails, and with the client.
+            await smtp.ConnectAsync(socket, host, o.Port, security, ct);
             if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
             return smtp;
         }
@@ -141,7 +151,7 @@ public sealed class SmtpTransport(IOptions<SmtpOptions> options) : IMailTranspor
     /// server to acknowledge the body, which a server that delays its ACKs does after 40 ms (Linux): every few messages
     /// stalled 40 ms on one connection, and the month-end's delivery ran at half the rate of a loop that is not held up.
     /// </summary>
-    internal static async Task<Socket> ConnectSocketAsync(string host, int port, int timeoutSeconds, CancellationToken ct)
+    public static async Task<Socket> ConnectSocketAsync(string host, int port, int timeoutSeconds, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));

@@ -60,13 +60,11 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     /// <summary>The renderer's meter: what its prints and cuts cost, for a metrics exporter or the bench.</summary>
     public const string MeterName = "SalesReporting.Rendering";
 
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> PrintSeconds = Meter.CreateHistogram<double>(
-        "salesreporting.pdf.print.duration", "s", "One Chromium print: a new page, the document loaded, printed to PDF.");
-    private static readonly Histogram<double> CutSeconds = Meter.CreateHistogram<double>(
-        "salesreporting.pdf.cut.duration", "s", "One printed batch cut into a PDF per document (BatchPdf).");
-    private static readonly Histogram<int> BatchDocuments = Meter.CreateHistogram<int>(
-        "salesreporting.pdf.batch.documents", "{document}", "Documents in one print.");
+    // One meter per renderer (its scope), so a listener can tell this renderer's prints from another's in the same process.
+    private readonly Meter _meter;
+    private readonly Histogram<double> _printSeconds;
+    private readonly Histogram<double> _cutSeconds;
+    private readonly Histogram<int> _batchDocuments;
 
     private readonly ChromiumOptions _options;
     private readonly SemaphoreSlim _launchLock = new(1, 1);
@@ -85,6 +83,11 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         if (options.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem, nameof(options));
         _options = options;
         _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = this });
+        _printSeconds = _meter.CreateHistogram<double>("salesreporting.pdf.print.duration", "s",
+            "One successful Chromium print, from a free page slot: a new page, the document loaded, printed to PDF (a relaunch after a crash included).");
+        _cutSeconds = _meter.CreateHistogram<double>("salesreporting.pdf.cut.duration", "s", "One printed batch cut into a PDF per document (BatchPdf).");
+        _batchDocuments = _meter.CreateHistogram<int>("salesreporting.pdf.batch.documents", "{document}", "Documents in one successful print.");
     }
 
     public async Task<byte[]> RenderAsync(string html, CancellationToken ct)
@@ -121,18 +124,21 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         {
             try
             {
-                if (parsed[batch[0]] is null)
+                // A document alone (one that cannot join a batch, or the only one of its head) prints as it is, numbered by
+                // Chromium's own footer: nothing to cut, and no PDF parsed and written again (a 28-page team summary cut
+                // alone cost more than its print).
+                if (parsed[batch[0]] is null || batch.Length == 1)
                 {
                     pdfs[batch[0]] = await PrintAsync(documents[batch[0]], pageNumbers: true, failed.Token);
-                    BatchDocuments.Record(1);
+                    _batchDocuments.Record(1);
                     return;
                 }
                 var members = batch.Select(i => parsed[i]!).ToList();
                 var printed = await PrintAsync(BatchDocument.Combine(members), pageNumbers: false, failed.Token);
                 var cutStart = Stopwatch.GetTimestamp();
                 var split = BatchPdf.Split(printed, members);
-                CutSeconds.Record(Stopwatch.GetElapsedTime(cutStart).TotalSeconds);
-                BatchDocuments.Record(members.Count);
+                _cutSeconds.Record(Stopwatch.GetElapsedTime(cutStart).TotalSeconds);
+                _batchDocuments.Record(members.Count);
                 for (var k = 0; k < batch.Length; k++) pdfs[batch[k]] = split[k];
             }
             catch
@@ -187,21 +193,23 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         try
         {
             var browser = await GetBrowserAsync(ct);
+            byte[] pdf;
             try
             {
-                return await RenderOnAsync(browser, html, pageNumbers, ct);
+                pdf = await RenderOnAsync(browser, html, pageNumbers, ct);
             }
             catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
             {
                 // Chromium died under this print (or just before it, unnoticed): one retry on a fresh
                 // browser. A second failure is real and goes to the caller, whose job retries.
-                return await RenderOnAsync(await GetBrowserAsync(ct), html, pageNumbers, ct);
+                pdf = await RenderOnAsync(await GetBrowserAsync(ct), html, pageNumbers, ct);
             }
+            _printSeconds.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            return pdf;
         }
         finally
         {
             _pages.Release();
-            PrintSeconds.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
     }
 
@@ -349,6 +357,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            _meter.Dispose();
             await DiscardBrowserAsync();
         }
         finally

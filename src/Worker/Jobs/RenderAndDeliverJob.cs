@@ -199,7 +199,8 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         DeliverSummaryAsync(period, teamId, null, ct);
 
     /// <param name="printed">the team's forms as this job printed them, by rep id, when it did: the workbook's sheets are
-    /// those forms (one read of the team's forms per job instead of two); a rep missing from it is loaded</param>
+    /// those forms (one read of the team's forms per job instead of two); when a rep of the summary is missing from them
+    /// (the forms were held for review, say), the workbook's forms are all loaded as before</param>
     private async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, IReadOnlyDictionary<string, FeedbackForm>? printed,
         CancellationToken ct)
     {

@@ -98,6 +98,7 @@ public sealed class SourceSyncTests : IAsyncLifetime
             await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
             // payments waits for invoices, which failed: nothing of it is staged, and no watermark moved for either.
             Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.payments"));
+            Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.quarantine where source = 'finance.payments'"));
             Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.watermark where source in ('finance.invoices', 'finance.payments')"));
             Assert.Equal(["R1"], await conn.QueryAsync<string>("select rep_id from staging.reps"));
         }
