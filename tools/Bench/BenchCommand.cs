@@ -32,31 +32,15 @@ public static class BenchCommand
                 Console.Error.WriteLine($"error: --stages: unknown stage(s) {string.Join(", ", unknown)}; expected some of {string.Join(",", BenchSettings.AllStages)}");
                 return 1;
             }
-            var sizes = new List<int>();
-            foreach (var part in parse.GetValue(reps)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                {
-                    Console.Error.WriteLine($"error: --reps: '{part}' is not a number of reps (a whole number of at least 1; several comma separated)");
-                    return 1;
-                }
-                sizes.Add(n);
-            }
+            if (Counts(parse.GetValue(reps)!, "--reps", "a number of reps (a whole number of at least 1; several comma separated)", int.MaxValue) is not { } sizes)
+                return 1;
             if (sizes.Count == 0 || sizes.Distinct().Count() != sizes.Count)
             {
                 Console.Error.WriteLine("error: --reps: give one size or several different ones, e.g. 1000,5000,10000");
                 return 1;
             }
-            var passes = new List<int>();
-            foreach (var part in parse.GetValue(processes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 8)
-                {
-                    Console.Error.WriteLine($"error: --monthend-processes: '{part}' is not a number of serve processes (1 to 8; several comma separated)");
-                    return 1;
-                }
-                passes.Add(n);
-            }
+            if (Counts(parse.GetValue(processes)!, "--monthend-processes", "a number of serve processes (1 to 8; several comma separated)", 8) is not { } passes)
+                return 1;
             if (passes.Count == 0)
             {
                 Console.Error.WriteLine("error: --monthend-processes: give at least one number of serve processes, e.g. 1 or 1,2");
@@ -81,6 +65,23 @@ public static class BenchCommand
             return await GrowthAsync(settings, sizes, ct);
         });
         return command;
+    }
+
+    /// <summary>A comma-separated list of whole numbers from 1 to <paramref name="max"/>, or null after saying on stderr which
+    /// part of the option is not one.</summary>
+    private static List<int>? Counts(string value, string option, string expected, int max)
+    {
+        var counts = new List<int>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > max)
+            {
+                Console.Error.WriteLine($"error: {option}: '{part}' is not {expected}");
+                return null;
+            }
+            counts.Add(n);
+        }
+        return counts;
     }
 
     /// <summary>

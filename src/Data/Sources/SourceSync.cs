@@ -50,58 +50,25 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
                 "insert into staging.sync_run default values returning id", cancellationToken: ct));
 
-        // Each table in a transaction of its own, up to Sources:Parallelism at once, each only once the tables its checks
-        // read have committed. After a failure no further table starts (nor any that waits for the failed one); the ones
-        // already running finish and commit, as the tables before a failure always did, and the first failure is thrown.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var slots = new SemaphoreSlim(options.Value.Parallelism);
-        Exception? first = null;
-        var tasks = new Dictionary<string, Task<TableSyncResult>>(StringComparer.Ordinal);
-        foreach (var table in SourceTables.All)
+        // Each table in a transaction of its own, wave by wave (SourceTables.Waves: a table after the tables its checks
+        // read), up to Sources:Parallelism of a wave's tables at once. After a failure no further table starts; the ones
+        // already running finish and commit (they are given ct, not the loop's token), and the failure is thrown.
+        var pulled = new System.Collections.Concurrent.ConcurrentDictionary<string, TableSyncResult>(StringComparer.Ordinal);
+        foreach (var wave in SourceTables.Waves)
         {
-            var before = table.Reads.Where(tasks.ContainsKey).Select(name => tasks[name]).ToList();
-            tasks[table.Name] = PullAsync(table, before);
+            await Parallel.ForEachAsync(wave, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+                async (table, _) =>
+                {
+                    await using var conn = await db.Reporting.OpenConnectionAsync(ct);
+                    await using var tx = await conn.BeginTransactionAsync(ct);
+                    var r = await SyncTableAsync(conn, tx, runId, table, ct);
+                    await tx.CommitAsync(ct);
+                    if (r.Quarantined > 0)
+                        logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
+                    pulled[table.Name] = r;
+                });
         }
-
-        async Task<TableSyncResult> PullAsync(SourceTable table, List<Task<TableSyncResult>> before)
-        {
-            await Task.WhenAll(before); // a failed table fails the tables that read it, with its own error
-            await slots.WaitAsync(stop.Token);
-            try
-            {
-                stop.Token.ThrowIfCancellationRequested();
-                await using var conn = await db.Reporting.OpenConnectionAsync(ct);
-                await using var tx = await conn.BeginTransactionAsync(ct);
-                var r = await SyncTableAsync(conn, tx, runId, table, ct);
-                await tx.CommitAsync(ct);
-                if (r.Quarantined > 0)
-                    logger.LogWarning("{Source}: {Quarantined} bad rows quarantined (staging.quarantine, sync run {RunId})", r.Source, r.Quarantined, runId);
-                return r;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !ct.IsCancellationRequested)
-            {
-                Interlocked.CompareExchange(ref first, ex, null);
-                await stop.CancelAsync();
-                throw;
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }
-
-        try
-        {
-            await Task.WhenAll(tasks.Values);
-        }
-        catch (Exception)
-        {
-            // Shut down: a cancellation. Otherwise the first table that failed, not a table it stopped.
-            ct.ThrowIfCancellationRequested();
-            if (Volatile.Read(ref first) is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            throw;
-        }
-        var result = new SyncResult(runId, SourceTables.All.Select(t => tasks[t.Name].Result).ToList());
+        var result = new SyncResult(runId, SourceTables.All.Select(t => pulled[t.Name]).ToList());
         await using (var conn = await db.Reporting.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition(
                 "update staging.sync_run set finished_at = now(), rows_read = @Read, rows_upserted = @Upserted, rows_quarantined = @Quarantined where id = @RunId",

@@ -125,4 +125,15 @@ public static class SourceTables
              // A payment received before its invoice was issued is a prepayment (先款后票), common practice: kept.
              DateInRange("received_on")]),
     ];
+
+    /// <summary>The tables in waves, in the order of <see cref="All"/> within each: a table's wave comes after the waves of
+    /// the tables its checks read (<see cref="SourceTable.Reads"/>), so the tables of one wave can be pulled side by side.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<SourceTable>> Waves = InWaves(All);
+
+    private static List<IReadOnlyList<SourceTable>> InWaves(IReadOnlyList<SourceTable> tables)
+    {
+        var wave = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var t in tables) wave[t.Name] = t.Reads.Select(r => wave[r] + 1).DefaultIfEmpty(0).Max();
+        return [.. tables.GroupBy(t => wave[t.Name]).OrderBy(g => g.Key).Select(g => (IReadOnlyList<SourceTable>)[.. g])];
+    }
 }

@@ -72,9 +72,10 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
             foreach (var h in held) done?.Invoke(h);
             return new TeamDelivery(held, await DeliverSummaryAsync(period, teamId, ct));
         }
-        var printed = new Dictionary<string, FeedbackForm>(StringComparer.Ordinal);
-        var delivered = await ExecuteManyAsync(period, reps, done, printed, ct);
-        return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, printed, ct));
+        // The team's forms read once: printed and sent, then the sheets of the summary's workbook.
+        var teamForms = reps.Count == 0 ? [] : await forms.LoadAsync(period, reps.Select(r => r.RepId).ToList(), ct);
+        var delivered = await ExecuteManyAsync(period, reps, done, teamForms, ct);
+        return new TeamDelivery(delivered, await DeliverSummaryAsync(period, teamId, teamForms, ct));
     }
 
     /// <summary>
@@ -87,15 +88,13 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     public Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
         Action<RepDelivery>? done, CancellationToken ct) => ExecuteManyAsync(period, recipients, done, null, ct);
 
-    /// <param name="loaded">given, gets every form this call loaded, by rep id: the team summary's workbook is built from
-    /// the forms that were printed and sent instead of loading them again</param>
+    /// <param name="loaded">these recipients' forms when the caller has read them already; null, they are read here</param>
     private async Task<IReadOnlyList<RepDelivery>> ExecuteManyAsync(Period period, IReadOnlyList<FormQuery.Recipient> recipients,
-        Action<RepDelivery>? done, Dictionary<string, FeedbackForm>? loaded, CancellationToken ct)
+        Action<RepDelivery>? done, IReadOnlyList<FeedbackForm>? loaded, CancellationToken ct)
     {
         if (recipients.Count == 0) return [];
         var repIds = recipients.Select(r => r.RepId).ToList();
-        var found = (await forms.LoadAsync(period, repIds, ct)).ToDictionary(f => f.Rep.RepId, StringComparer.Ordinal);
-        if (loaded is not null) foreach (var (repId, form) in found) loaded[repId] = form;
+        var found = (loaded ?? await forms.LoadAsync(period, repIds, ct)).ToDictionary(f => f.Rep.RepId, StringComparer.Ordinal);
         var active = recipients.ToDictionary(r => r.RepId, StringComparer.Ordinal);
         foreach (var repId in repIds)
             if (!found.ContainsKey(repId)) throw new InvalidOperationException($"Rep {repId} is not in the staged CRM data; cannot build the {period} form.");
@@ -198,10 +197,9 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     public Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, CancellationToken ct) =>
         DeliverSummaryAsync(period, teamId, null, ct);
 
-    /// <param name="printed">the team's forms as this job printed them, by rep id, when it did: the workbook's sheets are
-    /// those forms (one read of the team's forms per job instead of two); when a rep of the summary is missing from them
-    /// (the forms were held for review, say), the workbook's forms are all loaded as before</param>
-    private async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, IReadOnlyDictionary<string, FeedbackForm>? printed,
+    /// <param name="printed">the team's forms as this job printed them, when it did: the workbook's sheets are those forms;
+    /// when a rep of the summary is not among them (the forms were held for review, say), the forms are read again</param>
+    private async Task<SummaryDelivery> DeliverSummaryAsync(Period period, string teamId, IReadOnlyList<FeedbackForm>? printed,
         CancellationToken ct)
     {
         var team = await summaries.TeamAsync(teamId, ct)
@@ -222,9 +220,9 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
         var bytes = await pdf.RenderAsync(await summaryHtml.RenderAsync(summary), ct);
         await KeepAsync(pdfPath, bytes, ct);
         // The team workbook: the summary's rows and every rep's form as sheets, attached beside the PDF.
-        var repIds = summary.Reps.Select(r => r.RepId).ToList();
-        var sheets = printed is not null && repIds.All(printed.ContainsKey)
-            ? repIds.Order(StringComparer.Ordinal).Select(id => printed[id]).ToList() // as LoadAsync orders them
+        var repIds = summary.Reps.Select(r => r.RepId).ToHashSet(StringComparer.Ordinal);
+        var sheets = printed is not null && repIds.IsSubsetOf(printed.Select(f => f.Rep.RepId))
+            ? printed.Where(f => repIds.Contains(f.Rep.RepId)).ToList()
             : await forms.LoadAsync(period, repIds, ct);
         var workbook = TeamWorkbook.Build(summary, sheets);
         var (outcome, error) = await ledger.DeliverAsync(key,
