@@ -259,6 +259,102 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         Assert.Contains("孙三", last.GetPage(1).Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Calls_waiting_for_a_page_print_together_and_each_gets_only_its_own_document()
+    {
+        await using var renderer = new ChromiumPdfRenderer(new ChromiumOptions { MaxConcurrentPages = 1, BatchSize = 10 });
+        string[] names = ["赵一", "钱二", "孙三", "李四", "周五"];
+        var html = new List<string>();
+        foreach (var name in names) html.Add(await fixture.Html.RenderAsync(Form("zh-CN", "R9", name)));
+        await renderer.RenderAsync(html[0], CancellationToken.None);
+        using var joined = new PrintRequests(renderer);
+
+        // Five calls at once for one page slot: the first takes it, and the others, waiting, print as one after it (or
+        // all five print as one, if the slot starts after they are queued).
+        var pdfs = await Task.WhenAll(html.Select(h => renderer.RenderAsync(h, CancellationToken.None)));
+
+        Assert.Equal(5, joined.Values.Sum());
+        Assert.InRange(joined.Values.Count, 1, 2);
+        Assert.InRange(joined.Values.Max(), 4, 5);
+        for (var i = 0; i < names.Length; i++)
+        {
+            using var pdf = PdfDocument.Open(pdfs[i]);
+            var page = Assert.Single(pdf.GetPages());
+            Assert.Contains(names[i], page.Text, StringComparison.Ordinal);
+            Assert.All(names.Where((_, k) => k != i), other => Assert.DoesNotContain(other, page.Text, StringComparison.Ordinal));
+            Assert.Equal("1 / 1", Footer(page));
+            Assert.Equal($"销售团队业绩跟踪与反馈表 · {names[i]} · 2026年10月", pdf.Information.Title);
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_that_breaks_a_joined_print_fails_only_its_own_call()
+    {
+        await using var renderer = new ChromiumPdfRenderer(new ChromiumOptions { MaxConcurrentPages = 1, BatchSize = 10 });
+        var good = new List<string>();
+        foreach (var name in new[] { "赵一", "钱二", "孙三" }) good.Add(await fixture.Html.RenderAsync(Form("zh-CN", "R10", name)));
+        // A call of two whose first hides the second (an unclosed comment): its batch cannot be cut, alone or joined.
+        var broken = new List<string> { good[0].Replace("<body>", "<body><!--", StringComparison.Ordinal), good[1] };
+        await renderer.RenderAsync(good[0], CancellationToken.None);
+
+        var first = renderer.RenderAsync(good[0], CancellationToken.None);
+        var brokenCall = renderer.RenderManyAsync(broken, CancellationToken.None);
+        var second = renderer.RenderAsync(good[1], CancellationToken.None);
+        var third = renderer.RenderAsync(good[2], CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => brokenCall);
+        Assert.Contains("left no start marker", error.Message, StringComparison.Ordinal);
+        foreach (var (call, name) in new[] { (first, "赵一"), (second, "钱二"), (third, "孙三") })
+        {
+            using var pdf = PdfDocument.Open(await call);
+            Assert.Contains(name, pdf.GetPage(1).Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_call_that_gives_up_while_waiting_for_a_page_leaves_the_others_and_the_slot_alone()
+    {
+        await using var renderer = new ChromiumPdfRenderer(new ChromiumOptions { MaxConcurrentPages = 1 });
+        var form = await fixture.Html.RenderAsync(Form("zh-CN", "R11", "吴六"));
+        await renderer.RenderAsync(form, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var first = renderer.RenderAsync(form, CancellationToken.None);
+        var givenUp = renderer.RenderAsync(form, cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => givenUp);
+        using (var pdf = PdfDocument.Open(await first)) Assert.Contains("吴六", pdf.GetPage(1).Text, StringComparison.Ordinal);
+        // The page slot came back: a later call prints.
+        using (var later = PdfDocument.Open(await renderer.RenderAsync(form, CancellationToken.None)))
+            Assert.Contains("吴六", later.GetPage(1).Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The renderer's "batches joined in one print" measurements while this lives.</summary>
+    private sealed class PrintRequests : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly List<int> _values = [];
+
+        public PrintRequests(ChromiumPdfRenderer renderer)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, renderer) && instrument.Name == "salesreporting.pdf.print.requests")
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<int>((_, value, _, _) => { lock (_values) _values.Add(value); });
+            _listener.Start();
+        }
+
+        public IReadOnlyList<int> Values
+        {
+            get { lock (_values) return [.. _values]; }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
     /// <summary>The footer line: the words in the bottom margin (18 mm ≈ 51 pt), left to right.</summary>
     private static string Footer(Page page) =>
         string.Join(" ", page.GetWords().Where(w => w.BoundingBox.Top < 51).OrderBy(w => w.BoundingBox.Left).Select(w => w.Text));
