@@ -65,14 +65,10 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     private readonly Histogram<double> _printSeconds;
     private readonly Histogram<double> _cutSeconds;
     private readonly Histogram<int> _batchDocuments;
-    private readonly Histogram<int> _printRequests;
 
     private readonly ChromiumOptions _options;
     private readonly SemaphoreSlim _launchLock = new(1, 1);
-    // The prints waiting for a page, and the page slots free; both under _queueLock.
-    private readonly object _queueLock = new();
-    private readonly LinkedList<Print> _waiting = new();
-    private int _idlePages;
+    private readonly SemaphoreSlim _pages;
     private IBrowser? _browser;
     private string? _userDataDir;
     private bool _disposed;
@@ -86,14 +82,12 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem, nameof(options));
         _options = options;
-        _idlePages = options.MaxConcurrentPages;
+        _pages = new SemaphoreSlim(options.MaxConcurrentPages, options.MaxConcurrentPages);
         _meter = new Meter(new MeterOptions(MeterName) { Scope = this });
         _printSeconds = _meter.CreateHistogram<double>("salesreporting.pdf.print.duration", "s",
             "One successful Chromium print, from a free page slot: a new page, the document loaded, printed to PDF (a relaunch after a crash included).");
         _cutSeconds = _meter.CreateHistogram<double>("salesreporting.pdf.cut.duration", "s", "One printed batch cut into a PDF per document (BatchPdf).");
         _batchDocuments = _meter.CreateHistogram<int>("salesreporting.pdf.batch.documents", "{document}", "Documents in one successful print.");
-        _printRequests = _meter.CreateHistogram<int>("salesreporting.pdf.print.requests", "{batch}",
-            "Batches (of one RenderManyAsync call or of several, each call's own) joined in one successful print.");
     }
 
     public async Task<byte[]> RenderAsync(string html, CancellationToken ct)
@@ -130,9 +124,21 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         {
             try
             {
-                var members = parsed[batch[0]] is null ? null : batch.Select(i => parsed[i]!).ToList();
-                var printed = await Enqueue(new Print(documents[batch[0]], members, failed.Token));
-                for (var k = 0; k < batch.Length; k++) pdfs[batch[k]] = printed[k];
+                // A document alone (one that cannot join a batch, or the only one of its head) prints as it is, numbered by
+                // Chromium's own footer: nothing to cut, no PDF parsed and written again (about 7 ms a page).
+                if (parsed[batch[0]] is null || batch.Length == 1)
+                {
+                    pdfs[batch[0]] = await PrintAsync(documents[batch[0]], pageNumbers: true, failed.Token);
+                    _batchDocuments.Record(1);
+                    return;
+                }
+                var members = batch.Select(i => parsed[i]!).ToList();
+                var printed = await PrintAsync(BatchDocument.Combine(members), pageNumbers: false, failed.Token);
+                var cutStart = Stopwatch.GetTimestamp();
+                var split = BatchPdf.Split(printed, members);
+                _cutSeconds.Record(Stopwatch.GetElapsedTime(cutStart).TotalSeconds);
+                _batchDocuments.Record(members.Count);
+                for (var k = 0; k < batch.Length; k++) pdfs[batch[k]] = split[k];
             }
             catch
             {
@@ -152,195 +158,6 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         }
         ct.ThrowIfCancellationRequested();
         return pdfs;
-    }
-
-    /// <summary>
-    /// One batch waiting for a page: documents of the same head (<see cref="Members"/>), or one document that cannot
-    /// join a batch (<see cref="Members"/> null), which prints alone as it is.
-    /// </summary>
-    private sealed class Print(string first, IReadOnlyList<BatchDocument>? members, CancellationToken ct)
-    {
-        /// <summary>The first document as given: what prints when it is alone.</summary>
-        public string First { get; } = first;
-        public IReadOnlyList<BatchDocument>? Members { get; } = members;
-        public int Count => Members?.Count ?? 1;
-        public HashSet<char> Glyphs { get; } = members is null ? [] : [.. members.SelectMany(m => m.Glyphs)];
-        public CancellationToken Ct { get; } = ct;
-        public TaskCompletionSource<IReadOnlyList<byte[]>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public LinkedListNode<Print>? Node { get; set; }
-    }
-
-    /// <summary>
-    /// The batch queued for a page. A page slot that comes free takes the first batch waiting, and with it every other
-    /// batch waiting with the same head, within <see cref="ChromiumOptions.BatchSize"/> documents and the glyph budget:
-    /// under load, batches of different calls (the summaries of several team jobs, say) print as one, and each
-    /// caller gets only its own documents back. Nothing ever waits for company: a free slot prints what is there.
-    /// </summary>
-    private Task<IReadOnlyList<byte[]>> Enqueue(Print print)
-    {
-        bool start;
-        lock (_queueLock)
-        {
-            print.Node = _waiting.AddLast(print);
-            start = _idlePages > 0;
-            if (start) _idlePages--;
-        }
-        // A caller that gives up while its batch still waits takes it out of the queue; once printing, the print goes on
-        // for the others joined in it, and this caller stops waiting for it.
-        var registration = print.Ct.Register(() =>
-        {
-            lock (_queueLock)
-            {
-                if (print.Node?.List is null) return;
-                _waiting.Remove(print.Node);
-            }
-            print.Done.TrySetCanceled(print.Ct);
-        });
-        _ = print.Done.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        if (start) _ = Task.Run(PrintWaitingAsync, CancellationToken.None);
-        return print.Done.Task.WaitAsync(print.Ct);
-    }
-
-    /// <summary>One page slot at work: it prints what waits, joined where it can be, until nothing does.</summary>
-    private async Task PrintWaitingAsync()
-    {
-        while (true)
-        {
-            List<Print> joined;
-            lock (_queueLock)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _idlePages++;
-                    return;
-                }
-                joined = TakeJoined();
-            }
-            if (joined.Count == 1) await PrintAloneAsync(joined[0]);
-            else await PrintJoinedAsync(joined);
-        }
-    }
-
-    /// <summary>The first batch waiting, and the ones after it that can print with it (under _queueLock).</summary>
-    private List<Print> TakeJoined()
-    {
-        var first = _waiting.First!.Value;
-        _waiting.RemoveFirst();
-        var joined = new List<Print> { first };
-        if (first.Members is null) return joined;
-        var style = first.Members[0].Style;
-        var documents = first.Count;
-        var glyphs = new HashSet<char>(first.Glyphs);
-        for (var node = _waiting.First; node is not null && documents < _options.BatchSize;)
-        {
-            var next = node.Next;
-            var candidate = node.Value;
-            if (candidate.Members is not null && documents + candidate.Count <= _options.BatchSize
-                && string.Equals(candidate.Members[0].Style, style, StringComparison.Ordinal)
-                && glyphs.Count + candidate.Glyphs.Count(g => !glyphs.Contains(g)) <= _options.BatchGlyphBudget)
-            {
-                _waiting.Remove(node);
-                joined.Add(candidate);
-                documents += candidate.Count;
-                glyphs.UnionWith(candidate.Glyphs);
-            }
-            node = next;
-        }
-        return joined;
-    }
-
-    /// <summary>One batch on its own: a single document prints as it is, numbered by Chromium's own footer (nothing to
-    /// cut, no PDF parsed and written again); several print as one and are cut apart.</summary>
-    private async Task PrintAloneAsync(Print print)
-    {
-        try
-        {
-            if (print.Count == 1)
-            {
-                var pdf = await PrintAsync(print.First, pageNumbers: true, print.Ct);
-                _batchDocuments.Record(1);
-                _printRequests.Record(1);
-                print.Done.TrySetResult([pdf]);
-            }
-            else
-            {
-                print.Done.TrySetResult(await PrintAndCutAsync(print.Members!, 1, print.Ct));
-            }
-        }
-        catch (OperationCanceledException) when (print.Ct.IsCancellationRequested)
-        {
-            print.Done.TrySetCanceled(print.Ct);
-        }
-        catch (Exception ex)
-        {
-            print.Done.TrySetException(ex);
-        }
-    }
-
-    /// <summary>Batches of several callers printed as one. Should that print fail, each batch prints again on its own,
-    /// so a document can only ever fail its own call.</summary>
-    private async Task PrintJoinedAsync(List<Print> joined)
-    {
-        // The print stops only when every caller in it has stopped waiting.
-        using var allGone = new CancellationTokenSource();
-        var waiting = joined.Count;
-        void Gone()
-        {
-            if (Interlocked.Decrement(ref waiting) == 0) allGone.Cancel();
-        }
-        var registrations = new List<CancellationTokenRegistration>(joined.Count);
-        foreach (var print in joined)
-        {
-            try
-            {
-                registrations.Add(print.Ct.Register(Gone));
-            }
-            catch (ObjectDisposedException)
-            {
-                // Its call has already ended (given up): one caller fewer waiting.
-                Gone();
-            }
-        }
-        try
-        {
-            var pdfs = await PrintAndCutAsync([.. joined.SelectMany(p => p.Members!)], joined.Count, allGone.Token);
-            var at = 0;
-            foreach (var print in joined)
-            {
-                print.Done.TrySetResult(pdfs.Skip(at).Take(print.Count).ToList());
-                at += print.Count;
-            }
-            return;
-        }
-        catch (Exception) when (!allGone.IsCancellationRequested)
-        {
-            // Printed again below, each on its own.
-        }
-        catch (Exception)
-        {
-            // Every caller had stopped waiting: whatever the print ended in, no one is left to tell.
-            foreach (var print in joined) print.Done.TrySetCanceled(print.Ct);
-            return;
-        }
-        finally
-        {
-            foreach (var registration in registrations) registration.Dispose();
-        }
-        foreach (var print in joined)
-            if (!print.Ct.IsCancellationRequested) await PrintAloneAsync(print);
-            else print.Done.TrySetCanceled(print.Ct);
-    }
-
-    /// <summary>Documents of one head printed as one and cut into a PDF each.</summary>
-    private async Task<IReadOnlyList<byte[]>> PrintAndCutAsync(IReadOnlyList<BatchDocument> members, int requests, CancellationToken ct)
-    {
-        var printed = await PrintAsync(BatchDocument.Combine(members), pageNumbers: false, ct);
-        var cutStart = Stopwatch.GetTimestamp();
-        var split = BatchPdf.Split(printed, members);
-        _cutSeconds.Record(Stopwatch.GetElapsedTime(cutStart).TotalSeconds);
-        _batchDocuments.Record(members.Count);
-        _printRequests.Record(requests);
-        return split;
     }
 
     /// <summary>
@@ -368,24 +185,31 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         if (batch.Count > 0) yield return batch.ToArray();
     }
 
-    /// <summary>One Chromium print, on the page slot of the caller (<see cref="PrintWaitingAsync"/>).</summary>
     private async Task<byte[]> PrintAsync(string html, bool pageNumbers, CancellationToken ct)
     {
+        await _pages.WaitAsync(ct);
         var start = Stopwatch.GetTimestamp();
-        var browser = await GetBrowserAsync(ct);
-        byte[] pdf;
         try
         {
-            pdf = await RenderOnAsync(browser, html, pageNumbers, ct);
+            var browser = await GetBrowserAsync(ct);
+            byte[] pdf;
+            try
+            {
+                pdf = await RenderOnAsync(browser, html, pageNumbers, ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
+            {
+                // Chromium died under this print (or just before it, unnoticed): one retry on a fresh
+                // browser. A second failure is real and goes to the caller, whose job retries.
+                pdf = await RenderOnAsync(await GetBrowserAsync(ct), html, pageNumbers, ct);
+            }
+            _printSeconds.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            return pdf;
         }
-        catch (Exception) when (!ct.IsCancellationRequested && IsDead(browser))
+        finally
         {
-            // Chromium died under this print (or just before it, unnoticed): one retry on a fresh
-            // browser. A second failure is real and goes to the caller, whose job retries.
-            pdf = await RenderOnAsync(await GetBrowserAsync(ct), html, pageNumbers, ct);
+            _pages.Release();
         }
-        _printSeconds.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
-        return pdf;
     }
 
     /// <summary>The process id of the running browser, for tests that crash it on purpose.</summary>
