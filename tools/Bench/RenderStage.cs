@@ -54,7 +54,7 @@ internal sealed class RenderStage(BenchContext bench)
         var naiveTime = sw.Elapsed;
         task.Complete($"render naive: {naive} forms in {naiveTime.TotalSeconds:N1} s");
 
-        var floor = await FloorAsync("render floor", "forms", documents, ct);
+        var floor = await FloorAsync(documents, ct);
 
         bench.Figures.Add(new BenchFigure("render (RenderManyAsync)", "forms", forms.Count, total, floor.Name, documents.Count, floor.Time,
             $"FormQuery {loaded.TotalSeconds:N1} s, FormHtml {(htmlDone - loaded).TotalSeconds:N1} s, PDF {(total - htmlDone).TotalSeconds:N1} s ({printing}); " +
@@ -78,56 +78,61 @@ internal sealed class RenderStage(BenchContext bench)
         var summaryHtml = bench.Services.GetRequiredService<SummaryHtml>();
         var teams = (await bench.Services.GetRequiredService<FormQuery>().ActiveRepsAsync(ct))
             .Select(r => r.TeamId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(SummaryTeams).ToList();
-        var task = bench.Progress.Start($"render summaries: {teams.Count} team summaries, one RenderAsync each", teams.Count);
+        var task = bench.Progress.Start($"render summaries: {teams.Count} team summaries, one RenderAsync each, all at once", teams.Count);
         var sw = Stopwatch.StartNew();
-        var documents = new List<string>(teams.Count);
-        foreach (var team in teams)
+        // As team jobs print them: each its own SummaryQuery, SummaryHtml and RenderAsync, side by side for the renderer's page slots.
+        var documents = await Task.WhenAll(teams.Select(async team =>
         {
             var html = await summaryHtml.RenderAsync(await summaries.LoadAsync(period, team, ct));
-            documents.Add(html);
             await pdf.RenderAsync(html, ct);
-            task.Increment(1);
-        }
+            lock (task) task.Increment(1);
+            return html;
+        }));
         var time = sw.Elapsed;
         task.Complete($"render summaries: {teams.Count} in {time.TotalSeconds:N1} s");
-        var floor = await FloorAsync("render summaries floor", "summaries", documents, ct);
-        bench.Figures.Add(new BenchFigure("render summaries (RenderAsync each)", "summaries", teams.Count, time, floor.Name, teams.Count, floor.Time,
-            string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included; floor {floor.Pages} pages ({(double)floor.Pages / teams.Count:N1} per summary; {floor.Both})")));
+
+        // A summary prints alone: the font subset of its PDF holds only its own team's characters (docs/jobs.md). Its floor
+        // does the same: bare Chromium, one print per summary, as many at once as the renderer has page slots.
+        var side = Math.Min(bench.Services.GetRequiredService<ChromiumOptions>().MaxConcurrentPages, documents.Length);
+        task = bench.Progress.Start($"render summaries floor: bare Chromium, one print per summary, {side} at once", 1);
+        var (floorTime, pages) = await BareChromiumAsync([.. documents.Select(d => (IReadOnlyList<string>)[d])], side, ct);
+        task.Complete($"render summaries floor: {documents.Length} summaries ({pages} pages) in {floorTime.TotalSeconds:N1} s");
+        bench.Figures.Add(new BenchFigure("render summaries (RenderAsync each)", "summaries", teams.Count, time, $"bare Chromium, one print per summary, {side} at once", teams.Count, floorTime,
+            string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included, {teams.Count} team jobs at once; floor {pages} pages ({(double)pages / teams.Count:N1} per summary)")));
     }
 
     private sealed record Floor(string Name, TimeSpan Time, long Pages, string Both);
 
     /// <summary>
-    /// Bare Chromium's best on this machine for these documents: one print of them all, and the renderer's number of
-    /// pages at once (<see cref="ChromiumOptions.MaxConcurrentPages"/>) each printing an equal share, both measured; the
-    /// faster is the floor. One print does the least work; on more than one core, prints side by side can take less time.
+    /// Bare Chromium's best on this machine for these forms: one print of them all, and the renderer's number of pages at
+    /// once (<see cref="ChromiumOptions.MaxConcurrentPages"/>) each printing an equal share, both measured; the faster is
+    /// the floor. One print does the least work; on more than one core, prints side by side can take less time.
     /// </summary>
-    private async Task<Floor> FloorAsync(string label, string what, IReadOnlyList<string> documents, CancellationToken ct)
+    private async Task<Floor> FloorAsync(IReadOnlyList<string> documents, CancellationToken ct)
     {
         var side = Math.Min(bench.Services.GetRequiredService<ChromiumOptions>().MaxConcurrentPages, documents.Count);
-        var task = bench.Progress.Start($"{label}: bare Chromium, {documents.Count} {what} in one print, then in {side} at once", 2);
-        var (one, pages) = await BareChromiumAsync(documents, 1, ct);
+        var task = bench.Progress.Start($"render floor: bare Chromium, {documents.Count} forms in one print, then in {side} at once", 2);
+        var (one, pages) = await BareChromiumAsync([documents], 1, ct);
         task.Increment(1);
-        var (parallel, _) = side > 1 ? await BareChromiumAsync(documents, side, ct) : (one, pages);
+        var (parallel, _) = side > 1 ? await BareChromiumAsync([.. documents.Chunk((documents.Count + side - 1) / side)], side, ct) : (one, pages);
         var both = string.Create(CultureInfo.InvariantCulture, $"bare Chromium: one print {one.TotalSeconds:N1} s, {side} prints at once {parallel.TotalSeconds:N1} s");
-        task.Complete($"{label}: {documents.Count} {what} ({pages} pages): {both}");
+        task.Complete($"render floor: {documents.Count} forms ({pages} pages): {both}");
         return side > 1 && parallel < one
             ? new Floor($"bare Chromium, {side} prints at once", parallel, pages, both)
             : new Floor("bare Chromium, one print", one, pages, both);
     }
 
     /// <summary>
-    /// The floor of printing: the documents' bodies in <paramref name="prints"/> documents (equal shares, in order) under
-    /// the first one's head, a page break between forms, each printed by one PuppeteerSharp call on its own page of an
-    /// already running browser, all at once; the time until the last is printed.
+    /// The floor of printing: each print's documents' bodies in one document under the first one's head, a page break
+    /// between them, printed by one PuppeteerSharp call, on <paramref name="pages"/> pages of an already running browser
+    /// at once, each page taking the next print when done; the time until the last is printed, and the pages printed.
     /// </summary>
-    private async Task<(TimeSpan Time, long Pages)> BareChromiumAsync(IReadOnlyList<string> documents, int prints, CancellationToken ct)
+    private async Task<(TimeSpan Time, long Pages)> BareChromiumAsync(IReadOnlyList<IReadOnlyList<string>> prints, int pages, CancellationToken ct)
     {
         var chromium = bench.Services.GetRequiredService<ChromiumOptions>();
-        var first = documents[0];
+        var first = prints[0][0];
         var head = first[..(first.IndexOf("<body", StringComparison.OrdinalIgnoreCase))];
-        var share = (documents.Count + prints - 1) / prints;
-        var joined = documents.Chunk(share).Select(part =>
+        var joined = new System.Collections.Concurrent.ConcurrentQueue<string>(prints.Select(part =>
         {
             var html = new System.Text.StringBuilder(head).Append("<body>");
             foreach (var d in part)
@@ -137,7 +142,7 @@ internal sealed class RenderStage(BenchContext bench)
                 html.Append("<div style=\"break-after:page\">").Append(d, open, close - open).Append("</div>");
             }
             return html.Append("</body></html>").ToString();
-        }).ToList();
+        }));
 
         var userData = Path.Combine(Path.GetTempPath(), "salesreporting-bench-" + Guid.NewGuid().ToString("N"));
         var timeout = (int)TimeSpan.FromMinutes(20).TotalMilliseconds;
@@ -147,19 +152,23 @@ internal sealed class RenderStage(BenchContext bench)
         });
         try
         {
-            var pages = new List<IPage>();
-            foreach (var _ in joined)
+            var tabs = new List<IPage>();
+            for (var i = 0; i < pages; i++)
             {
-                var page = await browser.NewPageAsync();
-                await page.SetJavaScriptEnabledAsync(false);
-                pages.Add(page);
+                var tab = await browser.NewPageAsync();
+                await tab.SetJavaScriptEnabledAsync(false);
+                tabs.Add(tab);
             }
+            var printed = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
             var sw = Stopwatch.StartNew();
-            var printed = await Task.WhenAll(joined.Zip(pages, async (html, page) =>
+            await Task.WhenAll(tabs.Select(async tab =>
             {
-                await page.SetContentAsync(html, new SetContentOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = timeout, CancellationToken = ct });
-                // As the renderer prints one form, page numbers and all, so the browser does the same work per page.
-                return await page.PdfDataAsync(ChromiumPdfRenderer.PrintOptions(pageNumbers: true, timeout)).WaitAsync(ct);
+                while (joined.TryDequeue(out var html))
+                {
+                    await tab.SetContentAsync(html, new SetContentOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = timeout, CancellationToken = ct });
+                    // As the renderer prints one form, page numbers and all, so the browser does the same work per page.
+                    printed.Add(await tab.PdfDataAsync(ChromiumPdfRenderer.PrintOptions(pageNumbers: true, timeout)).WaitAsync(ct));
+                }
             }));
             var elapsed = sw.Elapsed;
             return (elapsed, printed.Sum(bytes =>
