@@ -8,7 +8,7 @@ namespace SalesReporting.Reports.Rendering;
 
 /// <summary>
 /// Prints HTML to PDF with the installed headless Chromium. One browser per process, launched on first
-/// use and relaunched if it has died; a fresh page per document. The page runs no script and loads
+/// use and relaunched if it has died; a page per print slot, kept for the next document. The page runs no script and loads
 /// nothing: every request other than an inline <c>data:</c> URL is aborted, so a form cannot reach the
 /// network whatever its data contains. Many documents print in one page as a batch and are cut apart
 /// afterwards (<see cref="RenderManyAsync"/>), because nearly all of a print's cost is fixed.
@@ -69,6 +69,9 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     private readonly ChromiumOptions _options;
     private readonly SemaphoreSlim _launchLock = new(1, 1);
     private readonly SemaphoreSlim _pages;
+    // Pages that printed and wait for the next document, at most one per page slot: a new page costs Chromium a new
+    // renderer each time. Each with its browser, so a page of a browser since relaunched is never used.
+    private readonly System.Collections.Concurrent.ConcurrentBag<(IBrowser Browser, IPage Page)> _idlePages = [];
     private IBrowser? _browser;
     private string? _userDataDir;
     private bool _disposed;
@@ -220,24 +223,56 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 
     private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, bool pageNumbers, CancellationToken ct)
     {
-        var page = await browser.NewPageAsync().WaitAsync(ct);
+        var page = TakeIdlePage(browser) ?? await OpenPageAsync(browser, ct);
+        var printed = false;
         try
         {
-            return await PrintPageAsync(page, html, pageNumbers, ct);
+            var pdf = await PrintPageAsync(page, html, pageNumbers, ct);
+            printed = true;
+            return pdf;
         }
         finally
         {
+            // A page that printed waits for the next document; one that failed or was stopped half-way is closed.
+            if (printed && !page.IsClosed && !IsDead(browser)) _idlePages.Add((browser, page));
+            else if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
+        }
+    }
+
+    /// <summary>A page of this browser that printed before and is free, or null.</summary>
+    private IPage? TakeIdlePage(IBrowser browser)
+    {
+        while (_idlePages.TryTake(out var idle))
+            if (ReferenceEquals(idle.Browser, browser) && !idle.Page.IsClosed) return idle.Page;
+        return null;
+    }
+
+    /// <summary>Pages opened since the renderer was made, for tests of their reuse.</summary>
+    internal int PagesOpened => Volatile.Read(ref _pagesOpened);
+    private int _pagesOpened;
+
+    /// <summary>A new page that runs no script and lets nothing but inline data: URLs load.</summary>
+    private async Task<IPage> OpenPageAsync(IBrowser browser, CancellationToken ct)
+    {
+        var page = await browser.NewPageAsync().WaitAsync(ct);
+        Interlocked.Increment(ref _pagesOpened);
+        try
+        {
+            await page.SetJavaScriptEnabledAsync(false).WaitAsync(ct);
+            await page.SetRequestInterceptionAsync(true).WaitAsync(ct);
+            page.Request += (_, e) => _ = AllowOnlyInlineAsync(e.Request);
+            return page;
+        }
+        catch
+        {
             if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
+            throw;
         }
     }
 
     private async Task<byte[]> PrintPageAsync(IPage page, string html, bool pageNumbers, CancellationToken ct)
     {
         var timeoutMs = (int)_options.Timeout.TotalMilliseconds;
-        await page.SetJavaScriptEnabledAsync(false).WaitAsync(ct);
-        await page.SetRequestInterceptionAsync(true).WaitAsync(ct);
-        page.Request += (_, e) => _ = AllowOnlyInlineAsync(e.Request);
-
         await page.SetContentAsync(html, new SetContentOptions
         {
             WaitUntil = [WaitUntilNavigation.Load],
@@ -319,6 +354,7 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
     {
         var browser = _browser;
         _browser = null;
+        _idlePages.Clear();
         if (browser is not null)
         {
             try

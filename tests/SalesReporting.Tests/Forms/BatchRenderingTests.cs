@@ -259,6 +259,37 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
         Assert.Contains("孙三", last.GetPage(1).Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_page_kept_for_the_next_document_prints_it_alone_and_still_blocks_its_requests_and_script()
+    {
+        await using var renderer = new ChromiumPdfRenderer(new ChromiumOptions { MaxConcurrentPages = 1 });
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var origin = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        var hostile = $$"""
+            <!DOCTYPE html><html><head><link rel="stylesheet" href="{{origin}}/style.css"></head>
+            <body><p>second document</p><img src="{{origin}}/img.png"><script>document.body.append('script ran')</script></body></html>
+            """;
+
+        using var first = PdfDocument.Open(await renderer.RenderAsync(await fixture.Html.RenderAsync(Form("zh-CN", "R12", "郑八")), CancellationToken.None));
+        using var second = PdfDocument.Open(await renderer.RenderAsync(hostile, CancellationToken.None));
+        using var third = PdfDocument.Open(await renderer.RenderAsync(await fixture.Html.RenderAsync(Form("zh-CN", "R13", "王九")), CancellationToken.None));
+        await Task.Delay(300);
+
+        // One page printed all three, one after the other.
+        Assert.Equal(1, renderer.PagesOpened);
+        Assert.Contains("郑八", first.GetPage(1).Text, StringComparison.Ordinal);
+        Assert.False(listener.Pending(), $"Chromium connected to {origin} from a page kept for reuse.");
+        var secondText = string.Concat(second.GetPages().Select(p => p.Text));
+        Assert.Contains("second document", secondText, StringComparison.Ordinal);
+        Assert.DoesNotContain("script ran", secondText, StringComparison.Ordinal);
+        Assert.DoesNotContain("郑八", secondText, StringComparison.Ordinal);
+        var thirdText = string.Concat(third.GetPages().Select(p => p.Text));
+        Assert.Contains("王九", thirdText, StringComparison.Ordinal);
+        Assert.DoesNotContain("郑八", thirdText, StringComparison.Ordinal);
+        Assert.DoesNotContain("second document", thirdText, StringComparison.Ordinal);
+    }
+
     /// <summary>The footer line: the words in the bottom margin (18 mm ≈ 51 pt), left to right.</summary>
     private static string Footer(Page page) =>
         string.Join(" ", page.GetWords().Where(w => w.BoundingBox.Top < 51).OrderBy(w => w.BoundingBox.Left).Select(w => w.Text));
