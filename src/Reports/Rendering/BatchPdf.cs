@@ -57,7 +57,7 @@ internal static class BatchPdf
             : new HexToken(("FEFF" + Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(value))).AsSpan());
 
     /// <summary>A leaf of the page tree, with what it inherits from the nodes above it.</summary>
-    private sealed record PageNode(IndirectReference Reference, DictionaryToken Dictionary, IReadOnlyDictionary<string, IToken> Inherited, double Width);
+    private sealed record PageNode(IndirectReference Reference, DictionaryToken Dictionary, IReadOnlyDictionary<string, IToken> Inherited, double Left, double Width);
 
     /// <summary>The page each document starts on, from the named destination of its marker link. Read from
     /// the catalog's /Dests and the page tree alone: parsing every page's content to find its links would
@@ -114,11 +114,10 @@ internal static class BatchPdf
             foreach (var kid in kids.Data.OfType<IndirectReferenceToken>()) Walk(source, kid.Data, own, pages, depth + 1);
             return;
         }
-        var width = own.TryGetValue(NameToken.MediaBox.Data, out var box) && Resolve(source, box) is ArrayToken { Length: 4 } mediaBox
-                    && mediaBox.Data[0] is NumericToken x0 && mediaBox.Data[2] is NumericToken x1
-            ? x1.Double - x0.Double
-            : throw new InvalidOperationException($"Page {pages.Count + 1} of the batch PDF has no media box.");
-        pages.Add(new PageNode(node, dictionary, own, width));
+        if (!(own.TryGetValue(NameToken.MediaBox.Data, out var box) && Resolve(source, box) is ArrayToken { Length: 4 } mediaBox
+              && mediaBox.Data[0] is NumericToken x0 && mediaBox.Data[2] is NumericToken x1))
+            throw new InvalidOperationException($"Page {pages.Count + 1} of the batch PDF has no media box.");
+        pages.Add(new PageNode(node, dictionary, own, x0.Double, x1.Double - x0.Double));
     }
 
     /// <summary>One document's pages written as a PDF of their own.</summary>
@@ -175,12 +174,13 @@ internal static class BatchPdf
         }
 
         /// <summary>The page: its own entries and inherited ones, its content wrapped in q … Q so the footer is drawn in
-        /// the page's own coordinates whatever the content leaves behind, the footer's font added to its resources.</summary>
+        /// the page's own coordinates (a content stream's q and Q are balanced, as Chromium writes them), the footer's font
+        /// added to its resources.</summary>
         private IndirectReference Page(PageNode page, IndirectReference tree, IndirectReference font, IndirectReference open, int number, int count)
         {
             var entries = new Dictionary<string, IToken>();
             foreach (var (key, value) in page.Inherited)
-                if (key != NameToken.Resources.Data) entries[key] = Copy(value);
+                if (key != NameToken.Resources.Data && !page.Dictionary.Data.ContainsKey(key)) entries[key] = Copy(value);
             foreach (var (key, value) in page.Dictionary.Data)
             {
                 // The batch marker is the only annotation a batched page has (BatchDocument.TryParse): it stays behind.
@@ -191,13 +191,14 @@ internal static class BatchPdf
             entries[NameToken.Parent.Data] = new IndirectReferenceToken(tree);
 
             var resources = new Dictionary<string, IToken>();
+            var fonts = new Dictionary<string, IToken>();
             if (page.Inherited.TryGetValue(NameToken.Resources.Data, out var resourcesToken) && Resolve(_source, resourcesToken) is DictionaryToken own)
+            {
                 foreach (var (key, value) in own.Data)
                     if (key != NameToken.Font.Data) resources[key] = Copy(value);
-            var fonts = new Dictionary<string, IToken>();
-            if (page.Inherited.TryGetValue(NameToken.Resources.Data, out resourcesToken) && Resolve(_source, resourcesToken) is DictionaryToken withFonts
-                && withFonts.TryGet(NameToken.Font, out var fontsToken) && Resolve(_source, fontsToken) is DictionaryToken pageFonts)
-                foreach (var (key, value) in pageFonts.Data) fonts[key] = Copy(value);
+                if (own.TryGet(NameToken.Font, out var fontsToken) && Resolve(_source, fontsToken) is DictionaryToken pageFonts)
+                    foreach (var (key, value) in pageFonts.Data) fonts[key] = Copy(value);
+            }
             var name = "SRFooter";
             while (fonts.ContainsKey(name)) name += "_";
             fonts[name] = new IndirectReferenceToken(font);
@@ -212,7 +213,7 @@ internal static class BatchPdf
                 else if (Resolve(_source, contentsToken) is ArrayToken parts)
                     contents.AddRange(parts.Data.Select(Copy));
             }
-            contents.Add(new IndirectReferenceToken(WriteStream(Footer(name, number, count, page.Width))));
+            contents.Add(new IndirectReferenceToken(WriteStream(Footer(name, number, count, page.Left, page.Width))));
             entries[NameToken.Contents.Data] = new ArrayToken(contents);
 
             var reference = Reserve();
@@ -221,13 +222,14 @@ internal static class BatchPdf
         }
 
         /// <summary>"number / count" in 6 pt Helvetica, centred at the foot where Chromium's footer template prints it.</summary>
-        private static string Footer(string font, int number, int count, double pageWidth)
+        private static string Footer(string font, int number, int count, double pageLeft, double pageWidth)
         {
             var text = string.Create(CultureInfo.InvariantCulture, $"{number} / {count}");
             // Helvetica's advance widths (its AFM, in thousandths of the size): digits 556, space and slash 278.
             var width = text.Sum(c => char.IsAsciiDigit(c) ? 556 : 278) * FooterFontSize / 1000;
+            // The page's content streams read as one: the leading newline keeps its last token apart from this Q.
             return string.Create(CultureInfo.InvariantCulture,
-                $"Q\nBT /{font} {FooterFontSize} Tf {FooterColor} rg {(pageWidth - width) / 2:0.###} {FooterBaseline} Td ({text}) Tj ET\n");
+                $"\nQ\nBT /{font} {FooterFontSize} Tf {FooterColor} rg {pageLeft + (pageWidth - width) / 2:0.###} {FooterBaseline} Td ({text}) Tj ET\n");
         }
 
         private IndirectReference Reserve() => new(_next++, 0);
@@ -238,7 +240,9 @@ internal static class BatchPdf
             IndirectReferenceToken reference => new IndirectReferenceToken(Number(reference.Data)),
             DictionaryToken dictionary => DictionaryToken.With(dictionary.Data.ToDictionary(e => e.Key, e => Copy(e.Value))),
             ArrayToken array => new ArrayToken(array.Data.Select(Copy).ToList()),
-            StreamToken stream => new StreamToken((DictionaryToken)Copy(stream.StreamDictionary), stream.Data),
+            // The length is what is written, whatever the source said (or referred to).
+            StreamToken stream => new StreamToken(
+                ((DictionaryToken)Copy(stream.StreamDictionary.Without(NameToken.Length))).With(NameToken.Length, new NumericToken(stream.Data.Length)), stream.Data),
             _ => token,
         };
 

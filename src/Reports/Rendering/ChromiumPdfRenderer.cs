@@ -223,28 +223,61 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
 
     private async Task<byte[]> RenderOnAsync(IBrowser browser, string html, bool pageNumbers, CancellationToken ct)
     {
-        var page = TakeIdlePage(browser) ?? await OpenPageAsync(browser, ct);
-        var printed = false;
+        if (TakeIdlePage(browser) is { } kept)
+        {
+            try
+            {
+                return await PrintOnAsync(browser, kept, html, pageNumbers, ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested && !IsDead(browser))
+            {
+                // A kept page can have died while it waited (its renderer crashed): the document gets one new page.
+            }
+        }
+        return await PrintOnAsync(browser, await OpenPageAsync(browser, ct), html, pageNumbers, ct);
+    }
+
+    // What a kept page shows between prints.
+    private const string Blank = "<!DOCTYPE html><html><head></head><body></body></html>";
+
+    /// <summary>The document printed on this page. The page is then blanked and kept for the next document (nothing of a
+    /// rep's form stays in Chromium's memory until then, which may be days), or closed if anything failed or stopped.</summary>
+    private async Task<byte[]> PrintOnAsync(IBrowser browser, IPage page, string html, bool pageNumbers, CancellationToken ct)
+    {
+        var keep = false;
         try
         {
             var pdf = await PrintPageAsync(page, html, pageNumbers, ct);
-            printed = true;
+            await page.SetContentAsync(Blank, new SetContentOptions
+            {
+                WaitUntil = [WaitUntilNavigation.Load],
+                Timeout = (int)_options.Timeout.TotalMilliseconds,
+                CancellationToken = ct,
+            });
+            keep = true;
             return pdf;
         }
         finally
         {
-            // A page that printed waits for the next document; one that failed or was stopped half-way is closed.
-            if (printed && !page.IsClosed && !IsDead(browser)) _idlePages.Add((browser, page));
+            if (keep && !page.IsClosed && !IsDead(browser)) _idlePages.Add((browser, page));
             else if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
         }
     }
 
-    /// <summary>A page of this browser that printed before and is free, or null.</summary>
+    /// <summary>A kept page of this browser, or null. Pages of the browser now running that another print (still on a
+    /// browser since relaunched) would not use go back; pages of a browser that is gone are dropped with it.</summary>
     private IPage? TakeIdlePage(IBrowser browser)
     {
-        while (_idlePages.TryTake(out var idle))
-            if (ReferenceEquals(idle.Browser, browser) && !idle.Page.IsClosed) return idle.Page;
-        return null;
+        List<(IBrowser Browser, IPage Page)>? current = null;
+        IPage? found = null;
+        while (found is null && _idlePages.TryTake(out var idle))
+        {
+            if (idle.Page.IsClosed || IsDead(idle.Browser)) continue;
+            if (ReferenceEquals(idle.Browser, browser)) found = idle.Page;
+            else if (ReferenceEquals(idle.Browser, Volatile.Read(ref _browser))) (current ??= []).Add(idle);
+        }
+        foreach (var idle in current ?? []) _idlePages.Add(idle);
+        return found;
     }
 
     /// <summary>Pages opened since the renderer was made, for tests of their reuse.</summary>

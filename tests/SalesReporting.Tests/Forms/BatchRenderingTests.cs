@@ -144,6 +144,10 @@ public sealed class BatchRenderingTests(BatchRenderingFixture fixture) : IClassF
             Assert.All(others, o => Assert.DoesNotContain(o, text, StringComparison.Ordinal));
             Assert.Contains(FormText.For(forms[i].Locale).Title, text, StringComparison.Ordinal);
             Assert.Equal("1 / 1", Footer(document.GetPage(1)));
+            // Poppler reads the cut PDF without a warning, its CJK title and text included.
+            var poppler = await PdfToTextAsync(pdfs[i]);
+            Assert.Contains(FormText.For(forms[i].Locale).Title, poppler, StringComparison.Ordinal);
+            Assert.Contains(forms[i].Rep.RepName, poppler, StringComparison.Ordinal);
         }
     }
 

@@ -71,6 +71,51 @@ public sealed class SourceSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_pull_into_empty_tables_builds_their_other_indexes_after_the_rows_and_a_later_pull_keeps_them()
+    {
+        // Every pull of a row or more counts as large here, so the seeded tables take the first-pull path.
+        using var eager = db.BuildHost(new Dictionary<string, string?>
+        {
+            ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "0", ["Sources:FirstPullIndexRows"] = "1",
+        });
+        var sync = eager.Services.GetRequiredService<SourceSync>();
+        await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+        const string indexes = """
+            select c.relname as "Table", i.indexrelid::int8 as "Oid", pg_get_indexdef(i.indexrelid) as "Definition",
+                   exists (select 1 from pg_constraint k where k.conindid = i.indexrelid) as "Constraint"
+            from pg_index i join pg_class c on c.oid = i.indrelid
+            where c.relnamespace = 'staging'::regnamespace order by 1, 3
+            """;
+        var before = (await conn.QueryAsync<StagingIndex>(indexes)).ToList();
+
+        var result = await sync.RunAsync(default);
+        var after = (await conn.QueryAsync<StagingIndex>(indexes)).ToList();
+
+        // The same rows staged and quarantined as by a pull that keeps its indexes (the test above), ...
+        Assert.Equal(6, result.Quarantined);
+        Assert.Equal(["A1"], await conn.QueryAsync<string>("select activity_id from staging.activities"));
+        // ... every index there again with its definition; the activities' own (rows were pulled into the empty table) built
+        // anew, its key's index (which the upsert needs) kept; a table nothing was pulled into left alone.
+        Assert.Equal(before.Select(i => (i.Table, i.Definition)), after.Select(i => (i.Table, i.Definition)));
+        var activities = before.Zip(after).Where(p => p.First.Table == "activities").ToList();
+        Assert.Contains(activities, p => p.First.Constraint);
+        Assert.Contains(activities, p => !p.First.Constraint);
+        Assert.All(activities, p => Assert.Equal(p.First.Constraint, p.First.Oid == p.Second.Oid));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.opportunities"));
+        Assert.All(before.Zip(after).Where(p => p.First.Table == "opportunities"), p => Assert.Equal(p.First.Oid, p.Second.Oid));
+
+        // A later pull into a table that has rows enters them into its indexes as they stand.
+        await using (var crm = await db.Databases.Crm.OpenConnectionAsync())
+            await crm.ExecuteAsync("update crm.activities set kind = 'visit', updated_at = now() + interval '1 second' where activity_id = 'A3'");
+        var later = await sync.RunAsync(default);
+        Assert.Equal((1, 1, 0), (later.Read, later.Upserted, later.Quarantined));
+        Assert.Equal(after.Select(i => i.Oid), (await conn.QueryAsync<StagingIndex>(indexes)).Select(i => i.Oid));
+        Assert.Equal(["A1", "A3"], await conn.QueryAsync<string>("select activity_id from staging.activities order by 1"));
+    }
+
+    private sealed record StagingIndex(string Table, long Oid, string Definition, bool Constraint);
+
+    [Fact]
     public void Each_table_is_pulled_after_the_tables_its_checks_read()
     {
         Assert.Equal(
