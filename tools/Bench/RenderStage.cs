@@ -93,13 +93,16 @@ internal sealed class RenderStage(BenchContext bench)
 
         // A summary prints alone: the font subset of its PDF holds only its own team's characters (docs/jobs.md). Its floor
         // does the same: bare Chromium, one print per summary, as many at once as the renderer has page slots.
-        var side = Math.Min(bench.Services.GetRequiredService<ChromiumOptions>().MaxConcurrentPages, documents.Length);
+        var side = Slots(documents.Length);
         task = bench.Progress.Start($"render summaries floor: bare Chromium, one print per summary, {side} at once", 1);
         var (floorTime, pages) = await BareChromiumAsync([.. documents.Select(d => (IReadOnlyList<string>)[d])], side, ct);
         task.Complete($"render summaries floor: {documents.Length} summaries ({pages} pages) in {floorTime.TotalSeconds:N1} s");
         bench.Figures.Add(new BenchFigure("render summaries (RenderAsync each)", "summaries", teams.Count, time, $"bare Chromium, one print per summary, {side} at once", teams.Count, floorTime,
             string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included, {teams.Count} team jobs at once; floor {pages} pages ({(double)pages / teams.Count:N1} per summary)")));
     }
+
+    /// <summary>The renderer's page slots (prints at once), or fewer when there are fewer documents.</summary>
+    private int Slots(int documents) => Math.Min(bench.Services.GetRequiredService<ChromiumOptions>().MaxConcurrentPages, documents);
 
     private sealed record Floor(string Name, TimeSpan Time, long Pages, string Both);
 
@@ -110,7 +113,7 @@ internal sealed class RenderStage(BenchContext bench)
     /// </summary>
     private async Task<Floor> FloorAsync(IReadOnlyList<string> documents, CancellationToken ct)
     {
-        var side = Math.Min(bench.Services.GetRequiredService<ChromiumOptions>().MaxConcurrentPages, documents.Count);
+        var side = Slots(documents.Count);
         var task = bench.Progress.Start($"render floor: bare Chromium, {documents.Count} forms in one print, then in {side} at once", 2);
         var (one, pages) = await BareChromiumAsync([documents], 1, ct);
         task.Increment(1);

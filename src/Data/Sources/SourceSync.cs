@@ -134,9 +134,8 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         }
 
         // A first pull (many rows into an empty table: a new installation, or staging emptied to pull everything again)
-        // inserts without the upsert's conflict checks, and builds the table's other indexes once, after the rows are in,
-        // instead of entering each row into each index; its sorts (checks, key order, index builds) get the memory to stay
-        // out of temporary files. At 10,000 reps, 5.2 million activities: see docs/files.md.
+        // inserts without the upsert's conflict checks and builds the table's other indexes once, after the rows are in;
+        // its sorts (checks, key order, index builds) get the memory to stay out of temporary files (docs/files.md).
         var firstPull = read >= options.Value.FirstPullIndexRows
                         && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition($"select exists (select 1 from {table.Staging})", transaction: tx, cancellationToken: ct));
         IReadOnlyList<string> rebuild = [];
@@ -203,9 +202,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
     }
 
     /// <summary>
-    /// The staging table's indexes other than those of its constraints (the key, which the upsert needs), dropped in the
-    /// pull's transaction; their definitions, as PostgreSQL gives them back, to build them again after the rows are in.
-    /// A first pull of 5.2 million activities entered every row into five indexes one by one. A rollback restores them.
+    /// The staging table's indexes other than its constraints' (its key's stays), dropped in the pull's transaction (a
+    /// rollback restores them); their definitions, as PostgreSQL gives them back, to build them again after the rows
+    /// are in. The names come from the catalog, not from any input.
     /// </summary>
     private static async Task<IReadOnlyList<string>> DropOtherIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SourceTable table, CancellationToken ct)
     {

@@ -259,8 +259,11 @@ public sealed class ChromiumPdfRenderer : IPdfRenderer, IAsyncDisposable
         }
         finally
         {
-            if (keep && !page.IsClosed && !IsDead(browser)) _idlePages.Add((browser, page));
-            else if (!page.IsClosed && !IsDead(browser)) await page.CloseAsync();
+            if (!page.IsClosed && !IsDead(browser))
+            {
+                if (keep) _idlePages.Add((browser, page));
+                else await page.CloseAsync();
+            }
         }
     }
 
