@@ -134,59 +134,82 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         }
 
         // A first pull (many rows into an empty table: a new installation, or staging emptied to pull everything again)
-        // inserts without the upsert's conflict checks and builds the table's other indexes once, after the rows are in;
-        // its sorts (checks, key order, index builds) get the memory to stay out of temporary files (docs/files.md).
+        // inserts without the upsert's conflict checks into the table without its indexes, its key's included, and builds
+        // each once after the rows are in; its sorts (checks, index builds) get the memory to stay out of temporary files
+        // (docs/files.md).
         var firstPull = read >= options.Value.FirstPullIndexRows
                         && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition($"select exists (select 1 from {table.Staging})", transaction: tx, cancellationToken: ct));
         IReadOnlyList<string> rebuild = [];
         if (firstPull)
         {
             await conn.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'; set local maintenance_work_mem = '256MB'", transaction: tx, cancellationToken: ct));
-            rebuild = await DropOtherIndexesAsync(conn, tx, table, ct);
+            rebuild = await DropIndexesAsync(conn, tx, table, ct);
         }
 
         var columns = string.Join(", ", table.Columns.Select(c => c.Name));
         var bounds = Bounds();
-        // The reasons are the contract's own constants, written as SQL literals (a quote doubled).
-        var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason.Replace("'", "''", StringComparison.Ordinal)}'"));
-        var quarantined = await conn.ExecuteAsync(new CommandDefinition($"""
-            with checked as (
-              select l.*, case
-                when l.{table.Key} is null then 'null key'
-                when count(*) over (partition by l.{table.Key}) > 1 then 'duplicated id in one batch'
-                {reasons}
-                end as reason
-              from {load} l),
-            bad as (
-              insert into staging.quarantine(sync_run_id, source, source_key, reason, raw)
-              select @runId, @source, {table.Key}, reason, to_jsonb(checked) - 'reason'
-              from checked where reason is not null
-              returning source_key)
-            delete from {load} l using bad where l.{table.Key} is not distinct from bad.source_key
-            """, new
+        var parameters = new
         {
             runId, source = table.Source,
             earliest_at = bounds.EarliestAt, latest_at = bounds.LatestAt, earliest_on = bounds.EarliestOn, latest_on = bounds.LatestOn,
-        }, tx, commandTimeout: 0, cancellationToken: ct));
+        };
+        Task<int> QuarantineAsync(bool duplicates) =>
+            conn.ExecuteAsync(new CommandDefinition(CheckSql(table, load, duplicates), parameters, tx, commandTimeout: 0, cancellationToken: ct));
 
-        var others = table.Columns.Where(c => c.Name != table.Key).Select(c => c.Name).ToList();
-        string Row(string alias) => $"({string.Join(", ", others.Select(c => $"{alias}.{c}"))})";
-        // A row pulled again as it is already staged (the overlap before the watermark re-reads the last minutes' rows every
-        // hour) is left as it is: rewritten, it would cost a new row version (and, were its page full, an entry in every index).
-        // In key order, the key's index and the table (staged in key order by a first pull) are visited in order: a day's
-        // changes to activities at 10,000 reps were upserted in 4.7–4.9 s against 6.6–6.7 s in the pulled order.
-        var updates = string.Join(", ", others.Select(c => $"{c} = excluded.{c}"));
-        // Into an empty table (the advisory lock and the dropped indexes' lock keep it so) there is nothing to conflict with:
-        // the checks above quarantined null and duplicated keys.
-        var upserted = await conn.ExecuteAsync(new CommandDefinition(firstPull
-            ? $"insert into {table.Staging}({columns}) select {columns} from {load} order by {table.Key}"
-            : $"""
-              insert into {table.Staging} as s({columns}) select {columns} from {load} order by {table.Key}
-              on conflict ({table.Key}) do update set {updates}
-              where {Row("s")} is distinct from {Row("excluded")}
-              """, transaction: tx, commandTimeout: 0, cancellationToken: ct));
-        foreach (var definition in rebuild)
-            await conn.ExecuteAsync(new CommandDefinition(definition, transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        long quarantined = 0, upserted = 0;
+        if (firstPull)
+        {
+            // The checks leave out the window over every row's key (a sort of the whole rows: 11 s of activities' 5.2 million
+            // at 10,000 reps), the rows go in as they came, and the key's index is built by one sort of the keys. A key twice
+            // in the batch still shows: two copies quarantined, a copy taken out of the batch with a quarantined one (they go
+            // by key) but not quarantined itself, or two copies staged (the index's build fails). Such a batch goes back to
+            // before its checks and is checked the ordinary way, so each row gets the reason it would have got: every copy of
+            // a duplicated key quarantined.
+            await conn.ExecuteAsync(new CommandDefinition("savepoint first_pull", transaction: tx, cancellationToken: ct));
+            quarantined = await QuarantineAsync(duplicates: false);
+            var ordinary = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select count(*) <> @quarantined or count(distinct source_key) < count(source_key)
+                from staging.quarantine where sync_run_id = @runId and source = @source
+                """, new { runId, source = table.Source, quarantined }, tx, commandTimeout: 0, cancellationToken: ct));
+            if (!ordinary)
+            {
+                try { upserted = await InsertAndIndexAsync(); }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation) { ordinary = true; }
+            }
+            if (ordinary)
+            {
+                await conn.ExecuteAsync(new CommandDefinition("rollback to savepoint first_pull", transaction: tx, cancellationToken: ct));
+                quarantined = await QuarantineAsync(duplicates: true);
+                upserted = await InsertAndIndexAsync();
+            }
+        }
+        else
+        {
+            quarantined = await QuarantineAsync(duplicates: true);
+            var others = table.Columns.Where(c => c.Name != table.Key).Select(c => c.Name).ToList();
+            string Row(string alias) => $"({string.Join(", ", others.Select(c => $"{alias}.{c}"))})";
+            // A row pulled again as it is already staged (the overlap before the watermark re-reads the last minutes' rows
+            // every hour) is left as it is: rewritten, it would cost a new row version (and, were its page full, an entry in
+            // every index). In key order, the key's index and the table are visited in order: a day's changes to activities
+            // at 10,000 reps were upserted in 4.7–4.9 s against 6.6–6.7 s in the pulled order.
+            var updates = string.Join(", ", others.Select(c => $"{c} = excluded.{c}"));
+            upserted = await conn.ExecuteAsync(new CommandDefinition($"""
+                insert into {table.Staging} as s({columns}) select {columns} from {load} order by {table.Key}
+                on conflict ({table.Key}) do update set {updates}
+                where {Row("s")} is distinct from {Row("excluded")}
+                """, transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        }
+
+        // Into the empty table, without indexes (the advisory lock and the dropped indexes' lock keep it so), in the pulled
+        // order (sorting 5.2 million whole rows by key took 11 s more than the insert's 7 s); then every index, the key's first.
+        async Task<long> InsertAndIndexAsync()
+        {
+            var inserted = await conn.ExecuteAsync(new CommandDefinition(
+                $"insert into {table.Staging}({columns}) select {columns} from {load}", transaction: tx, commandTimeout: 0, cancellationToken: ct));
+            foreach (var definition in rebuild)
+                await conn.ExecuteAsync(new CommandDefinition(definition, transaction: tx, commandTimeout: 0, cancellationToken: ct));
+            return inserted;
+        }
 
         if (read > 0)
         {
@@ -202,22 +225,55 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
     }
 
     /// <summary>
-    /// The staging table's indexes other than its constraints' (its key's stays), dropped in the pull's transaction (a
-    /// rollback restores them); their definitions, as PostgreSQL gives them back, to build them again after the rows
-    /// are in. The names come from the catalog, not from any input.
+    /// The staging table's indexes, dropped in the pull's transaction (a rollback restores them): its key (a constraint no
+    /// foreign key leans on) and its other indexes. The statements that build them again once the rows are in, the key's
+    /// first, from the definitions PostgreSQL gives back (its name, columns and options kept). The names come from the
+    /// catalog, not from any input.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> DropOtherIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SourceTable table, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SourceTable table, CancellationToken ct)
     {
-        var indexes = (await conn.QueryAsync<(string Name, string Definition)>(new CommandDefinition("""
-            select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        var indexes = (await conn.QueryAsync<(string? Constraint, string Index, string Definition)>(new CommandDefinition("""
+            select c.conname, i.indexrelid::regclass::text,
+                   case when c.oid is null then pg_get_indexdef(i.indexrelid) else pg_get_constraintdef(c.oid) end
             from pg_index i
+            left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid and c.contype in ('p', 'u')
             where i.indrelid = @table::regclass
-              and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-            order by i.indexrelid
+              and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.contype not in ('p', 'u'))
+              and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = i.indexrelid)
+            order by c.oid is null, i.indexrelid
             """, new { table = table.Staging }, tx, cancellationToken: ct))).ToList();
-        foreach (var (name, _) in indexes)
-            await conn.ExecuteAsync(new CommandDefinition($"drop index {name}", transaction: tx, commandTimeout: 0, cancellationToken: ct));
-        return [.. indexes.Select(i => i.Definition)];
+        foreach (var (constraint, index, _) in indexes)
+            await conn.ExecuteAsync(new CommandDefinition(constraint is null ? $"drop index {index}" : $"alter table {table.Staging} drop constraint {Quote(constraint)}",
+                transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        return [.. indexes.Select(i => i.Constraint is null ? i.Definition : $"alter table {table.Staging} add constraint {Quote(i.Constraint)} {i.Definition}")];
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// The checks of a pull's rows in <paramref name="load"/>: each bad row into quarantine with the first reason that
+    /// applies (a null key, then a key twice in the batch when <paramref name="duplicates"/>, then the table's checks),
+    /// as it came (jsonb), and out of the batch. The reasons are the contract's own constants, written as SQL literals.
+    /// </summary>
+    private static string CheckSql(SourceTable table, string load, bool duplicates)
+    {
+        var reasons = string.Join("\n", table.Checks.Select(c => $"when {c.Condition} then '{c.Reason.Replace("'", "''", StringComparison.Ordinal)}'"));
+        var duplicated = duplicates ? $"when count(*) over (partition by l.{table.Key}) > 1 then 'duplicated id in one batch'" : "";
+        return $"""
+            with checked as (
+              select l.*, case
+                when l.{table.Key} is null then 'null key'
+                {duplicated}
+                {reasons}
+                end as reason
+              from {load} l),
+            bad as (
+              insert into staging.quarantine(sync_run_id, source, source_key, reason, raw)
+              select @runId, @source, {table.Key}, reason, to_jsonb(checked) - 'reason'
+              from checked where reason is not null
+              returning source_key)
+            delete from {load} l using bad where l.{table.Key} is not distinct from bad.source_key
+            """;
     }
 
     private static async Task<long> CopyAsync(NpgsqlConnection conn, string load, SourceTable table, DbDataReader reader, CancellationToken ct)

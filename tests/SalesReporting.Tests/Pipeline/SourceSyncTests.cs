@@ -94,13 +94,15 @@ public sealed class SourceSyncTests : IAsyncLifetime
         // The same rows staged and quarantined as by a pull that keeps its indexes (the test above), ...
         Assert.Equal(6, result.Quarantined);
         Assert.Equal(["A1"], await conn.QueryAsync<string>("select activity_id from staging.activities"));
-        // ... every index there again with its definition; the activities' own (rows were pulled into the empty table) built
-        // anew, its key's index (which the upsert needs) kept; a table nothing was pulled into left alone.
-        Assert.Equal(before.Select(i => (i.Table, i.Definition)), after.Select(i => (i.Table, i.Definition)));
+        // ... every index there again with its definition, the key's as the table's primary key; the activities' (rows were
+        // pulled into the empty table) built anew, the key's too; a table nothing was pulled into left alone.
+        Assert.Equal(before.Select(i => (i.Table, i.Definition, i.Constraint)), after.Select(i => (i.Table, i.Definition, i.Constraint)));
         var activities = before.Zip(after).Where(p => p.First.Table == "activities").ToList();
         Assert.Contains(activities, p => p.First.Constraint);
         Assert.Contains(activities, p => !p.First.Constraint);
-        Assert.All(activities, p => Assert.Equal(p.First.Constraint, p.First.Oid == p.Second.Oid));
+        Assert.All(activities, p => Assert.NotEqual(p.First.Oid, p.Second.Oid));
+        Assert.Equal("PRIMARY KEY (activity_id)", await conn.ExecuteScalarAsync<string>(
+            "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'staging.activities'::regclass and contype = 'p'"));
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from staging.opportunities"));
         Assert.All(before.Zip(after).Where(p => p.First.Table == "opportunities"), p => Assert.Equal(p.First.Oid, p.Second.Oid));
 
@@ -114,6 +116,61 @@ public sealed class SourceSyncTests : IAsyncLifetime
     }
 
     private sealed record StagingIndex(string Table, long Oid, string Definition, bool Constraint);
+
+    [Theory]
+    // the ordinary pull, checked by a window over the batch's keys; and a first pull, whose key's index finds the duplicate
+    // (two copies staged, or a quarantined copy's key staged or quarantined again) and sends the batch the ordinary way
+    [InlineData(100_000, "good twice")]
+    [InlineData(1, "good twice")]
+    [InlineData(100_000, "good and bad")]
+    [InlineData(1, "good and bad")]
+    [InlineData(100_000, "bad twice")]
+    [InlineData(1, "bad twice")]
+    public async Task A_key_twice_in_one_pull_quarantines_every_copy_and_a_null_key_its_row_whichever_way_the_rows_are_staged(long firstPullRows, string copies)
+    {
+        var queries = Directory.CreateTempSubdirectory("sr-queries-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "extract")))
+                File.Copy(f, Path.Combine(queries.FullName, Path.GetFileName(f)));
+            // A view that repeats a row (a join gone wrong) and loses a key: a second copy of A1 (a good row) as it is or with a
+            // bad kind, or of A3 (a bad kind already), and a copy of A1 with no id.
+            const string columns = "rep_id, customer_id, occurred_at, duration_minutes, with_decision_maker, need_identified, subject, progress, support_needed, updated_at";
+            var (id, kind) = copies switch { "good twice" => ("A1", "kind"), "good and bad" => ("A1", "'teleport'"), _ => ("A3", "kind") };
+            File.WriteAllText(Path.Combine(queries.FullName, "crm.activities.sql"), $"""
+                select activity_id, kind, {columns} from crm.activities where updated_at > @since
+                union all select activity_id, {kind}, {columns} from crm.activities where activity_id = '{id}' and updated_at > @since
+                union all select null, kind, {columns} from crm.activities where activity_id = 'A1' and updated_at > @since
+                """);
+            using var host2 = db.BuildHost(new Dictionary<string, string?>
+            {
+                ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "0", ["Sources:QueryDirectory"] = queries.FullName,
+                ["Sources:FirstPullIndexRows"] = firstPullRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            var result = await host2.Services.GetRequiredService<SourceSync>().RunAsync(default);
+
+            await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            var quarantine = (await conn.QueryAsync<(string?, string, string)>("""
+                select source_key, reason, raw->>'kind' from staging.quarantine where source = 'crm.activities' order by source_key, raw->>'kind'
+                """)).ToList();
+            (string?, string, string)[] expected = copies switch
+            {
+                "good twice" => [("A1", "duplicated id in one batch", "visit"), ("A1", "duplicated id in one batch", "visit"), ("A2", "unknown rep", "visit"), ("A3", "unknown kind", "teleport")],
+                "good and bad" => [("A1", "duplicated id in one batch", "teleport"), ("A1", "duplicated id in one batch", "visit"), ("A2", "unknown rep", "visit"), ("A3", "unknown kind", "teleport")],
+                _ => [("A2", "unknown rep", "visit"), ("A3", "duplicated id in one batch", "teleport"), ("A3", "duplicated id in one batch", "teleport")],
+            };
+            Assert.Equal([.. expected, (null, "null key", "visit")], quarantine);
+            var staged = copies == "bad twice" ? new[] { "A1" } : [];
+            Assert.Equal(staged, await conn.QueryAsync<string>("select activity_id from staging.activities"));
+            Assert.Equal((5L, staged.Length, 5L - staged.Length),
+                result.Tables.Where(t => t.Source == "crm.activities").Select(t => (t.Read, t.Upserted, t.Quarantined)).Single());
+            // The key is the table's primary key again after either path; the other tables' bad rows quarantined as ever.
+            Assert.Equal("PRIMARY KEY (activity_id)", await conn.ExecuteScalarAsync<string>(
+                "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'staging.activities'::regclass and contype = 'p'"));
+            Assert.Equal(4L, result.Quarantined - (5L - staged.Length));
+        }
+        finally { queries.Delete(true); }
+    }
 
     [Fact]
     public void Each_table_is_pulled_after_the_tables_its_checks_read()
