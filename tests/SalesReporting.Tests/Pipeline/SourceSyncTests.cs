@@ -211,6 +211,39 @@ public sealed class SourceSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_that_lacks_columns_is_named_with_what_it_must_return_and_one_that_ends_in_a_semicolon_and_a_comment_runs()
+    {
+        var queries = Directory.CreateTempSubdirectory("sr-queries-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "extract")))
+                File.Copy(f, Path.Combine(queries.FullName, Path.GetFileName(f)));
+            // Columns in another order and types (varchar, a bigint amount), an @since in a string and a comment left alone.
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.payments.sql"), """
+                -- payments since @since
+                select amount::bigint as amount, updated_at, received_on, invoice_id::varchar(20) as invoice_id, payment_id, '@since' as note
+                from finance.payments where updated_at > @since; -- the end
+                """);
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), "select invoice_id, customer_id from finance.invoices where updated_at > @since");
+            using var broken = db.BuildHost(new Dictionary<string, string?> { ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:QueryDirectory"] = queries.FullName });
+            var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.Services.GetRequiredService<SourceSync>().RunAsync(default));
+            Assert.Equal("Extraction query for finance.invoices returns no column 'rep_id', 'opportunity_id', 'issued_on', 'due_on', 'amount', 'cost_amount', 'status', "
+                + "'updated_at'; it must return invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status, updated_at.", failed.Message);
+
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "sql", "extract", "finance.invoices.sql"), Path.Combine(queries.FullName, "finance.invoices.sql"), overwrite: true);
+            var result = await broken.Services.GetRequiredService<SourceSync>().RunAsync(default);
+            Assert.Equal((2L, 1L, 1L), result.Tables.Where(t => t.Source == "finance.payments").Select(t => (t.Read, t.Upserted, t.Quarantined)).Single());
+            await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            Assert.Equal(("I1", new DateOnly(2026, 10, 20), 500m), await conn.QuerySingleAsync<(string, DateOnly, decimal)>(
+                "select invoice_id, received_on, amount from staging.payments where payment_id = 'P1'"));
+        }
+        finally
+        {
+            queries.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_row_pulled_again_unchanged_in_the_overlap_is_not_written_again_and_a_changed_one_is()
     {
         // The default overlap: each pull reads again the 5 minutes before the watermark, where every seeded row is.
