@@ -36,8 +36,8 @@ public sealed class SourceOptions
     public int Parallelism { get; set; } = 2;
 
     /// <summary>A pull of at least this many rows into an empty staging table (a first sync, or staging emptied to pull
-    /// everything again) drops the table's other indexes and builds each once after the rows are in, instead of entering
-    /// every row into each index. The table is locked against readers until its pull commits.</summary>
+    /// everything again) drops the table's indexes, its key's included, and builds each once after the rows are in,
+    /// instead of entering every row into each index. The table is locked against readers until its pull commits.</summary>
     [Range(0, long.MaxValue)]
     public long FirstPullIndexRows { get; set; } = 100_000;
 
