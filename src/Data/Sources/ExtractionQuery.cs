@@ -37,7 +37,9 @@ public static class ExtractionQuery
 
     /// <summary>
     /// <paramref name="sql"/> with each <c>@name</c> placeholder replaced by <paramref name="literal"/>, as Npgsql finds its
-    /// parameters: not inside a string, a quoted name, a comment or a dollar-quoted body, and not as part of a longer name.
+    /// parameters (in any case: <c>@Since</c> too): not inside a string, a quoted name, a comment or a dollar-quoted body,
+    /// and not as part of a longer name. Strings are read as PostgreSQL reads them with <c>standard_conforming_strings</c> on
+    /// (its default): a backslash escapes only in an E'' string (not in the continuation of one on a later line).
     /// A semicolon that ends the query is dropped; one followed by more SQL is an error naming <paramref name="source"/>
     /// (an extraction query is one SELECT).
     /// </summary>
@@ -61,7 +63,7 @@ public static class ExtractionQuery
             else if (c == '$' && (i == 0 || !IsNamePart(sql[i - 1])) && DollarTag(sql, i) is { } tag)
                 end = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal) is var close and >= 0 ? close + tag.Length : sql.Length;
             else if (c == '@' && (i == 0 || !IsNamePart(sql[i - 1]) && sql[i - 1] != '@')
-                     && string.CompareOrdinal(sql, i + 1, name, 0, name.Length) == 0
+                     && string.Compare(sql, i + 1, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0
                      && (i + 1 + name.Length == sql.Length || !IsNamePart(sql[i + 1 + name.Length])))
             {
                 sb.Append(literal);

@@ -119,7 +119,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
             new { overlap = options.Value.OverlapMinutes, source = table.Source }, tx, cancellationToken: ct));
 
-        // A first pull of a large organisation runs for minutes; Npgsql's default 30 s command timeout would cancel it.
+        // A first pull of a large organisation runs for minutes: its statements have no command timeout (Npgsql's is 30 s).
         var load = "load_" + table.Name;
         await conn.ExecuteAsync(new CommandDefinition(
             $"create temp table {load} on commit drop as select * from {table.Staging} with no data", transaction: tx, cancellationToken: ct));
@@ -156,7 +156,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         if (firstPull)
         {
             // The checks leave out the window over every row's key (a sort of the whole rows: 11 s of activities' 5.2 million
-            // at 10,000 reps), the rows go in as they came, and the key's index is built by one sort of the keys. A key twice
+            // at 10,000 reps), and the key's index is built after the rows are in, by one sort of the keys. A key twice
             // in the batch still shows: two copies quarantined, a copy taken out of the batch with a quarantined one (they go
             // by key) but not quarantined itself, or two copies staged (the index's build fails). Such a batch goes back to
             // before its checks and is checked the ordinary way, so each row gets the reason it would have got: every copy of
@@ -186,8 +186,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             string Row(string alias) => $"({string.Join(", ", others.Select(c => $"{alias}.{c}"))})";
             // A row pulled again as it is already staged (the overlap before the watermark re-reads the last minutes' rows
             // every hour) is left as it is: rewritten, it would cost a new row version (and, were its page full, an entry in
-            // every index). In key order, the key's index and the table are visited in order: a day's changes to activities
-            // at 10,000 reps were upserted in 4.7–4.9 s against 6.6–6.7 s in the pulled order.
+            // every index). The rows are upserted in key order, so the key's index and the table (staged in key order by a first
+            // pull) are visited in order: a day's changes to activities at 10,000 reps were upserted in 4.7–4.9 s against
+            // 6.6–6.7 s when taken in the pulled order (docs/files.md).
             var updates = string.Join(", ", others.Select(c => $"{c} = excluded.{c}"));
             upserted = await conn.ExecuteAsync(new CommandDefinition($"""
                 insert into {table.Staging} as s({columns}) select {columns} from {load} order by {table.Key}
@@ -198,7 +199,8 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
         // Into the empty table, without indexes (the advisory lock and the dropped indexes' lock keep it so); then every
         // index, the key's first. In key order, as the hourly upserts visit the table: at 10,000 reps the sort costs the first
-        // pull about 11 s, and a day's changes to activities, staged into a table in the pulled order, took 3.8 s against 1.4 s.
+        // pull about 11 s, and the upsert of a day's changes to activities took 3.8 s, against 1.4 s, when the table held its
+        // rows in the pulled order (docs/files.md).
         async Task<long> InsertAndIndexAsync()
         {
             var inserted = await conn.ExecuteAsync(new CommandDefinition(
@@ -220,7 +222,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
     /// <summary>
     /// The staging table's indexes, dropped in the pull's transaction (a rollback restores them): its key (a constraint no
-    /// foreign key leans on) and its other indexes. The statements that build them again once the rows are in, the key's
+    /// foreign key leans on: a foreign key is a constraint on the key's index too, which keeps it) and its other indexes. The statements that build them again once the rows are in, the key's
     /// first, from the definitions PostgreSQL gives back (its name, columns and options kept). The names come from the
     /// catalog, not from any input.
     /// </summary>
@@ -233,8 +235,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid and c.contype in ('p', 'u')
             where i.indrelid = @table::regclass
               and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.contype not in ('p', 'u'))
-              and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = i.indexrelid)
-            order by c.oid is null, i.indexrelid
+            order by case c.contype when 'p' then 0 when 'u' then 1 else 2 end, i.indexrelid
             """, new { table = table.Staging }, tx, cancellationToken: ct))).ToList();
         foreach (var (constraint, index, _) in indexes)
             await conn.ExecuteAsync(new CommandDefinition(constraint is null ? $"drop index {index}" : $"alter table {table.Staging} drop constraint {Quote(constraint)}",
@@ -272,37 +273,53 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
     /// <summary>The rows of <paramref name="query"/> since <paramref name="since"/> from the table's source into
     /// <paramref name="load"/>, as the source sends them (<see cref="ExtractionQuery.CopyOut"/>): binary COPY out, binary
-    /// COPY in, no row decoded between. A query that lacks one of the table's columns is named, with what it must return.</summary>
+    /// COPY in, no row decoded between. The query's columns are checked first, so one that cannot be copied is named.</summary>
     private async Task CopyAsync(NpgsqlConnection conn, string load, SourceTable table, string query, DateTime? since, CancellationToken ct)
     {
-        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        await using var source = await db.Source(table.System).OpenConnectionAsync(ct);
+        await CheckColumnsAsync(source, table, query, ct);
+        await using var reader = await source.BeginRawBinaryCopyAsync(ExtractionQuery.CopyOut(query, table, since), ct);
+        await using var writer = await conn.BeginRawBinaryCopyAsync(
+            $"copy {load}({string.Join(", ", table.Columns.Select(c => c.Name))}) from stdin (format binary)", ct);
+        // A first pull of a large organisation runs for minutes, and a query may sort or scan for long before its first row:
+        // the streams would otherwise time out at the connection's command timeout (30 s), as the query never did.
+        reader.ReadTimeout = writer.ReadTimeout = writer.WriteTimeout = NoTimeoutMilliseconds;
         try
         {
-            await using var source = await db.Source(table.System).OpenConnectionAsync(ct);
-            await using var reader = await source.BeginRawBinaryCopyAsync(ExtractionQuery.CopyOut(query, table, since), ct);
-            await using var writer = await conn.BeginRawBinaryCopyAsync($"copy {load}({columns}) from stdin (format binary)", ct);
             await reader.CopyToAsync(writer, 1 << 16, ct);
         }
-        catch (PostgresException ex)
+        catch (Exception)
         {
-            var missing = await MissingColumnsAsync(table, query, ct);
-            if (missing.Count == 0) throw;
-            throw new InvalidOperationException($"Extraction query for {table.Source} returns no column {string.Join(", ", missing.Select(m => $"'{m}'"))}; "
-                + $"it must return {columns}.", ex);
+            // Neither side is closed as if it were complete (disposed, the load's COPY would end on a partial stream and its
+            // error would stand in for the source's): the load's COPY fails, the source stops sending, the first error is thrown.
+            try { await writer.CancelAsync(); } catch (Exception) { /* the first error is the one to report */ }
+            try { await reader.CancelAsync(); } catch (Exception) { /* the first error is the one to report */ }
+            throw;
         }
     }
 
-    /// <summary>The table's columns that the query does not return, from the names its rows would have (no row read).</summary>
-    private async Task<IReadOnlyList<string>> MissingColumnsAsync(SourceTable table, string query, CancellationToken ct)
+    /// <summary>A day, in milliseconds: no COPY of a pull waits that long for its other side.</summary>
+    private const int NoTimeoutMilliseconds = 24 * 60 * 60 * 1000;
+
+    /// <summary>The query's columns, from the names and types its rows would have (no row read): each column the table needs
+    /// is there once, and a time the table keeps with its zone does not come without one (it would be read in the source
+    /// session's zone: ambiguous). Anything else converts by PostgreSQL's cast, or fails the pull with the cast's error.</summary>
+    private static async Task CheckColumnsAsync(NpgsqlConnection source, SourceTable table, string query, CancellationToken ct)
     {
-        try
-        {
-            await using var source = await db.Source(table.System).OpenConnectionAsync(ct);
-            await using var reader = await source.ExecuteReaderAsync(new CommandDefinition(
-                $"select * from (\n{ExtractionQuery.Inline(query, "since", "'-infinity'::timestamptz", table.Source)}\n) q limit 0", cancellationToken: ct));
-            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToHashSet(StringComparer.Ordinal);
-            return [.. table.Columns.Select(c => c.Name).Where(c => !names.Contains(c))];
-        }
-        catch (PostgresException) { return []; } // the query fails in itself: its own error says why
+        List<(string Name, string Type)> returned;
+        await using (var reader = await source.ExecuteReaderAsync(new CommandDefinition(
+                         $"select * from (\n{ExtractionQuery.Inline(query, "since", "'-infinity'::timestamptz", table.Source)}\n) q limit 0",
+                         commandTimeout: 0, cancellationToken: ct)))
+            returned = [.. Enumerable.Range(0, reader.FieldCount).Select(i => (reader.GetName(i), reader.GetDataTypeName(i)))];
+        var problems = new List<string>();
+        var missing = table.Columns.Where(c => !returned.Any(r => r.Name == c.Name)).Select(c => $"'{c.Name}'").ToList();
+        if (missing.Count > 0) problems.Add($"returns no column {string.Join(", ", missing)}");
+        problems.AddRange(table.Columns.Where(c => returned.Count(r => r.Name == c.Name) > 1).Select(c => $"returns '{c.Name}' more than once"));
+        problems.AddRange(table.Columns.Where(c => c.Type == NpgsqlTypes.NpgsqlDbType.TimestampTz)
+            .Where(c => returned.Any(r => r.Name == c.Name && r.Type == "timestamp without time zone"))
+            .Select(c => $"returns '{c.Name}' as a timestamp without time zone (cast it with its zone: timestamptz)"));
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"Extraction query for {table.Source} {string.Join("; ", problems)}; "
+                + $"it must return {string.Join(", ", table.Columns.Select(c => c.Name))}.");
     }
 }

@@ -21,6 +21,9 @@ public sealed class ExtractionQueryTests
     [InlineData("where b > $1 and c > @since", "where b > $1 and c > <T>")]
     [InlineData("where a > @since_utc and b > @sinceX and c > x@since and d > @@since", "where a > @since_utc and b > @sinceX and c > x@since and d > @@since")]
     [InlineData("select 1 where b > @since;\n-- done\n", "select 1 where b > <T>\n-- done\n")]
+    [InlineData("where a > @Since and b > @SINCE", "where a > <T> and b > <T>")]
+    [InlineData("where a = e'it\\'s @since' and b > @since", "where a = e'it\\'s @since' and b > <T>")]
+    [InlineData("where a = date'2026-01-01' and b = '\\' and c > @since", "where a = date'2026-01-01' and b = '\\' and c > <T>")]
     public void The_placeholder_is_written_in_only_where_it_is_one(string sql, string expected) =>
         Assert.Equal(expected, Inline(sql));
 

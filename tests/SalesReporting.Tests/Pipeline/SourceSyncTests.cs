@@ -147,9 +147,13 @@ public sealed class SourceSyncTests : IAsyncLifetime
                 ["Mail:PickupDirectory"] = Path.GetTempPath(), ["Sources:OverlapMinutes"] = "0", ["Sources:QueryDirectory"] = queries.FullName,
                 ["Sources:FirstPullIndexRows"] = firstPullRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
-            var result = await host2.Services.GetRequiredService<SourceSync>().RunAsync(default);
-
             await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
+            const string keyIndex = "select conindid::int8 from pg_constraint where conrelid = 'staging.activities'::regclass and contype = 'p'";
+            var keyIndexBefore = await conn.ExecuteScalarAsync<long>(keyIndex);
+            var result = await host2.Services.GetRequiredService<SourceSync>().RunAsync(default);
+            // A first pull built the key's index anew; an ordinary pull entered its rows into the one there.
+            Assert.Equal(firstPullRows == 1, await conn.ExecuteScalarAsync<long>(keyIndex) != keyIndexBefore);
+
             var quarantine = (await conn.QueryAsync<(string?, string, string)>("""
                 select source_key, reason, raw->>'kind' from staging.quarantine where source = 'crm.activities' order by source_key, raw->>'kind'
                 """)).ToList();
@@ -230,7 +234,28 @@ public sealed class SourceSyncTests : IAsyncLifetime
             Assert.Equal("Extraction query for finance.invoices returns no column 'rep_id', 'opportunity_id', 'issued_on', 'due_on', 'amount', 'cost_amount', 'status', "
                 + "'updated_at'; it must return invoice_id, customer_id, rep_id, opportunity_id, issued_on, due_on, amount, cost_amount, status, updated_at.", failed.Message);
 
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "sql", "extract", "finance.invoices.sql"), Path.Combine(queries.FullName, "finance.invoices.sql"), overwrite: true);
+            // A column twice, and a time without its zone, named the same way.
+            var invoices = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sql", "extract", "finance.invoices.sql"));
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), invoices.Replace("select invoice_id,", "select rep_id, invoice_id,", StringComparison.Ordinal));
+            failed = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.Services.GetRequiredService<SourceSync>().RunAsync(default));
+            Assert.StartsWith("Extraction query for finance.invoices returns 'rep_id' more than once; it must return invoice_id,", failed.Message, StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), invoices.Replace("status, updated_at", "status, updated_at::timestamp as updated_at", StringComparison.Ordinal));
+            failed = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.Services.GetRequiredService<SourceSync>().RunAsync(default));
+            Assert.StartsWith("Extraction query for finance.invoices returns 'updated_at' as a timestamp without time zone (cast it with its zone: timestamptz);",
+                failed.Message, StringComparison.Ordinal);
+
+            // A query that fails part-way through its rows: its own error, nothing of the table staged, its watermark unmoved.
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), invoices.Replace("where updated_at > @since",
+                "where updated_at > @since and 1 / (case when invoice_id = 'I2' then 0 else 1 end) = 1", StringComparison.Ordinal));
+            var midway = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => broken.Services.GetRequiredService<SourceSync>().RunAsync(default));
+            Assert.Equal(Npgsql.PostgresErrorCodes.DivisionByZero, midway.SqlState);
+            await using (var check = await db.Databases.Reporting.OpenConnectionAsync())
+            {
+                Assert.Equal(0L, await check.ExecuteScalarAsync<long>("select count(*) from staging.invoices"));
+                Assert.Equal(0L, await check.ExecuteScalarAsync<long>("select count(*) from staging.watermark where source = 'finance.invoices'"));
+            }
+
+            File.WriteAllText(Path.Combine(queries.FullName, "finance.invoices.sql"), invoices);
             var result = await broken.Services.GetRequiredService<SourceSync>().RunAsync(default);
             Assert.Equal((2L, 1L, 1L), result.Tables.Where(t => t.Source == "finance.payments").Select(t => (t.Read, t.Upserted, t.Quarantined)).Single());
             await using var conn = await db.Databases.Reporting.OpenConnectionAsync();
