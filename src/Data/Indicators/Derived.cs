@@ -159,22 +159,23 @@ public static class DerivedFigures
     {
         await using var session = await ComputeSession.BeginAsync(reporting, ct);
         return (await session.Connection.QueryAsync<(string RepId, string Indicator)>(new CommandDefinition("""
-            -- Each indicator's trailing window, read through the month-leading key and grouped in one pass.
+            -- Each indicator's trailing window and the month itself, read through the month-leading key and grouped in one
+            -- pass: the month's value beside its window's count, mean and spread, not looked up again row by row.
             with win as (
-              select code, (@period - make_interval(months => anomaly_z_months))::date as since
+              select code, (@period - make_interval(months => anomaly_z_months))::date as since, anomaly_z, anomaly_z_min_months
               from reporting.indicator where enabled and anomaly_z is not null),
             hist as (
-              select h.rep_id, h.indicator, count(h.actual) as n, avg(h.actual) as mean, stddev_samp(h.actual) as sd
+              select h.rep_id, h.indicator, w.anomaly_z, w.anomaly_z_min_months,
+                     count(h.actual) filter (where h.period < @period) as n,
+                     avg(h.actual) filter (where h.period < @period) as mean,
+                     stddev_samp(h.actual) filter (where h.period < @period) as sd,
+                     max(h.actual) filter (where h.period = @period) as actual
               from reporting.indicator_value h
               join win w on w.code = h.indicator and h.period >= w.since
-              where h.period >= (select min(since) from win) and h.period < @period and h.actual is not null
-              group by h.rep_id, h.indicator)
-            select v.rep_id, v.indicator
-            from reporting.indicator_value v
-            join reporting.indicator i on i.code = v.indicator and i.enabled and i.anomaly_z is not null
-            join hist h on h.rep_id = v.rep_id and h.indicator = v.indicator
-            where v.period = @period and v.actual is not null
-              and h.n >= i.anomaly_z_min_months and h.sd > 0 and abs(v.actual - h.mean) / h.sd >= i.anomaly_z
+              where h.period >= (select min(since) from win) and h.period <= @period and h.actual is not null
+              group by h.rep_id, h.indicator, w.anomaly_z, w.anomaly_z_min_months)
+            select rep_id, indicator from hist
+            where actual is not null and n >= anomaly_z_min_months and sd > 0 and abs(actual - mean) / sd >= anomaly_z
             """, new { period = period.Start }, session.Transaction, cancellationToken: ct))).ToHashSet();
     }
 
