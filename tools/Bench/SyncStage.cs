@@ -70,7 +70,7 @@ internal sealed class SyncStage(BenchContext bench)
             await target.ExecuteAsync(new CommandDefinition("create schema if not exists bench_floor", cancellationToken: ct));
             foreach (var table in SourceTables.All)
             {
-                var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+                var columns = table.ColumnList;
                 await target.ExecuteAsync(new CommandDefinition(
                     $"drop table if exists bench_floor.{table.Name}; create table bench_floor.{table.Name} (like {table.Staging})", cancellationToken: ct));
                 await using var source = await db.Source(table.System).OpenConnectionAsync(ct);

@@ -20,9 +20,16 @@ public static class ExtractionQuery
             ? $"'{t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'::timestamptz"
             : "'-infinity'::timestamptz";
         var columns = string.Join(", ", table.Columns.Select(c => $"q.{c.Name}::{SqlType(c.Type)}"));
-        // On a line of its own: the query may end in a comment.
-        return $"copy (select {columns} from (\n{Inline(query, "since", literal, table.Source)}\n) q) to stdout (format binary)";
+        return $"copy (select {columns} from {AsSubquery(query, table, literal)}) to stdout (format binary)";
     }
+
+    /// <summary>The query as it would run, returning no row: the names and types of its columns, to check them before the COPY.</summary>
+    public static string Describe(string query, SourceTable table) =>
+        $"select * from {AsSubquery(query, table, "'-infinity'::timestamptz")} limit 0";
+
+    // The closing parenthesis on a line of its own: the query may end in a comment.
+    private static string AsSubquery(string query, SourceTable table, string since) =>
+        $"(\n{Inline(query, "since", since, table.Source)}\n) q";
 
     private static string SqlType(NpgsqlDbType type) => type switch
     {
@@ -57,7 +64,7 @@ public static class ExtractionQuery
             else if (c == '"')
                 end = Quoted(sql, i, '"', backslashes: false);
             else if (c == '-' && next == '-')
-                end = sql.IndexOf('\n', i) is var nl and >= 0 ? nl : sql.Length;
+                end = LineEnd(sql, i);
             else if (c == '/' && next == '*')
                 end = BlockComment(sql, i);
             else if (c == '$' && (i == 0 || !IsNamePart(sql[i - 1])) && DollarTag(sql, i) is { } tag)
@@ -109,6 +116,9 @@ public static class ExtractionQuery
         return sql.Length;
     }
 
+    /// <summary>The end of the -- comment starting at <paramref name="start"/>: its line's end.</summary>
+    private static int LineEnd(string sql, int start) => sql.IndexOf('\n', start) is var nl and >= 0 ? nl : sql.Length;
+
     /// <summary>The end of the comment starting at <paramref name="start"/>; PostgreSQL's block comments nest.</summary>
     private static int BlockComment(string sql, int start)
     {
@@ -139,7 +149,7 @@ public static class ExtractionQuery
         while (j < sql.Length)
         {
             if (char.IsWhiteSpace(sql[j])) j++;
-            else if (sql[j] == '-' && j + 1 < sql.Length && sql[j + 1] == '-') j = sql.IndexOf('\n', j) is var nl and >= 0 ? nl : sql.Length;
+            else if (sql[j] == '-' && j + 1 < sql.Length && sql[j + 1] == '-') j = LineEnd(sql, j);
             else if (sql[j] == '/' && j + 1 < sql.Length && sql[j + 1] == '*') j = BlockComment(sql, j);
             else return false;
         }

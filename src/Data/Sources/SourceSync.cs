@@ -119,7 +119,6 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             "select high_water - make_interval(mins => @overlap) from staging.watermark where source = @source",
             new { overlap = options.Value.OverlapMinutes, source = table.Source }, tx, cancellationToken: ct));
 
-        // A first pull of a large organisation runs for minutes: its statements have no command timeout (Npgsql's is 30 s).
         var load = "load_" + table.Name;
         await conn.ExecuteAsync(new CommandDefinition(
             $"create temp table {load} on commit drop as select * from {table.Staging} with no data", transaction: tx, cancellationToken: ct));
@@ -135,14 +134,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         // (docs/files.md).
         var firstPull = read >= options.Value.FirstPullIndexRows
                         && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition($"select exists (select 1 from {table.Staging})", transaction: tx, cancellationToken: ct));
-        IReadOnlyList<string> rebuild = [];
-        if (firstPull)
-        {
-            await conn.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'; set local maintenance_work_mem = '256MB'", transaction: tx, cancellationToken: ct));
-            rebuild = await DropIndexesAsync(conn, tx, table, ct);
-        }
-
-        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        var columns = table.ColumnList;
         var bounds = Bounds();
         var parameters = new
         {
@@ -152,9 +144,25 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         Task<int> QuarantineAsync(bool duplicates) =>
             conn.ExecuteAsync(new CommandDefinition(CheckSql(table, load, duplicates), parameters, tx, commandTimeout: 0, cancellationToken: ct));
 
-        long quarantined = 0, upserted = 0;
+        long quarantined, upserted = 0;
         if (firstPull)
         {
+            await conn.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'; set local maintenance_work_mem = '256MB'", transaction: tx, cancellationToken: ct));
+            var rebuild = await DropIndexesAsync(conn, tx, table, ct);
+
+            // Into the empty table, without indexes (the advisory lock and the dropped indexes' lock keep it so); then every
+            // index, the key's first. In key order, as the hourly upserts visit the table: at 10,000 reps the sort costs the
+            // first pull about 11 s, and the upsert of a day's changes to activities took 3.8 s, against 1.4 s, when the table
+            // held its rows in the pulled order (docs/files.md).
+            async Task<long> InsertAndIndexAsync()
+            {
+                var inserted = await conn.ExecuteAsync(new CommandDefinition(
+                    $"insert into {table.Staging}({columns}) select {columns} from {load} order by {table.Key}", transaction: tx, commandTimeout: 0, cancellationToken: ct));
+                foreach (var definition in rebuild)
+                    await conn.ExecuteAsync(new CommandDefinition(definition, transaction: tx, commandTimeout: 0, cancellationToken: ct));
+                return inserted;
+            }
+
             // The checks leave out the window over every row's key (a sort of the whole rows: 11 s of activities' 5.2 million
             // at 10,000 reps), and the key's index is built after the rows are in, by one sort of the keys. A key twice
             // in the batch still shows: two copies quarantined, a copy taken out of the batch with a quarantined one (they go
@@ -197,19 +205,6 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
                 """, transaction: tx, commandTimeout: 0, cancellationToken: ct));
         }
 
-        // Into the empty table, without indexes (the advisory lock and the dropped indexes' lock keep it so); then every
-        // index, the key's first. In key order, as the hourly upserts visit the table: at 10,000 reps the sort costs the first
-        // pull about 11 s, and the upsert of a day's changes to activities took 3.8 s, against 1.4 s, when the table held its
-        // rows in the pulled order (docs/files.md).
-        async Task<long> InsertAndIndexAsync()
-        {
-            var inserted = await conn.ExecuteAsync(new CommandDefinition(
-                $"insert into {table.Staging}({columns}) select {columns} from {load} order by {table.Key}", transaction: tx, commandTimeout: 0, cancellationToken: ct));
-            foreach (var definition in rebuild)
-                await conn.ExecuteAsync(new CommandDefinition(definition, transaction: tx, commandTimeout: 0, cancellationToken: ct));
-            return inserted;
-        }
-
         if (highWater is not null)
         {
             await conn.ExecuteAsync(new CommandDefinition("""
@@ -222,9 +217,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
 
     /// <summary>
     /// The staging table's indexes, dropped in the pull's transaction (a rollback restores them): its key (a constraint no
-    /// foreign key leans on: a foreign key is a constraint on the key's index too, which keeps it) and its other indexes. The statements that build them again once the rows are in, the key's
-    /// first, from the definitions PostgreSQL gives back (its name, columns and options kept). The names come from the
-    /// catalog, not from any input.
+    /// foreign key leans on: a foreign key is a constraint on the key's index too, which keeps it) and its other indexes.
+    /// The statements that build them again once the rows are in, the key's first, from the definitions PostgreSQL gives
+    /// back (its name, columns and options kept). The names come from the catalog, not from any input.
     /// </summary>
     private static async Task<IReadOnlyList<string>> DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SourceTable table, CancellationToken ct)
     {
@@ -279,8 +274,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         await using var source = await db.Source(table.System).OpenConnectionAsync(ct);
         await CheckColumnsAsync(source, table, query, ct);
         await using var reader = await source.BeginRawBinaryCopyAsync(ExtractionQuery.CopyOut(query, table, since), ct);
-        await using var writer = await conn.BeginRawBinaryCopyAsync(
-            $"copy {load}({string.Join(", ", table.Columns.Select(c => c.Name))}) from stdin (format binary)", ct);
+        await using var writer = await conn.BeginRawBinaryCopyAsync($"copy {load}({table.ColumnList}) from stdin (format binary)", ct);
         // A first pull of a large organisation runs for minutes, and a query may sort or scan for long before its first row:
         // the streams would otherwise time out at the connection's command timeout (30 s), as the query never did.
         reader.ReadTimeout = writer.ReadTimeout = writer.WriteTimeout = NoTimeoutMilliseconds;
@@ -307,9 +301,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
     private static async Task CheckColumnsAsync(NpgsqlConnection source, SourceTable table, string query, CancellationToken ct)
     {
         List<(string Name, string Type)> returned;
-        await using (var reader = await source.ExecuteReaderAsync(new CommandDefinition(
-                         $"select * from (\n{ExtractionQuery.Inline(query, "since", "'-infinity'::timestamptz", table.Source)}\n) q limit 0",
-                         commandTimeout: 0, cancellationToken: ct)))
+        await using (var reader = await source.ExecuteReaderAsync(new CommandDefinition(ExtractionQuery.Describe(query, table), commandTimeout: 0, cancellationToken: ct)))
             returned = [.. Enumerable.Range(0, reader.FieldCount).Select(i => (reader.GetName(i), reader.GetDataTypeName(i)))];
         var problems = new List<string>();
         var missing = table.Columns.Where(c => !returned.Any(r => r.Name == c.Name)).Select(c => $"'{c.Name}'").ToList();
@@ -320,6 +312,6 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
             .Select(c => $"returns '{c.Name}' as a timestamp without time zone (cast it with its zone: timestamptz)"));
         if (problems.Count > 0)
             throw new InvalidOperationException($"Extraction query for {table.Source} {string.Join("; ", problems)}; "
-                + $"it must return {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+                + $"it must return {table.ColumnList}.");
     }
 }

@@ -15,6 +15,9 @@ public sealed record SourceTable(string System, string Name, string Key, IReadOn
     public string Source => $"{System}.{Name}";
     public string Staging => $"staging.{Name}";
 
+    /// <summary>The columns' names in the contract's order, comma separated: a COPY's or an insert's column list.</summary>
+    public string ColumnList => string.Join(", ", Columns.Select(c => c.Name));
+
     /// <summary>The other staged tables this table's checks read (staging.reps for an unknown rep, …): it is pulled
     /// after them, so its rows are checked against what they have just staged.</summary>
     public IReadOnlyList<string> Reads { get; } = Checks
