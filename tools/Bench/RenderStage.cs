@@ -81,15 +81,18 @@ internal sealed class RenderStage(BenchContext bench)
         var task = bench.Progress.Start($"render summaries: {teams.Count} team summaries, one RenderAsync each, all at once", teams.Count);
         var sw = Stopwatch.StartNew();
         // As team jobs print them: each its own SummaryQuery, SummaryHtml and RenderAsync, side by side for the renderer's page slots.
-        var documents = await Task.WhenAll(teams.Select(async team =>
+        var printed = await Task.WhenAll(teams.Select(async team =>
         {
-            var html = await summaryHtml.RenderAsync(await summaries.LoadAsync(period, team, ct));
+            var summary = await summaries.LoadAsync(period, team, ct);
+            var html = await summaryHtml.RenderAsync(summary);
             await pdf.RenderAsync(html, ct);
             lock (task) task.Increment(1);
-            return html;
+            return (Summary: summary, Html: html);
         }));
         var time = sw.Elapsed;
         task.Complete($"render summaries: {teams.Count} in {time.TotalSeconds:N1} s");
+        var documents = printed.Select(p => p.Html).ToArray();
+        var workbooks = await WorkbooksAsync([.. printed.Select(p => p.Summary)], ct);
 
         // A summary prints alone: the font subset of its PDF holds only its own team's characters (docs/jobs.md). Its floor
         // does the same: bare Chromium, one print per summary, as many at once as the renderer has page slots.
@@ -98,7 +101,26 @@ internal sealed class RenderStage(BenchContext bench)
         var (floorTime, pages) = await BareChromiumAsync([.. documents.Select(d => (IReadOnlyList<string>)[d])], side, ct);
         task.Complete($"render summaries floor: {documents.Length} summaries ({pages} pages) in {floorTime.TotalSeconds:N1} s");
         bench.Figures.Add(new BenchFigure("render summaries (RenderAsync each)", "summaries", teams.Count, time, $"bare Chromium, one print per summary, {side} at once", teams.Count, floorTime,
-            string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included, {teams.Count} team jobs at once; floor {pages} pages ({(double)pages / teams.Count:N1} per summary)")));
+            string.Create(CultureInfo.InvariantCulture, $"a team's summary as its team job prints it, SummaryQuery and SummaryHtml included, {teams.Count} team jobs at once; floor {pages} pages ({(double)pages / teams.Count:N1} per summary); {workbooks}")));
+    }
+
+    /// <summary>The team workbooks the same team jobs attach to their summaries (TeamWorkbook.Build: a sheet for the team and
+    /// one per rep), built one after the other on one thread, their forms read first, untimed: the worker's CPU per workbook.</summary>
+    private async Task<string> WorkbooksAsync(IReadOnlyList<TeamSummary> teams, CancellationToken ct)
+    {
+        var query = bench.Services.GetRequiredService<FormQuery>();
+        var forms = new List<IReadOnlyList<FeedbackForm>>();
+        foreach (var team in teams) forms.Add(await query.LoadAsync(period, [.. team.Reps.Select(r => r.RepId)], ct));
+        TeamWorkbook.Build(teams[0], forms[0]); // the first build pays for loading and compiling the Open XML code
+        var task = bench.Progress.Start($"team workbooks: {teams.Count}, one after the other", teams.Count);
+        var sw = Stopwatch.StartNew();
+        long bytes = 0;
+        for (var i = 0; i < teams.Count; i++) { bytes += TeamWorkbook.Build(teams[i], forms[i]).Length; task.Increment(1); }
+        var time = sw.Elapsed;
+        var sheets = forms.Sum(f => f.Count);
+        task.Complete($"team workbooks: {teams.Count} in {time.TotalSeconds:N2} s");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"team workbooks (TeamWorkbook.Build, one thread): {teams.Count} with {sheets} rep sheets in {time.TotalSeconds:N2} s, {time.TotalMilliseconds / sheets:N1} ms a rep sheet, {bytes / teams.Count / 1024:N0} KB each");
     }
 
     /// <summary>The renderer's page slots (prints at once), or fewer when there are fewer documents.</summary>

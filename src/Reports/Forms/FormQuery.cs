@@ -29,14 +29,18 @@ public sealed class FormQuery(Databases db, TimeProvider clock, Microsoft.Extens
     /// <summary>Who gets the form: rep id, name, email, and the team's locale.</summary>
     public sealed record Recipient(string RepId, string Name, string Email, string TeamId, string Locale);
 
-    public async Task<IReadOnlyList<Recipient>> ActiveRepsAsync(CancellationToken ct)
+    /// <summary>Every active rep, by rep id.</summary>
+    public Task<IReadOnlyList<Recipient>> ActiveRepsAsync(CancellationToken ct) => ActiveRepsAsync(null, ct);
+
+    /// <summary>The active reps of one team (every team when null), by rep id: a team job reads only its own team's.</summary>
+    public async Task<IReadOnlyList<Recipient>> ActiveRepsAsync(string? teamId, CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<Recipient>(new CommandDefinition($"""
             select r.rep_id, r.name, r.email, r.team_id, {TeamLocale.Sql} as locale
             from staging.reps r join staging.teams t using (team_id)
-            where r.active order by r.rep_id
-            """, cancellationToken: ct))).ToList();
+            where r.active and (@teamId::text is null or r.team_id = @teamId) order by r.rep_id
+            """, new { teamId }, cancellationToken: ct))).ToList();
     }
 
     public async Task<IReadOnlyList<FeedbackForm>> LoadAsync(Period period, IReadOnlyCollection<string> repIds, CancellationToken ct)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -151,7 +153,7 @@ public static class TeamWorkbook
     private static void Add(WorkbookPart workbook, Sheets sheets, string name, SheetBuilder builder)
     {
         var part = workbook.AddNewPart<WorksheetPart>();
-        part.Worksheet = builder.Build();
+        builder.WriteTo(part);
         var id = (uint)sheets.ChildElements.Count + 1;
         sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = id, Name = name });
         if (builder.Filter is { } f)
@@ -160,6 +162,23 @@ public static class TeamWorkbook
             defined.Append(new DefinedName($"'{name.Replace("'", "''", StringComparison.Ordinal)}'!$A$1:${Column(f.Columns)}${f.Rows}")
                 { Name = "_xlnm._FilterDatabase", LocalSheetId = id - 1, Hidden = true });
         }
+    }
+
+    /// <summary>
+    /// The text as XML can carry it: XML 1.0 has no place for most control characters (U+0001, a form feed), which a CRM's
+    /// free text may hold, and one of them would fail the whole workbook, and the team's summary with it. They are left
+    /// out of the cell (they show as nothing anyway); the text in the database is unchanged.
+    /// </summary>
+    internal static string XmlText(string text)
+    {
+        StringBuilder? kept = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text, i)) { kept?.Append(text, i, 2); i++; }
+            else if (XmlConvert.IsXmlChar(text[i])) kept?.Append(text[i]);
+            else kept ??= new StringBuilder(text.Length).Append(text, 0, i);
+        }
+        return kept?.ToString() ?? text;
     }
 
     internal static string Column(int number)
@@ -228,35 +247,93 @@ public static class TeamWorkbook
         public void Row(IEnumerable<Cell> cells) => rows.Add(cells.ToList());
         public void Widths(IEnumerable<double> columns) => widths = columns.ToArray();
 
-        public Worksheet Build()
+        /// <summary>
+        /// The sheet's XML written straight into its part with an XmlWriter, element by element, in the schema's order
+        /// (sheetViews, cols, sheetData, autoFilter). Building the worksheet as Open XML SDK objects and saving them cost
+        /// 2.4 ms a rep's sheet, a fifth of the worker's own CPU in a month-end (docs/bench.md).
+        /// </summary>
+        public void WriteTo(WorksheetPart part)
         {
-            var worksheet = new Worksheet();
+            const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+            using var stream = part.GetStream(FileMode.Create, FileAccess.Write);
+            // CheckCharacters stays on, as the SDK's own writer has it: a character XML cannot carry fails the workbook.
+            using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+            xml.WriteStartDocument(true);
+            xml.WriteStartElement("worksheet", ns);
             if (FreezeHeader)
-                worksheet.Append(new SheetViews(new SheetView(
-                    new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                    new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
-                    { WorkbookViewId = 0 }));
+            {
+                xml.WriteStartElement("sheetViews", ns);
+                xml.WriteStartElement("sheetView", ns);
+                xml.WriteAttributeString("workbookViewId", "0");
+                xml.WriteStartElement("pane", ns);
+                xml.WriteAttributeString("ySplit", "1");
+                xml.WriteAttributeString("topLeftCell", "A2");
+                xml.WriteAttributeString("activePane", "bottomLeft");
+                xml.WriteAttributeString("state", "frozen");
+                xml.WriteEndElement();
+                xml.WriteStartElement("selection", ns);
+                xml.WriteAttributeString("pane", "bottomLeft");
+                xml.WriteAttributeString("activeCell", "A2");
+                xml.WriteAttributeString("sqref", "A2");
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
             if (widths.Length > 0)
-                worksheet.Append(new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true })));
-            var data = new SheetData();
+            {
+                xml.WriteStartElement("cols", ns);
+                for (var i = 0; i < widths.Length; i++)
+                {
+                    var column = (i + 1).ToString(CultureInfo.InvariantCulture);
+                    xml.WriteStartElement("col", ns);
+                    xml.WriteAttributeString("min", column);
+                    xml.WriteAttributeString("max", column);
+                    xml.WriteAttributeString("width", widths[i].ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("customWidth", "1");
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement();
+            }
+            xml.WriteStartElement("sheetData", ns);
             for (var r = 0; r < rows.Count; r++)
             {
-                var row = new Row { RowIndex = (uint)r + 1 };
+                var rowNumber = (r + 1).ToString(CultureInfo.InvariantCulture);
+                xml.WriteStartElement("row", ns);
+                xml.WriteAttributeString("r", rowNumber);
                 for (var c = 0; c < rows[r].Count; c++)
                 {
                     var cell = rows[r][c];
-                    var reference = Column(c + 1) + (r + 1).ToString(CultureInfo.InvariantCulture);
+                    if (cell.NumberValue is null && cell.TextValue is null) continue;
+                    xml.WriteStartElement("c", ns);
+                    xml.WriteAttributeString("r", Column(c + 1) + rowNumber);
+                    if (cell.Style != Plain) xml.WriteAttributeString("s", cell.Style.ToString(CultureInfo.InvariantCulture));
                     if (cell.NumberValue is { } n)
-                        row.Append(new DocumentFormat.OpenXml.Spreadsheet.Cell { CellReference = reference, StyleIndex = cell.Style, CellValue = new CellValue(n.ToString(CultureInfo.InvariantCulture)) });
-                    else if (cell.TextValue is { } t)
-                        row.Append(new DocumentFormat.OpenXml.Spreadsheet.Cell(new InlineString(new DocumentFormat.OpenXml.Spreadsheet.Text(t) { Space = SpaceProcessingModeValues.Preserve }))
-                            { CellReference = reference, StyleIndex = cell.Style, DataType = CellValues.InlineString });
+                    {
+                        xml.WriteElementString("v", ns, n.ToString(CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        xml.WriteAttributeString("t", "inlineStr");
+                        xml.WriteStartElement("is", ns);
+                        xml.WriteStartElement("t", ns);
+                        xml.WriteAttributeString("xml", "space", null, "preserve");
+                        xml.WriteString(XmlText(cell.TextValue!));
+                        xml.WriteEndElement();
+                        xml.WriteEndElement();
+                    }
+                    xml.WriteEndElement();
                 }
-                data.Append(row);
+                xml.WriteEndElement();
             }
-            worksheet.Append(data);
-            if (Filter is { } f) worksheet.Append(new AutoFilter { Reference = $"A1:{Column(f.Columns)}{f.Rows}" });
-            return worksheet;
+            xml.WriteEndElement();
+            if (Filter is { } f)
+            {
+                xml.WriteStartElement("autoFilter", ns);
+                xml.WriteAttributeString("ref", $"A1:{Column(f.Columns)}{f.Rows}");
+                xml.WriteEndElement();
+            }
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class RenderAndDeliverJob(FormQuery forms, FormHtml html, IPdfRend
     public async Task<string> RunTeamAsync(string period, string teamId, CancellationToken ct)
     {
         var p = Period.Parse(period);
-        var reps = (await forms.ActiveRepsAsync(ct)).Where(r => r.TeamId == teamId).ToList();
+        var reps = await forms.ActiveRepsAsync(teamId, ct);
         var (delivered, summary) = await DeliverTeamAsync(p, teamId, reps, null, ct);
         var failed = delivered.Where(d => d.Outcome == DeliveryOutcome.Failed).Select(d => $"{d.RepId} ({d.Error})").ToList();
         return $"{teamId}: {delivered.Count(d => d.Outcome == DeliveryOutcome.Sent)} sent, " +

@@ -320,6 +320,27 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         Assert.Equal("yyyy-mm-dd", sheet.Cells[$"E{plan}"].NumberFormat);
     }
 
+    [Fact]
+    public async Task The_team_workbook_keeps_markup_quotes_spaces_and_characters_beyond_the_basic_plane_and_leaves_out_only_what_XML_cannot_carry()
+    {
+        var summary = await T01();
+        var forms = (await Get<FormQuery>().LoadAsync(TeamSummaryFixture.October, summary.Reps.Select(r => r.RepId).ToList(), default)).ToList();
+        var i = forms.FindIndex(f => f.Rep.RepId == "R003");
+        const string subject = "  <b>拜訪</b> & \"報價\" 'A&B' 𠀋 ";
+        var action = new KeyActionLine("客户<甲>", null, false, "visit", subject, new DateOnly(2026, 10, 9), "进度\u0001一\f二\u001F", null);
+        forms[i] = forms[i] with { KeyActions = [action] };
+
+        var sheet = WorkbookReader.Read(TeamWorkbook.Build(summary, forms))[$"{forms[i].Rep.RepName} R003"];
+
+        var row = sheet.RowStarting("客户<甲>");
+        Assert.True(row > 0);
+        // Written as it is, spaces at both ends included; a form feed, U+0001 and U+001F are left out, nothing else.
+        Assert.Equal(("客户<甲>", FormText.For("zh-CN").ActionKind("visit") + ": " + subject, "进度一二"), (sheet.Text($"A{row}"), sheet.Text($"B{row}"), sheet.Text($"D{row}")));
+        Assert.Equal((decimal)new DateTime(2026, 10, 9).ToOADate(), sheet.Number($"C{row}"));
+        Assert.Equal("a\uD840\uDC0Bb", TeamWorkbook.XmlText("a\u0002\uD840\uDC0B\u0008b"));
+        Assert.Same(subject, TeamWorkbook.XmlText(subject));
+    }
+
     private static string RepName(TeamSummary summary) => summary.Reps[0].IsNewHire ? $"{summary.Reps[0].RepName} (新人)" : summary.Reps[0].RepName;
 
     private static string WorkbookColumn(int number) => TeamWorkbook.Column(number);
