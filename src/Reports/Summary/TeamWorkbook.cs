@@ -138,17 +138,22 @@ public static class TeamWorkbook
     private static string Unique(HashSet<string> names, string wanted)
     {
         // A sheet name: at most 31 characters, none of : \ / ? * [ ], not starting or ending with an apostrophe.
-        var clean = new string(wanted.Select(c => c is ':' or '\\' or '/' or '?' or '*' or '[' or ']' || char.IsControl(c) ? ' ' : c).ToArray()).Trim().Trim('\'');
+        var clean = new string(XmlText(wanted).Select(c => c is ':' or '\\' or '/' or '?' or '*' or '[' or ']' || char.IsControl(c) ? ' ' : c).ToArray()).Trim().Trim('\'');
         if (clean.Length == 0) clean = "Sheet";
-        var name = clean.Length > 31 ? clean[..31] : clean;
+        var name = Cut(clean, 31);
         for (var n = 2; names.Contains(name); n++)
         {
             var suffix = $" ({n})";
-            name = (clean.Length + suffix.Length > 31 ? clean[..(31 - suffix.Length)] : clean) + suffix;
+            name = Cut(clean, 31 - suffix.Length) + suffix;
         }
         names.Add(name);
         return name;
     }
+
+    /// <summary>At most <paramref name="length"/> UTF-16 units of the text, never half of a character beyond the basic
+    /// plane (a surrogate pair, as 𠀋 in a name): half of one is not a character, and XML cannot carry it.</summary>
+    internal static string Cut(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
     private static void Add(WorkbookPart workbook, Sheets sheets, string name, SheetBuilder builder)
     {
@@ -256,7 +261,7 @@ public static class TeamWorkbook
         {
             const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
             using var stream = part.GetStream(FileMode.Create, FileAccess.Write);
-            // CheckCharacters stays on, as the SDK's own writer has it: a character XML cannot carry fails the workbook.
+            // CheckCharacters stays on, as the SDK's own writer has it; the texts have been through XmlText.
             using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
             xml.WriteStartDocument(true);
             xml.WriteStartElement("worksheet", ns);

@@ -339,6 +339,8 @@ public sealed class TeamSummaryTests(TeamSummaryFixture f) : IClassFixture<TeamS
         Assert.Equal((decimal)new DateTime(2026, 10, 9).ToOADate(), sheet.Number($"C{row}"));
         Assert.Equal("a\uD840\uDC0Bb", TeamWorkbook.XmlText("a\u0002\uD840\uDC0B\u0008b"));
         Assert.Same(subject, TeamWorkbook.XmlText(subject));
+        // A sheet name is cut at 31 units, never between the halves of 𠀋.
+        Assert.Equal(("abc", "ab", "ab\uD840\uDC0B"), (TeamWorkbook.Cut("abc", 31), TeamWorkbook.Cut("ab\uD840\uDC0Bc", 3), TeamWorkbook.Cut("ab\uD840\uDC0Bc", 4)));
     }
 
     private static string RepName(TeamSummary summary) => summary.Reps[0].IsNewHire ? $"{summary.Reps[0].RepName} (新人)" : summary.Reps[0].RepName;
