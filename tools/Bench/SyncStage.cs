@@ -29,9 +29,14 @@ internal sealed class SyncStage(BenchContext bench)
         var syncTime = sw.Elapsed;
         task.Complete($"sync: {result.Upserted:N0} rows staged in {syncTime.TotalSeconds:N1} s");
 
-        var (copied, floor) = await CopyFloorAsync("sync floor: bare binary COPY", null, ct);
+        var (copied, floor, indexes) = await CopyFloorAsync("sync floor: bare binary COPY", null, ct);
         bench.Figures.Add(new BenchFigure("sync (SourceSync, full pull)", "rows", result.Upserted, syncTime, "binary COPY source → table", copied, floor,
             result.Quarantined > 0 ? $"{result.Quarantined:N0} rows quarantined" : null));
+        // The same pull against a floor that also leaves the rows indexed as staging keeps them: a pull cannot end below it.
+        bench.Figures.Add(new BenchFigure("  the same pull, against COPY + staging's indexes", "rows", result.Upserted, syncTime,
+            "binary COPY, then each staging index built on the copy", copied, floor + indexes.Time,
+            $"{indexes.Count} indexes built on the copies in {indexes.Time.TotalSeconds:N1} s, one at a time, with the first pull's maintenance_work_mem " +
+            $"({SourceSync.FirstPullMaintenanceMemory}); the largest: {string.Join(", ", indexes.Largest.Select(i => $"{i.Name} {i.Time.TotalSeconds:N1} s"))}"));
 
         // A day's changes: 1% of every source table's rows edited, then the pull past each table's watermark.
         DateTime touchedAt;
@@ -45,7 +50,7 @@ internal sealed class SyncStage(BenchContext bench)
         var incremental = await bench.Services.GetRequiredService<SourceSync>().RunAsync(ct);
         var incrementalTime = sw.Elapsed;
         task.Complete($"sync incremental: {incremental.Read:N0} rows read, {incremental.Upserted:N0} staged in {incrementalTime.TotalSeconds:N1} s");
-        var (changed, changedFloor) = await CopyFloorAsync("sync incremental floor: bare binary COPY of the changed rows", touchedAt, ct);
+        var (changed, changedFloor, _) = await CopyFloorAsync("sync incremental floor: bare binary COPY of the changed rows", touchedAt, ct);
         bench.Figures.Add(new BenchFigure("sync (SourceSync, incremental: a day's changes)", "rows", incremental.Read, incrementalTime,
             "binary COPY of the changed rows", changed, changedFloor,
             $"{touched:N0} rows edited (1% of each source table); the pull re-reads the {Overlap()} minutes before each table's watermark too; goal: ≤ 5 s at 10,000 reps"));
@@ -56,9 +61,12 @@ internal sealed class SyncStage(BenchContext bench)
     private int Overlap() => bench.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SourceOptions>>().Value.OverlapMinutes;
 
     /// <summary>The floor: every source table (or its rows changed since <paramref name="since"/>) streamed by a raw
-    /// binary COPY out of the source straight into a COPY into an index-free copy of its staging table.</summary>
-    private async Task<(long Copied, TimeSpan Time)> CopyFloorAsync(string what, DateTime? since, CancellationToken ct)
+    /// binary COPY out of the source straight into a COPY into an index-free copy of its staging table. For the full pull
+    /// (no <paramref name="since"/>), each of the staging table's indexes is then built on the copy, timed apart.</summary>
+    private async Task<(long Copied, TimeSpan Time, (int Count, TimeSpan Time, IReadOnlyList<(string Name, TimeSpan Time)> Largest) Indexes)> CopyFloorAsync(
+        string what, DateTime? since, CancellationToken ct)
     {
+        var built = new List<(string Name, TimeSpan Time)>();
         var task = bench.Progress.Start(what, SourceTables.All.Count);
         long copied = 0;
         var floor = TimeSpan.Zero;
@@ -82,12 +90,32 @@ internal sealed class SyncStage(BenchContext bench)
                 }
                 floor += sw.Elapsed;
                 copied += await target.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from bench_floor.{table.Name}", cancellationToken: ct));
+                if (since is null)
+                {
+                    // Staging's own definitions, each pointed at the copy (an index lives in its table's schema, so the
+                    // names do not clash); the key's as a unique index, which is what its constraint builds.
+                    var definitions = await target.QueryAsync<(string Name, string Definition)>(new CommandDefinition(
+                        "select indexname, indexdef from pg_indexes where schemaname = 'staging' and tablename = @name order by indexname",
+                        new { name = table.Name }, cancellationToken: ct));
+                    await target.ExecuteAsync(new CommandDefinition($"set maintenance_work_mem = '{SourceSync.FirstPullMaintenanceMemory}'", cancellationToken: ct));
+                    foreach (var (name, definition) in definitions)
+                    {
+                        var onCopy = definition.Replace($" ON {table.Staging} ", $" ON bench_floor.{table.Name} ", StringComparison.Ordinal);
+                        if (onCopy == definition) throw new InvalidOperationException($"index {name}: cannot point its definition at the copy: {definition}");
+                        sw.Restart();
+                        await target.ExecuteAsync(new CommandDefinition(onCopy, commandTimeout: 0, cancellationToken: ct));
+                        built.Add((name, sw.Elapsed));
+                    }
+                    await target.ExecuteAsync(new CommandDefinition("reset maintenance_work_mem", cancellationToken: ct));
+                }
                 task.Increment(1);
             }
             await target.ExecuteAsync(new CommandDefinition("drop schema bench_floor cascade", cancellationToken: ct));
         }
-        task.Complete($"{what}: {copied:N0} rows copied in {floor.TotalSeconds:N1} s");
-        return (copied, floor);
+        var indexTime = built.Aggregate(TimeSpan.Zero, (sum, b) => sum + b.Time);
+        task.Complete($"{what}: {copied:N0} rows copied in {floor.TotalSeconds:N1} s" +
+                      (built.Count > 0 ? $"; {built.Count} indexes built on the copies in {indexTime.TotalSeconds:N1} s" : ""));
+        return (copied, floor, (built.Count, indexTime, [.. built.OrderByDescending(b => b.Time).Take(3)]));
     }
 
     /// <summary>Whether staging holds every source row; a run without this stage syncs first, untimed, when it does not.</summary>

@@ -39,6 +39,9 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         return (Start(SourceTables.EarliestDate), Start(latest.AddDays(1)), SourceTables.EarliestDate, latest);
     }
 
+    /// <summary>The memory a first pull builds its indexes with (the bench's floor builds them with the same).</summary>
+    public const string FirstPullMaintenanceMemory = "256MB";
+
     /// <summary>The advisory lock's first key (<c>"SRSY"</c>); the second is the hash of the source table's name.</summary>
     private const int SyncLock = 0x5352_5359;
 
@@ -147,7 +150,7 @@ public sealed class SourceSync(Databases db, IOptions<SourceOptions> options, IO
         long quarantined, upserted = 0;
         if (firstPull)
         {
-            await conn.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'; set local maintenance_work_mem = '256MB'", transaction: tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition($"set local work_mem = '128MB'; set local maintenance_work_mem = '{FirstPullMaintenanceMemory}'", transaction: tx, cancellationToken: ct));
             var rebuild = await DropIndexesAsync(conn, tx, table, ct);
 
             // Into the empty table, without indexes (the advisory lock and the dropped indexes' lock keep it so); then every

@@ -75,6 +75,18 @@ public sealed class BenchTests : IAsyncLifetime
         var sync = report.Figures.Single(f => f.Stage.StartsWith("sync (SourceSync, full pull)", StringComparison.Ordinal));
         Assert.Equal(report.Source.Total, sync.Items);      // every source row staged, none quarantined
         Assert.Equal(report.Source.Total, sync.FloorItems); // and the floor copied the same rows
+        // The same pull against the floor that also builds every staging index of the pulled tables on the copies.
+        var indexed = report.Figures.Single(f => f.Stage == "  the same pull, against COPY + staging's indexes");
+        Assert.Equal((sync.Items, sync.Time, sync.FloorItems), (indexed.Items, indexed.Time, indexed.FloorItems));
+        Assert.True(indexed.FloorTime > sync.FloorTime);
+        await using (var reporting = await db.Reporting.OpenConnectionAsync())
+        {
+            var stagingIndexes = await reporting.ExecuteScalarAsync<long>(
+                "select count(*) from pg_indexes where schemaname = 'staging' and tablename = any(@names)",
+                new { names = SalesReporting.Data.Sources.SourceTables.All.Select(t => t.Name).ToArray() });
+            Assert.True(stagingIndexes >= 20); // keys and the readers' indexes (activities alone has five)
+            Assert.StartsWith($"{stagingIndexes} indexes built on the copies in ", indexed.Note, StringComparison.Ordinal);
+        }
 
         // A day's changes: 1% of each source table's rows edited (by a hash of the key), then the incremental pull reads
         // those and the few rows changed within the overlap before each watermark, not the whole source.
