@@ -140,4 +140,26 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         Assert.Equal(reps.Where(r => r.Rep != "R3").Select(r => r.To).Order(), sent.Order());
         Assert.Equal(9, await conn.ExecuteScalarAsync<int>("select count(*)::int from reporting.delivery where status = 'sent'"));
     }
+
+    [Fact]
+    public async Task The_reporting_database_keeps_a_statement_run_again_and_again_prepared_unless_its_connection_string_says_not_to()
+    {
+        Assert.Equal(Databases.DefaultMaxAutoPrepare, new Npgsql.NpgsqlConnectionStringBuilder(db.Databases.Reporting.ConnectionString).MaxAutoPrepare);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(Databases.Prepared(db.Reporting + ";Max Auto Prepare=0")).MaxAutoPrepare);
+        Assert.Equal(10, new Npgsql.NpgsqlConnectionStringBuilder(Databases.Prepared(db.Reporting + ";maxautoprepare=10")).MaxAutoPrepare);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(db.Databases.Crm.ConnectionString).MaxAutoPrepare); // the sources are not ours
+
+        // A statement run as often as the ledger runs its own, on one connection: PostgreSQL holds it prepared (Npgsql
+        // prepares a statement from its fifth use), with the parameter in place of the value.
+        static async Task<string[]> PreparedAfterSixRunsAsync(Npgsql.NpgsqlDataSource source)
+        {
+            await using var conn = await source.OpenConnectionAsync();
+            for (var i = 0; i < 6; i++)
+                await conn.QueryAsync<string>("select status from reporting.delivery where subject_id = @s", new { s = "R" + i });
+            return [.. await conn.QueryAsync<string>("select statement from pg_prepared_statements where statement like '%from reporting.delivery where%'")];
+        }
+        Assert.Equal(["select status from reporting.delivery where subject_id = $1"], await PreparedAfterSixRunsAsync(db.Databases.Reporting));
+        await using var off = Npgsql.NpgsqlDataSource.Create(Databases.Prepared(db.Reporting + ";Max Auto Prepare=0"));
+        Assert.Empty(await PreparedAfterSixRunsAsync(off));
+    }
 }
