@@ -34,7 +34,7 @@ public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, Np
     /// <c>Max Auto Prepare</c> itself (0 turns it off, for a pooler that cannot keep prepared statements). The product runs
     /// the same statements again and again — the ledger's three per message, a team job's reads per team — and
     /// PostgreSQL parses and plans each of them every time unless it is prepared: the ledger's share of PostgreSQL's CPU
-    /// fell by about 30% (docs/bench.md). Only ours: the sources are someone else's servers, read a few times an hour.
+    /// fell by a quarter to a third (docs/bench.md). Only ours: the sources are someone else's servers, read a few times an hour.
     /// </summary>
     public static string Prepared(string connectionString)
     {
