@@ -38,10 +38,12 @@ public sealed class Databases(NpgsqlDataSource crm, NpgsqlDataSource finance, Np
     /// </summary>
     public static string Prepared(string connectionString)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        // Npgsql's builder lists the keys the string sets, each under its own name whatever spelling was given.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Keys.Cast<string>().Contains("Max Auto Prepare", StringComparer.Ordinal))
             return connectionString;
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        return builder.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

@@ -120,10 +120,7 @@ internal sealed class DeliverStage(BenchContext bench)
         return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, pg);
     }
 
-    /// <summary>The month's form deliveries and the documents only they kept, gone: each round sends and keeps everything anew.
-    /// Vacuumed after, untimed: the product never deletes them, so a round must not run beside autovacuum reclaiming the
-    /// last round's 50 MB of documents (it did: autovacuum was seen on sent_document's TOAST during a round, and the CPU
-    /// printed as PostgreSQL's counts autovacuum's).</summary>
+    /// <summary>The month's form deliveries and the documents only they kept, gone: each round sends and keeps everything anew.</summary>
     private async Task ClearAsync(CancellationToken ct)
     {
         await using var conn = await db.Reporting.OpenConnectionAsync(ct);
@@ -133,7 +130,14 @@ internal sealed class DeliverStage(BenchContext bench)
             where not exists (select 1 from reporting.delivery x where x.document_sha256 = d.sha256)
               and not exists (select 1 from reporting.delivery_send x where x.document_sha256 = d.sha256)
             """, commandTimeout: 0, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition("vacuum reporting.delivery, reporting.delivery_send, reporting.sent_document",
-            commandTimeout: 0, cancellationToken: ct));
+        await VacuumLedgerAsync(conn, ct);
     }
+
+    /// <summary>The ledger's tables vacuumed, untimed, after the bench deleted from them to start a round or a month-end
+    /// pass afresh: the product never deletes them, so what is measured must not run beside autovacuum reclaiming the
+    /// last round's 50 MB of documents (it did: autovacuum was seen on sent_document's TOAST during a round, and the CPU
+    /// printed as PostgreSQL's counts autovacuum's).</summary>
+    internal static Task VacuumLedgerAsync(Npgsql.NpgsqlConnection conn, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("vacuum reporting.delivery, reporting.delivery_send, reporting.sent_document",
+            commandTimeout: 0, cancellationToken: ct));
 }

@@ -97,9 +97,7 @@ internal sealed class MonthEndStage(BenchContext bench)
         await using (var conn = await bench.Db.Reporting.OpenConnectionAsync(ct))
         {
             await conn.ExecuteAsync(new CommandDefinition("delete from reporting.delivery where period = @p", new { p = bench.Period.Start }, commandTimeout: 0, cancellationToken: ct));
-            // What the bench deleted, reclaimed before the pass rather than by autovacuum during it (DeliverStage.ClearAsync).
-            await conn.ExecuteAsync(new CommandDefinition("vacuum reporting.delivery, reporting.delivery_send, reporting.sent_document",
-                commandTimeout: 0, cancellationToken: ct));
+            await DeliverStage.VacuumLedgerAsync(conn, ct);
         }
         var what = kill ? $"month-end under the scheduler, {processes} serve processes, one killed" : $"month-end under the scheduler, {processes} serve process(es)";
         // A day's changes in the sources, which month-end-close's sync pulls (issue 14: the month-end from an incremental sync).
